@@ -1,0 +1,31 @@
+package framework
+
+// Role says what an initializer is filling.
+type Role string
+
+// The things an initializer fills.
+const (
+	Weights Role = "weights"
+	Scores  Role = "scores"
+)
+
+// TensorInfo describes the tensor an Initializer fills: the layer it belongs
+// to, its role, and the position of the part being filled.
+type TensorInfo struct {
+	Layer LayerInfo
+	Role  Role
+	// Offset is the flat index, within the whole tensor, of the first element
+	// of the part being filled.
+	Offset uint64
+}
+
+// Initializer fills weights or scores with random values.
+//
+// Fill writes dst, elements [t.Offset, t.Offset+len(dst)) of the tensor,
+// drawing element j's randomness from uniforms(j) (j is the absolute index)
+// so that any part of a tensor can be regenerated on its own, bit for bit.
+// uniforms returns values uniform in [0, 1).
+type Initializer interface {
+	Module
+	Fill(dst []float32, t TensorInfo, uniforms func(j uint64) float32) error
+}

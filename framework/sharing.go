@@ -1,0 +1,26 @@
+package framework
+
+// Pool says where a slot layer's candidate weights live. Layers whose pools
+// have the same Key share one set of values. The candidate k of connection
+// i is values[i*Stride + k]: Stride is K when every connection has its own
+// K weights and 0 when all connections of the pool choose among the same K.
+type Pool struct {
+	Key    string
+	Stride int
+}
+
+// Size returns how many values a pool holds for a layer with n connections
+// and K candidates.
+func (p Pool) Size(n, k int) int {
+	if p.Stride == 0 {
+		return k
+	}
+	return n * p.Stride
+}
+
+// Sharing decides how candidate weights are shared between connections.
+// Scores are always per connection.
+type Sharing interface {
+	Module
+	Pool(layer LayerInfo) Pool
+}
