@@ -1,0 +1,178 @@
+// Package config reads slotlab's YAML experiment and architecture files:
+// strict decoding with file:line:column errors, dotted key=value overrides,
+// the paper's defaults, validation before any work starts, and the hash that
+// names a run.
+package config
+
+import (
+	"fmt"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Experiment is one experiment file, fully resolved after Load: every
+// default filled in and every module built.
+type Experiment struct {
+	Name        string `yaml:"name"`
+	Description string `yaml:"description,omitempty"`
+	// Dataset is "mnist" or "cifar10".
+	Dataset string `yaml:"dataset"`
+	// Architecture names the network: the path of an architecture file
+	// relative to the experiment file, the bare name of a file in
+	// architectures/, or the architecture itself written inline.
+	Architecture ArchRef `yaml:"architecture"`
+	// Method is "slot" (train scores, weights fixed) or "learned" (train
+	// ordinary weights).
+	Method string `yaml:"method"`
+	// K is the number of candidate weights per connection.
+	K            int          `yaml:"k"`
+	Selector     ModuleRef    `yaml:"selector"`
+	Sharing      ModuleRef    `yaml:"sharing"`
+	Initializers Initializers `yaml:"initializers"`
+	// LearnedInit says how a learned network starts: "weights" draws every
+	// weight from the weight initializer; "one_of_k" draws K candidates per
+	// connection and picks one at random, as the official code does.
+	LearnedInit string `yaml:"learned_init"`
+	Seed        int64  `yaml:"seed"`
+	Train       Train  `yaml:"train"`
+	Data        Data   `yaml:"data"`
+	// Sweep maps config paths to lists of values; the runs are their
+	// Cartesian product. Empty for a single run.
+	Sweep yaml.Node `yaml:"sweep,omitempty"`
+
+	// Arch is the loaded architecture (the same as Architecture.Spec).
+	Arch *Architecture `yaml:"-"`
+	// Path is the experiment file.
+	Path string `yaml:"-"`
+	// Src locates every value for error messages.
+	Src *Source `yaml:"-"`
+}
+
+// Initializers names the initializer of the fixed candidate weights and of
+// the scores.
+type Initializers struct {
+	Weights ModuleRef `yaml:"weights"`
+	Scores  ModuleRef `yaml:"scores"`
+}
+
+// Train holds the optimisation settings.
+type Train struct {
+	Epochs    int `yaml:"epochs"`
+	BatchSize int `yaml:"batch_size"`
+	// EvalBatchSize is the batch size of evaluation; 0 means BatchSize.
+	EvalBatchSize int       `yaml:"eval_batch_size"`
+	Optimizer     Optimizer `yaml:"optimizer"`
+	Schedule      Schedule  `yaml:"schedule"`
+	// CheckpointEvery writes a checkpoint every this many epochs (0: only
+	// at the end and on interruption).
+	CheckpointEvery int `yaml:"checkpoint_every"`
+}
+
+// Optimizer is SGD with momentum and weight decay, applied to the scores of
+// a slot machine or the weights of a learned network.
+type Optimizer struct {
+	Name         string       `yaml:"name"`
+	LearningRate LearningRate `yaml:"learning_rate"`
+	Momentum     float64      `yaml:"momentum"`
+	WeightDecay  float64      `yaml:"weight_decay"`
+	Nesterov     bool         `yaml:"nesterov"`
+}
+
+// Schedule is the learning-rate schedule.
+type Schedule struct {
+	// Type is constant, multistep, cosine or warm_restarts.
+	Type string `yaml:"type"`
+	// Milestones are the epochs at which multistep multiplies the rate by
+	// Gamma.
+	Milestones []int   `yaml:"milestones,omitempty"`
+	Gamma      float64 `yaml:"gamma,omitempty"`
+	// Restarts are the epochs at which warm_restarts starts a new cosine
+	// cycle from the full rate (SGDR); the paper uses 25 and 75.
+	Restarts []int `yaml:"restarts,omitempty"`
+	// MinLR is the floor of cosine annealing.
+	MinLR float64 `yaml:"min_lr"`
+}
+
+// Data says where the data comes from and how it is split and augmented.
+type Data struct {
+	// Dir is a directory holding the dataset files; empty means
+	// $SLOTLAB_DATA, then the built-in search (see framework/data).
+	Dir string `yaml:"dir"`
+	// Download allows fetching the dataset from its canonical source.
+	Download *bool `yaml:"download"`
+	// ValFraction is the share of the training set held out for model
+	// selection; default 0.15 for MNIST and 0.1 for CIFAR-10, as the paper.
+	ValFraction *float64 `yaml:"val_fraction"`
+	// TrainLimit and TestLimit keep only the first N examples (0: all).
+	TrainLimit int     `yaml:"train_limit"`
+	TestLimit  int     `yaml:"test_limit"`
+	Augment    Augment `yaml:"augment"`
+}
+
+// Augment holds the training-set augmentation.
+type Augment struct {
+	// Flip is a random horizontal flip; default on for CIFAR-10.
+	Flip *bool `yaml:"flip"`
+	// Crop is a random crop after zero padding of this many pixels.
+	Crop int `yaml:"crop"`
+}
+
+// LearningRate is a number, or "auto" for the paper's rule: greedy
+// selection 0.2 for K ≤ 8 and 0.1 above, probabilistic sampling 25, learned
+// weights 0.01.
+type LearningRate struct {
+	Auto  bool
+	Value float64
+}
+
+// UnmarshalYAML accepts a positive number or "auto".
+func (lr *LearningRate) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && n.Value == "auto" {
+		*lr = LearningRate{Auto: true}
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode {
+		if v, err := strconv.ParseFloat(n.Value, 64); err == nil {
+			*lr = LearningRate{Value: v}
+			return nil
+		}
+	}
+	return fmt.Errorf("learning_rate must be a number or \"auto\", not %q", n.Value)
+}
+
+// MarshalYAML writes the number, or "auto" if it was never resolved.
+func (lr LearningRate) MarshalYAML() (any, error) {
+	if lr.Auto {
+		return "auto", nil
+	}
+	return lr.Value, nil
+}
+
+// Default returns an experiment holding the paper's defaults (PAPER.md §3).
+func Default() Experiment {
+	yes := true
+	return Experiment{
+		Method:      "slot",
+		K:           8,
+		Selector:    ModuleRef{ID: "selectors.greedy"},
+		Sharing:     ModuleRef{ID: "sharing.per_connection"},
+		LearnedInit: "weights",
+		Initializers: Initializers{
+			Weights: ModuleRef{ID: "initializers.glorot_uniform"},
+			Scores:  ModuleRef{ID: "initializers.scaled_uniform"},
+		},
+		Train: Train{
+			Epochs:    200,
+			BatchSize: 128,
+			Optimizer: Optimizer{
+				Name:         "sgd",
+				LearningRate: LearningRate{Auto: true},
+				Momentum:     0.9,
+				WeightDecay:  1e-4,
+			},
+			Schedule: Schedule{Type: "warm_restarts", Restarts: []int{25, 75}},
+		},
+		Data: Data{Download: &yes},
+	}
+}

@@ -1,0 +1,320 @@
+package config
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Datasets are the datasets slotlab knows, with the input shape each gives.
+var Datasets = map[string][3]int{
+	"mnist":   {1, 28, 28},
+	"cifar10": {3, 32, 32},
+}
+
+// Load reads an experiment file, applies the key=value overrides, fills in
+// defaults, loads the architecture, builds the modules it names, and
+// validates everything, so that no training starts on a bad config. Every
+// error names file:line:column (or the override) and says how to fix it.
+func Load(path string, overrides []string) (*Experiment, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read experiment file: %v", errClean(err))}
+	}
+	return Parse(path, raw, overrides)
+}
+
+// Parse is Load for YAML already in memory; path is used in messages and
+// to find the architecture file.
+func Parse(path string, raw []byte, overrides []string) (*Experiment, error) {
+	src := newSource(path)
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, syntaxError(path, err)
+	}
+	var root *yaml.Node
+	switch {
+	case doc.Kind == 0:
+		root = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	case len(doc.Content) == 1 && doc.Content[0].Kind == yaml.MappingNode:
+		root = doc.Content[0]
+	default:
+		n := doc.Content[0]
+		return nil, &Error{File: path, Line: n.Line, Column: n.Column, Msg: "an experiment file is a mapping of keys (name, dataset, architecture, k, train, ...), not " + kindName(n)}
+	}
+	for _, s := range overrides {
+		o, err := ParseOverride(s)
+		if err != nil {
+			return nil, err
+		}
+		if err := o.apply(root, src); err != nil {
+			return nil, err
+		}
+	}
+	e := Default()
+	e.Path, e.Src = path, src
+	if errs := decodeStrict(src, "", root, &e); len(errs) > 0 {
+		return nil, errs
+	}
+	if e.Name == "" {
+		e.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	}
+	if errs := e.resolve(); len(errs) > 0 {
+		return nil, errs
+	}
+	return &e, nil
+}
+
+func (e *Experiment) resolve() ErrorList {
+	var errs ErrorList
+	bad := func(path, format string, args ...any) {
+		errs = append(errs, e.Src.Errorf(path, format, args...))
+	}
+	in, ok := Datasets[e.Dataset]
+	if !ok {
+		names := []string{"cifar10", "mnist"}
+		if e.Dataset == "" {
+			bad("dataset", "missing key \"dataset\": say which data to train on (%s)", strings.Join(names, " or "))
+		} else {
+			bad("dataset", "unknown dataset %q%s", e.Dataset, didYouMean(e.Dataset, names))
+		}
+	}
+	if a, aerrs := e.Architecture.load(e.Src, e.Path); len(aerrs) > 0 {
+		errs = append(errs, aerrs...)
+	} else {
+		e.Arch = a
+		if ok && (a.Input[0] != in[0] || a.Input[1] != in[1] || a.Input[2] != in[2]) {
+			bad("architecture", "architecture %s takes input %v but %s gives %v; use an architecture made for %s", a.Name, a.Input, e.Dataset, in[:], e.Dataset)
+		}
+	}
+	switch e.Method {
+	case "slot", "learned":
+	default:
+		bad("method", "method must be slot or learned, not %q", e.Method)
+	}
+	if e.K < 1 {
+		bad("k", "k must be at least 1 (the number of candidate weights per connection), not %d", e.K)
+	} else if e.K > 1<<16 {
+		bad("k", "k = %d is more than slotlab supports (65536)", e.K)
+	}
+	if e.Seed < 0 {
+		bad("seed", "seed must be ≥ 0")
+	}
+	switch e.LearnedInit {
+	case "weights", "one_of_k":
+	default:
+		bad("learned_init", "learned_init must be weights or one_of_k, not %q", e.LearnedInit)
+	}
+	t := &e.Train
+	if t.Epochs < 1 {
+		bad("train.epochs", "train.epochs must be at least 1, not %d", t.Epochs)
+	}
+	if t.BatchSize < 1 {
+		bad("train.batch_size", "train.batch_size must be at least 1, not %d", t.BatchSize)
+	}
+	if t.EvalBatchSize < 0 {
+		bad("train.eval_batch_size", "train.eval_batch_size must be ≥ 0 (0 means the training batch size)")
+	}
+	if t.EvalBatchSize == 0 {
+		t.EvalBatchSize = t.BatchSize
+	}
+	if t.CheckpointEvery < 0 {
+		bad("train.checkpoint_every", "train.checkpoint_every must be ≥ 0")
+	}
+	o := &t.Optimizer
+	if o.Name != "sgd" {
+		bad("train.optimizer.name", "optimizer %q is not available; slotlab trains with sgd (momentum and weight decay are its options)", o.Name)
+	}
+	if o.LearningRate.Auto {
+		o.LearningRate = LearningRate{Value: e.autoLearningRate()}
+	}
+	if !(o.LearningRate.Value > 0) || math.IsInf(o.LearningRate.Value, 0) {
+		bad("train.optimizer.learning_rate", "learning_rate must be a positive number or auto, not %v", o.LearningRate.Value)
+	}
+	if !(o.Momentum >= 0 && o.Momentum < 1) {
+		bad("train.optimizer.momentum", "momentum must be in [0, 1), not %v", o.Momentum)
+	}
+	if !(o.WeightDecay >= 0) || math.IsInf(o.WeightDecay, 0) {
+		bad("train.optimizer.weight_decay", "weight_decay must be ≥ 0, not %v", o.WeightDecay)
+	}
+	if o.Nesterov && o.Momentum == 0 {
+		bad("train.optimizer.nesterov", "nesterov needs momentum > 0")
+	}
+	s := &t.Schedule
+	switch s.Type {
+	case "constant", "cosine":
+	case "multistep":
+		if s.Gamma == 0 {
+			s.Gamma = 0.1
+		}
+		if !(s.Gamma > 0 && s.Gamma <= 1) {
+			bad("train.schedule.gamma", "gamma must be in (0, 1], not %v", s.Gamma)
+		}
+		if !increasing(s.Milestones) {
+			bad("train.schedule.milestones", "milestones must be positive epochs in increasing order, e.g. [80, 120]")
+		}
+	case "warm_restarts":
+		if !increasing(s.Restarts) {
+			bad("train.schedule.restarts", "restarts must be positive epochs in increasing order, e.g. [25, 75]")
+		}
+	default:
+		bad("train.schedule.type", "unknown schedule %q%s", s.Type, didYouMean(s.Type, []string{"constant", "multistep", "cosine", "warm_restarts"}))
+	}
+	if !(s.MinLR >= 0) {
+		bad("train.schedule.min_lr", "min_lr must be ≥ 0")
+	}
+	d := &e.Data
+	if d.ValFraction == nil {
+		v := 0.1
+		if e.Dataset == "mnist" {
+			v = 0.15
+		}
+		d.ValFraction = &v
+	}
+	if !(*d.ValFraction > 0 && *d.ValFraction < 1) {
+		bad("data.val_fraction", "val_fraction must be in (0, 1), not %v", *d.ValFraction)
+	}
+	if d.TrainLimit < 0 {
+		bad("data.train_limit", "train_limit must be ≥ 0 (0 = all)")
+	}
+	if d.TestLimit < 0 {
+		bad("data.test_limit", "test_limit must be ≥ 0 (0 = all)")
+	}
+	if d.Augment.Flip == nil {
+		flip := e.Dataset == "cifar10"
+		d.Augment.Flip = &flip
+	}
+	if d.Augment.Crop < 0 {
+		bad("data.augment.crop", "crop must be ≥ 0 (padding in pixels)")
+	}
+	if d.Download == nil {
+		yes := true
+		d.Download = &yes
+	}
+	if d.Dir != "" && !filepath.IsAbs(d.Dir) {
+		d.Dir = filepath.Join(filepath.Dir(e.Path), d.Dir)
+	}
+	if e.Sweep.Kind != 0 && e.Sweep.Kind != yaml.MappingNode {
+		bad("sweep", "sweep must map config keys to lists of values, e.g. {k: [2, 4, 8], seed: [0, 1]}")
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	for _, m := range []struct {
+		ref  *ModuleRef
+		path string
+		ns   string
+	}{
+		{&e.Selector, "selector", "selectors"},
+		{&e.Sharing, "sharing", "sharing"},
+		{&e.Initializers.Weights, "initializers.weights", "initializers"},
+		{&e.Initializers.Scores, "initializers.scores", "initializers"},
+	} {
+		errs = append(errs, m.ref.build(e.Src, m.path, m.ns)...)
+	}
+	return errs
+}
+
+// autoLearningRate is the paper's rule (PAPER.md §3).
+func (e *Experiment) autoLearningRate() float64 {
+	switch {
+	case e.Method == "learned":
+		return 0.01
+	case e.Selector.ID == "probabilistic" || e.Selector.ID == "selectors.probabilistic":
+		return 25
+	case e.K <= 8:
+		return 0.2
+	default:
+		return 0.1
+	}
+}
+
+func increasing(xs []int) bool {
+	for i, x := range xs {
+		if x < 1 || (i > 0 && x <= xs[i-1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// YAML returns the fully resolved experiment, every default written out.
+func (e *Experiment) YAML() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(e); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Hash identifies the run a config describes: a SHA-256 over everything
+// that changes its numbers (architecture, method, modules and options, K,
+// seed, training and data settings), and nothing that does not (name,
+// description, data directory, checkpoint frequency, sweep block).
+func (e *Experiment) Hash() string {
+	c := *e
+	c.Name, c.Description = "", ""
+	c.Data.Dir, c.Data.Download = "", nil
+	c.Train.CheckpointEvery = 0
+	c.Sweep = yaml.Node{}
+	if e.Arch != nil {
+		a := *e.Arch
+		a.Name = ""
+		c.Architecture = ArchRef{Spec: &a}
+	}
+	b, err := yaml.Marshal(c)
+	if err != nil {
+		panic("config: cannot encode experiment for hashing: " + err.Error())
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Keys lists every dotted key an experiment accepts, for suggestions and
+// documentation.
+func Keys() []string {
+	var out []string
+	var walk func(prefix string, n *yaml.Node)
+	d := Default()
+	d.Dataset = "mnist"
+	var root yaml.Node
+	_ = root.Encode(d)
+	walk = func(prefix string, n *yaml.Node) {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := join(prefix, n.Content[i].Value)
+			out = append(out, k)
+			if n.Content[i+1].Kind == yaml.MappingNode && !strings.HasPrefix(k, "initializers.") && k != "selector" && k != "sharing" {
+				walk(k, n.Content[i+1])
+			}
+		}
+	}
+	walk("", &root)
+	sort.Strings(out)
+	return out
+}
+
+// suggestPath finds a nested key whose last part matches key (or its usual
+// alias), for keys written at the wrong level: "lr" at the top level
+// suggests "train.optimizer.learning_rate".
+func suggestPath(key string) string {
+	want := key
+	if a, ok := aliases[key]; ok {
+		want = a
+	}
+	for _, k := range Keys() {
+		if i := strings.LastIndexByte(k, '.'); i >= 0 && k[i+1:] == want {
+			return k
+		}
+	}
+	return ""
+}

@@ -1,0 +1,67 @@
+// Package glorotuniform is the initializer of the fixed candidate weights:
+// U(−b, b) with a Glorot-style bound from the layer's fan-in and fan-out.
+package glorotuniform
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/slotlab/slotlab/framework"
+)
+
+func init() { framework.Register(&GlorotUniform{}) }
+
+// GlorotUniform draws values from U(−b, b). Bound "std" uses
+// b = sqrt(2/(fan_in+fan_out)), the standard deviation of Glorot's normal
+// initialisation, which is what the paper uses; "glorot" uses
+// b = sqrt(6/(fan_in+fan_out)), Glorot's uniform bound, which is what the
+// official code uses.
+type GlorotUniform struct {
+	Bound string `yaml:"bound"`
+}
+
+var (
+	_ framework.Initializer = (*GlorotUniform)(nil)
+	_ framework.Validator   = (*GlorotUniform)(nil)
+)
+
+// SlotlabModule describes the module.
+func (*GlorotUniform) SlotlabModule() framework.ModuleInfo {
+	return framework.ModuleInfo{
+		ID:      "initializers.glorot_uniform",
+		Summary: "U(−b, b), b = sqrt(2/(fan_in+fan_out)) (bound: std, the paper) or sqrt(6/(fan_in+fan_out)) (bound: glorot, the official code)",
+		New:     func() framework.Module { return &GlorotUniform{Bound: "std"} },
+	}
+}
+
+// Validate checks the options.
+func (g *GlorotUniform) Validate() error {
+	if _, err := BoundOf(g.Bound, 1, 1); err != nil {
+		return err
+	}
+	return nil
+}
+
+// BoundOf returns the named bound for a layer's fan-in and fan-out.
+func BoundOf(name string, fanIn, fanOut int) (float64, error) {
+	switch name {
+	case "std":
+		return math.Sqrt(2 / float64(fanIn+fanOut)), nil
+	case "glorot":
+		return math.Sqrt(6 / float64(fanIn+fanOut)), nil
+	}
+	return 0, fmt.Errorf("bound must be std (sqrt(2/(fan_in+fan_out)), the paper) or glorot (sqrt(6/(fan_in+fan_out)), the official code), not %q", name)
+}
+
+// Fill writes U(−b, b) values.
+func (g *GlorotUniform) Fill(dst []float32, t framework.TensorInfo, u func(uint64) float32) error {
+	b, err := BoundOf(g.Bound, t.Layer.FanIn, t.Layer.FanOut)
+	if err != nil {
+		return err
+	}
+	bound := float32(b)
+	for j := range dst {
+		dst[j] = bound * (2*u(t.Offset+uint64(j)) - 1)
+	}
+	return nil
+}

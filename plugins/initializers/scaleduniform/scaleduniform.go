@@ -1,0 +1,65 @@
+// Package scaleduniform is the initializer of the scores: U(0, λ·b), with λ
+// set per kind of layer.
+package scaleduniform
+
+import (
+	"fmt"
+
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/plugins/initializers/glorotuniform"
+)
+
+func init() { framework.Register(&ScaledUniform{}) }
+
+// ScaledUniform draws values from U(0, λ·b), where b is the Glorot-style
+// bound named by Bound (see glorot_uniform) and λ is Conv for convolutional
+// layers and Dense for fully connected ones. The paper uses λ = 1 for conv
+// and 0.1 for dense layers with b = sqrt(2/(fan_in+fan_out)); the official
+// code uses λ = 1 everywhere with b = sqrt(6/(fan_in+fan_out)).
+type ScaledUniform struct {
+	Bound string  `yaml:"bound"`
+	Conv  float64 `yaml:"conv"`
+	Dense float64 `yaml:"dense"`
+}
+
+var (
+	_ framework.Initializer = (*ScaledUniform)(nil)
+	_ framework.Validator   = (*ScaledUniform)(nil)
+)
+
+// SlotlabModule describes the module.
+func (*ScaledUniform) SlotlabModule() framework.ModuleInfo {
+	return framework.ModuleInfo{
+		ID:      "initializers.scaled_uniform",
+		Summary: "U(0, λ·b), λ per layer kind (conv 1, dense 0.1 by default), b as glorot_uniform's bound",
+		New:     func() framework.Module { return &ScaledUniform{Bound: "std", Conv: 1, Dense: 0.1} },
+	}
+}
+
+// Validate checks the options.
+func (s *ScaledUniform) Validate() error {
+	if _, err := glorotuniform.BoundOf(s.Bound, 1, 1); err != nil {
+		return err
+	}
+	if !(s.Conv > 0) || !(s.Dense > 0) {
+		return fmt.Errorf("conv and dense scales must be positive (got conv %v, dense %v)", s.Conv, s.Dense)
+	}
+	return nil
+}
+
+// Fill writes U(0, λ·b) values.
+func (s *ScaledUniform) Fill(dst []float32, t framework.TensorInfo, u func(uint64) float32) error {
+	b, err := glorotuniform.BoundOf(s.Bound, t.Layer.FanIn, t.Layer.FanOut)
+	if err != nil {
+		return err
+	}
+	lambda := s.Dense
+	if t.Layer.Kind == framework.Conv {
+		lambda = s.Conv
+	}
+	hi := float32(lambda * b)
+	for j := range dst {
+		dst[j] = hi * u(t.Offset+uint64(j))
+	}
+	return nil
+}

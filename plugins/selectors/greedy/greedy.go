@@ -1,0 +1,56 @@
+// Package greedy is the selector of the paper's greedy selection (GS): every
+// connection uses the candidate weight with the highest score.
+package greedy
+
+import "github.com/slotlab/slotlab/framework"
+
+func init() { framework.Register(&Greedy{}) }
+
+// Greedy selects k* = argmax_k s_k; ties go to the lowest index.
+type Greedy struct{}
+
+var _ framework.Selector = (*Greedy)(nil)
+
+// SlotlabModule describes the module.
+func (*Greedy) SlotlabModule() framework.ModuleInfo {
+	return framework.ModuleInfo{
+		ID:      "selectors.greedy",
+		Summary: "greedy selection (GS): each connection uses its highest-scoring weight",
+		New:     func() framework.Module { return &Greedy{} },
+	}
+}
+
+// Select writes the argmax of each connection's scores into idx.
+func (*Greedy) Select(idx []int32, scores []float32, k int, _ framework.SelectContext) error {
+	Argmax(idx, scores, k)
+	return nil
+}
+
+// Argmax writes, for each connection i, the index of the largest of
+// scores[i*k:(i+1)*k] into idx[i] (the first one on ties).
+func Argmax(idx []int32, scores []float32, k int) {
+	switch k {
+	case 1:
+		clear(idx)
+	case 2:
+		for i := range idx {
+			s := scores[2*i : 2*i+2]
+			if s[1] > s[0] {
+				idx[i] = 1
+			} else {
+				idx[i] = 0
+			}
+		}
+	default:
+		for i := range idx {
+			s := scores[i*k : i*k+k]
+			best, bv := 0, s[0]
+			for j := 1; j < len(s); j++ {
+				if s[j] > bv {
+					best, bv = j, s[j]
+				}
+			}
+			idx[i] = int32(best)
+		}
+	}
+}

@@ -1,0 +1,88 @@
+// Package probabilistic is the selector of the paper's probabilistic
+// sampling (PS): every training step, each connection draws its weight from
+// the softmax of its scores.
+package probabilistic
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/rng"
+	"github.com/slotlab/slotlab/plugins/selectors/greedy"
+)
+
+func init() { framework.Register(&Probabilistic{}) }
+
+// Probabilistic samples k* ~ Multinomial(softmax(s)) afresh for every
+// connection on every training step. The evaluated network is the argmax
+// network unless Eval is "sample" (what the official code does, which makes
+// its validation accuracy random).
+type Probabilistic struct {
+	// Eval is "argmax" (default) or "sample".
+	Eval string `yaml:"eval"`
+}
+
+var (
+	_ framework.Selector  = (*Probabilistic)(nil)
+	_ framework.Validator = (*Probabilistic)(nil)
+)
+
+// SlotlabModule describes the module.
+func (*Probabilistic) SlotlabModule() framework.ModuleInfo {
+	return framework.ModuleInfo{
+		ID:      "selectors.probabilistic",
+		Summary: "probabilistic sampling (PS): each step draws every weight from softmax(scores)",
+		New:     func() framework.Module { return &Probabilistic{Eval: "argmax"} },
+	}
+}
+
+// Validate checks the options.
+func (p *Probabilistic) Validate() error {
+	if p.Eval != "argmax" && p.Eval != "sample" {
+		return fmt.Errorf("eval must be argmax or sample, not %q", p.Eval)
+	}
+	return nil
+}
+
+// Select samples idx from the softmax of the scores while training (and at
+// evaluation when Eval is "sample"); otherwise it takes the argmax.
+func (p *Probabilistic) Select(idx []int32, scores []float32, k int, ctx framework.SelectContext) error {
+	if !ctx.Training && p.Eval != "sample" {
+		greedy.Argmax(idx, scores, k)
+		return nil
+	}
+	s := rng.Stream{Key: uint64(ctx.Stream)}
+	if !ctx.Training {
+		s = s.Derive("eval")
+	}
+	base := uint64(ctx.Step)*uint64(ctx.Layer.Connections) + uint64(ctx.Offset)
+	for i := range idx {
+		idx[i] = int32(Sample(scores[i*k:i*k+k], s.Float64(base+uint64(i))))
+	}
+	return nil
+}
+
+// Sample returns the index j with probability softmax(s)_j, using the
+// uniform variate u in [0, 1).
+func Sample(s []float32, u float64) int {
+	m := s[0]
+	for _, v := range s[1:] {
+		if v > m {
+			m = v
+		}
+	}
+	var total float64
+	for _, v := range s {
+		total += math.Exp(float64(v - m))
+	}
+	target := u * total
+	var acc float64
+	for j, v := range s {
+		acc += math.Exp(float64(v - m))
+		if target < acc {
+			return j
+		}
+	}
+	return len(s) - 1
+}
