@@ -1,5 +1,7 @@
 package framework
 
+import "github.com/slotlab/slotlab/framework/rng"
+
 // Role says what an initializer is filling.
 type Role string
 
@@ -17,15 +19,23 @@ type TensorInfo struct {
 	// Offset is the flat index, within the whole tensor, of the first element
 	// of the part being filled.
 	Offset uint64
+	// Stream is the counter-based random stream of the whole tensor.
+	Stream StreamKey
+}
+
+// Uniform returns the uniform variate in [0, 1) that belongs to element j
+// (an absolute index within the tensor).
+func (t TensorInfo) Uniform(j uint64) float32 {
+	return rng.Stream{Key: uint64(t.Stream)}.Float32(j)
 }
 
 // Initializer fills weights or scores with random values.
 //
 // Fill writes dst, elements [t.Offset, t.Offset+len(dst)) of the tensor,
-// drawing element j's randomness from uniforms(j) (j is the absolute index)
-// so that any part of a tensor can be regenerated on its own, bit for bit.
-// uniforms returns values uniform in [0, 1).
+// drawing element j's randomness from t.Uniform(j) (j is the absolute
+// index), so that any part of a tensor can be regenerated on its own, bit
+// for bit, in this process or another.
 type Initializer interface {
 	Module
-	Fill(dst []float32, t TensorInfo, uniforms func(j uint64) float32) error
+	Fill(dst []float32, t TensorInfo) error
 }

@@ -31,3 +31,27 @@ type SelectContext struct {
 
 // StreamKey is the key of a counter-based random stream (framework/rng.Stream).
 type StreamKey uint64
+
+// ArgmaxSelector is implemented by selectors whose choice is, in some modes,
+// the argmax of the scores (the first maximum on ties). For those modes the
+// trainer fuses the selection into the score update, one pass over memory
+// instead of two, without calling Select.
+type ArgmaxSelector interface {
+	SelectsArgmax(training bool) bool
+}
+
+// SelectionBuffers are the per-layer buffers a Selector works on.
+type SelectionBuffers struct {
+	Scores  []float32 // Connections × K
+	Idx     []int32   // the training selection, Connections
+	EvalIdx []int32   // the evaluated network's selection, Connections
+}
+
+// BufferProvider is implemented by selectors that must own the memory of a
+// layer's scores and selections, such as an external plugin that shares it
+// with its own process. The network then allocates those buffers through
+// Buffers, and calls Select once per layer and step for the whole layer
+// instead of once per chunk.
+type BufferProvider interface {
+	Buffers(layer LayerInfo) (SelectionBuffers, error)
+}

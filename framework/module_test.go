@@ -1,0 +1,69 @@
+package framework
+
+import (
+	"strings"
+	"testing"
+)
+
+type testModule struct{ id ModuleID }
+
+func (m testModule) SlotlabModule() ModuleInfo {
+	return ModuleInfo{ID: m.id, Summary: "test", New: func() Module { return testModule{m.id} }}
+}
+
+func TestRegisterLookupList(t *testing.T) {
+	for _, id := range []ModuleID{"sharing.zz_test_b", "sharing.zz_test_a", "selectors.zz_test_c"} {
+		Register(testModule{id})
+	}
+	info, ok := Lookup("sharing.zz_test_a")
+	if !ok || info.ID != "sharing.zz_test_a" || info.Source != "built-in" {
+		t.Fatalf("Lookup: %+v %v", info, ok)
+	}
+	var ids []string
+	for _, m := range List("sharing") {
+		ids = append(ids, string(m.ID))
+	}
+	if got := strings.Join(ids, ","); !strings.Contains(got, "sharing.zz_test_a,sharing.zz_test_b") || strings.Contains(got, "selectors") {
+		t.Fatalf("List(sharing) = %s: want sorted, sharing only", got)
+	}
+	all := List("")
+	for i := 1; i < len(all); i++ {
+		if all[i-1].ID >= all[i].ID {
+			t.Fatalf("List is not sorted: %v before %v", all[i-1].ID, all[i].ID)
+		}
+	}
+	if got := ModuleNames("selectors"); len(got) == 0 || got[len(got)-1] != "zz_test_c" {
+		t.Fatalf("ModuleNames = %v", got)
+	}
+}
+
+func TestRegisterPanics(t *testing.T) {
+	Register(testModule{"selectors.zz_dup"})
+	for _, tc := range []struct {
+		name string
+		m    Module
+		want string
+	}{
+		{"duplicate", testModule{"selectors.zz_dup"}, "registered twice"},
+		{"unknown namespace", testModule{"optimizers.adam"}, "bad module ID"},
+		{"no name", testModule{"selectors."}, "bad module ID"},
+		{"no namespace", testModule{"greedy"}, "bad module ID"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				r := recover()
+				if r == nil || !strings.Contains(r.(string), tc.want) {
+					t.Fatalf("recovered %v, want a panic mentioning %q", r, tc.want)
+				}
+			}()
+			Register(tc.m)
+		})
+	}
+}
+
+func TestModuleID(t *testing.T) {
+	id := ModuleID("selectors.greedy")
+	if id.Namespace() != "selectors" || id.Name() != "greedy" {
+		t.Fatalf("%q → %q %q", id, id.Namespace(), id.Name())
+	}
+}
