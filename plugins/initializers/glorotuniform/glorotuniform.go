@@ -54,14 +54,14 @@ func BoundOf(name string, fanIn, fanOut int) (float64, error) {
 }
 
 // Fill writes U(−b, b) values.
-func (g *GlorotUniform) Fill(dst []float32, t framework.TensorInfo, u func(uint64) float32) error {
+func (g *GlorotUniform) Fill(dst []float32, t framework.TensorInfo) error {
 	b, err := BoundOf(g.Bound, t.Layer.FanIn, t.Layer.FanOut)
 	if err != nil {
 		return err
 	}
 	bound := float32(b)
 	for j := range dst {
-		dst[j] = bound * (2*u(t.Offset+uint64(j)) - 1)
+		dst[j] = bound * (2*t.Uniform(t.Offset+uint64(j)) - 1)
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func (s *ScaledUniform) Validate() error {
 }
 
 // Fill writes U(0, λ·b) values.
-func (s *ScaledUniform) Fill(dst []float32, t framework.TensorInfo, u func(uint64) float32) error {
+func (s *ScaledUniform) Fill(dst []float32, t framework.TensorInfo) error {
 	b, err := glorotuniform.BoundOf(s.Bound, t.Layer.FanIn, t.Layer.FanOut)
 	if err != nil {
 		return err
@@ -59,7 +59,7 @@ func (s *ScaledUniform) Fill(dst []float32, t framework.TensorInfo, u func(uint6
 	}
 	hi := float32(lambda * b)
 	for j := range dst {
-		dst[j] = hi * u(t.Offset+uint64(j))
+		dst[j] = hi * t.Uniform(t.Offset+uint64(j))
 	}
 	return nil
 }

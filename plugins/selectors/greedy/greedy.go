@@ -9,7 +9,13 @@ func init() { framework.Register(&Greedy{}) }
 // Greedy selects k* = argmax_k s_k; ties go to the lowest index.
 type Greedy struct{}
 
-var _ framework.Selector = (*Greedy)(nil)
+var (
+	_ framework.Selector       = (*Greedy)(nil)
+	_ framework.ArgmaxSelector = (*Greedy)(nil)
+)
+
+// SelectsArgmax is true: greedy selection is the argmax in every mode.
+func (*Greedy) SelectsArgmax(bool) bool { return true }
 
 // SlotlabModule describes the module.
 func (*Greedy) SlotlabModule() framework.ModuleInfo {

@@ -24,9 +24,13 @@ type Probabilistic struct {
 }
 
 var (
-	_ framework.Selector  = (*Probabilistic)(nil)
-	_ framework.Validator = (*Probabilistic)(nil)
+	_ framework.Selector       = (*Probabilistic)(nil)
+	_ framework.Validator      = (*Probabilistic)(nil)
+	_ framework.ArgmaxSelector = (*Probabilistic)(nil)
 )
+
+// SelectsArgmax is true for the evaluated network when Eval is "argmax".
+func (p *Probabilistic) SelectsArgmax(training bool) bool { return !training && p.Eval == "argmax" }
 
 // SlotlabModule describes the module.
 func (*Probabilistic) SlotlabModule() framework.ModuleInfo {

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+	"gopkg.in/yaml.v3"
+
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/config"
+	"github.com/slotlab/slotlab/framework/nn"
+)
+
+func describeCmd(args []string) error {
+	fs := flag.NewFlagSet("describe", flag.ContinueOnError)
+	k := fs.Int("k", 8, "K, when FILE is an architecture")
+	method := fs.String("method", "slot", "slot or learned, when FILE is an architecture")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: slotlab describe FILE.yaml [key=value ...] [--k K] [--method slot|learned]\n\nFILE is an experiment or an architecture.")
+		fs.PrintDefaults()
+	}
+	pos, err := splitArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		fs.Usage()
+		return fmt.Errorf("missing file")
+	}
+	var (
+		arch    *config.Architecture
+		sharing framework.Sharing
+	)
+	if isArchitecture(pos[0]) {
+		if arch, err = config.LoadArchitecture(pos[0]); err != nil {
+			return err
+		}
+	} else {
+		e, err := config.Load(pos[0], pos[1:])
+		if err != nil {
+			return err
+		}
+		arch, *k, *method = e.Arch, e.K, e.Method
+		sharing = e.Sharing.Module.(framework.Sharing)
+	}
+	plan, err := nn.NewPlan(arch, *k)
+	if err != nil {
+		return err
+	}
+	d := nn.Describe(plan, *method, *k, sharing)
+	fmt.Printf("%s (%s, K=%d): input %s, %d classes; memory is the trainable state (scores, momentum, weights, selection)\n", arch.Name, *method, *k, nn.Shape(arch.Input), arch.Classes)
+	t := tablewriter.NewTable(os.Stdout, tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: []tw.Align{tw.AlignRight, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight}}))
+	t.Header([]string{"#", "layer", "output", "weights", "mult-adds", "memory"})
+	for _, r := range d.Rows {
+		name := r.Type
+		if r.Name != "" {
+			name = r.Name + " (" + r.Type + ")"
+		}
+		if err := t.Append([]string{fmt.Sprint(r.Index), name, nn.Shape(r.Out), blank(r.Weights), blank(r.MACs), byteSize(r.StateBytes)}); err != nil {
+			return err
+		}
+	}
+	t.Footer([]string{"", "total", "", commas(d.Weights), commas(d.MACs), byteSize(d.Memory)})
+	return t.Render()
+}
+
+// isArchitecture reports whether a YAML file is an architecture (it has
+// layers at the top level) rather than an experiment.
+func isArchitecture(path string) bool {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	var top map[string]any
+	if yaml.Unmarshal(b, &top) != nil {
+		return false
+	}
+	_, ok := top["layers"]
+	return ok
+}
+
+func blank(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return commas(n)
+}
+
+// commas formats 1147072 as 1,147,072.
+func commas(n int64) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n == 0:
+		return ""
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

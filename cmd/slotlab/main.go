@@ -1,0 +1,66 @@
+// Command slotlab trains and studies Slot Machines (Aladago & Torresani,
+// ICML 2021): networks whose connections each pick one of K fixed random
+// weights by learned scores.
+//
+//	slotlab run FILE.yaml [key=value ...] [--out DIR] [--restart]
+//	slotlab list-modules
+//
+// The command line only parses arguments and prints; the work is done by
+// the packages under framework/.
+package main
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	_ "github.com/slotlab/slotlab/plugins/standard"
+)
+
+type command struct {
+	summary string
+	run     func(args []string) error
+}
+
+var commands = map[string]command{
+	"run":          {"train an experiment: run FILE.yaml [key=value ...] [--out DIR] [--restart]", runCmd},
+	"list-modules": {"list the registered selectors, initializers and sharing strategies", listModulesCmd},
+	"describe":     {"print a network layer by layer: shapes, weights, mult-adds, memory", describeCmd},
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: slotlab COMMAND [arguments]\n\ncommands:")
+	var names []string
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(os.Stderr, "  %-13s %s\n", n, commands[n].summary)
+	}
+}
+
+func main() {
+	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
+		usage()
+		if len(os.Args) < 2 {
+			os.Exit(2)
+		}
+		return
+	}
+	c, ok := commands[os.Args[1]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "slotlab: unknown command %q\n\n", os.Args[1])
+		usage()
+		os.Exit(2)
+	}
+	if err := c.run(os.Args[2:]); err != nil {
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "slotlab") {
+			msg = "slotlab " + os.Args[1] + ": " + msg
+		}
+		fmt.Fprintln(os.Stderr, msg)
+		os.Exit(1)
+	}
+}

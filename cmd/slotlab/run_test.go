@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/slotlab/slotlab/framework/results"
+)
+
+// repoFile returns the path of a file of the repository from this package.
+func repoFile(parts ...string) string {
+	return filepath.Join(append([]string{"..", ".."}, parts...)...)
+}
+
+// quick are overrides that make a real MNIST run take a second or two.
+var quick = []string{"train.epochs=2", "data.train_limit=3000", "data.test_limit=1000", "train.batch_size=100"}
+
+func runDirs(t *testing.T, out string) []string {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join(out, "lenet", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dirs
+}
+
+// stripTimes removes the wall-clock fields of metrics.jsonl, the only ones
+// that may differ between two runs of the same config and seed.
+func stripTimes(t *testing.T, dir string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, results.MetricsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("metrics line %q: %v", line, err)
+		}
+		if _, ok := m["seconds"]; !ok {
+			t.Fatalf("metrics line has no seconds: %q", line)
+		}
+		delete(m, "seconds")
+		enc, _ := json.Marshal(m)
+		out.Write(enc)
+		out.WriteByte('\n')
+	}
+	return out.Bytes()
+}
+
+// TestRunContractAndDeterminism trains Lenet on real MNIST twice with the
+// same seed into two stores and checks the run directory contract and that
+// the metrics are identical (bar wall-clock seconds); a third run with
+// another seed must differ.
+func TestRunContractAndDeterminism(t *testing.T) {
+	exp := repoFile("experiments", "lenet.yaml")
+	var metrics [][]byte
+	for i, seed := range []string{"seed=5", "seed=5", "seed=6"} {
+		out := filepath.Join(t.TempDir(), "runs")
+		args := append([]string{exp, "--out", out, "--quiet", seed}, quick...)
+		if err := runCmd(args); err != nil {
+			t.Fatalf("run %d: %v", i, err)
+		}
+		dirs := runDirs(t, out)
+		if len(dirs) != 1 {
+			t.Fatalf("run %d: want one run directory under %s/lenet, got %v", i, out, dirs)
+		}
+		for _, f := range []string{results.ConfigFile, results.MetricsFile, results.ResultFile} {
+			if _, err := os.Stat(filepath.Join(dirs[0], f)); err != nil {
+				t.Fatalf("run %d: %v", i, err)
+			}
+		}
+		r, err := results.ReadResult(dirs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != "done" || r.Name != "lenet" || r.Method != "slot" || r.Selector != "greedy" || r.K != 8 ||
+			r.Epochs != 2 || r.BestEpoch < 1 || r.ConfigHash == "" || r.SamplesPerSecond <= 0 || r.TrainSeconds <= 0 {
+			t.Fatalf("run %d: result %+v", i, r)
+		}
+		if r.TestAcc < 50 || r.TestAcc > 100 || r.FinalTestAcc < 50 || r.ValAcc < 50 {
+			t.Fatalf("run %d: accuracies are percentages and 2 epochs on 2,550 images reach well above chance: %+v", i, r)
+		}
+		if filepath.Base(dirs[0]) != r.RunID || !strings.HasPrefix(r.ConfigHash, r.RunID) {
+			t.Fatalf("run id %q, directory %q, hash %q", r.RunID, dirs[0], r.ConfigHash)
+		}
+		metrics = append(metrics, stripTimes(t, dirs[0]))
+	}
+	if !bytes.Equal(metrics[0], metrics[1]) {
+		t.Fatalf("same seed, different metrics:\n%s\n%s", metrics[0], metrics[1])
+	}
+	if bytes.Equal(metrics[0], metrics[2]) {
+		t.Fatal("different seeds gave identical metrics")
+	}
+}
+
+// TestRunCachedAndResolvedConfig checks that running the same config again
+// trains nothing, and that config.yaml is complete enough to run again to
+// the same run directory.
+func TestRunCachedAndResolvedConfig(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "runs")
+	args := append([]string{repoFile("experiments", "lenet.yaml"), "--out", out, "--quiet", "train.epochs=1"}, quick[1:]...)
+	if err := runCmd(args); err != nil {
+		t.Fatal(err)
+	}
+	dir := runDirs(t, out)[0]
+	before, _ := os.ReadFile(filepath.Join(dir, results.ResultFile))
+	if err := runCmd(args); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, results.ResultFile))
+	if !bytes.Equal(before, after) {
+		t.Fatal("a second run of the same config trained again")
+	}
+	// The resolved config, run from elsewhere, hashes to the same run.
+	cfg := filepath.Join(t.TempDir(), "lenet.yaml")
+	b, _ := os.ReadFile(filepath.Join(dir, results.ConfigFile))
+	if err := os.WriteFile(cfg, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := runCmd([]string{cfg, "--out", out, "--quiet"}); err != nil {
+		t.Fatal(err)
+	}
+	if dirs := runDirs(t, out); len(dirs) != 1 {
+		t.Fatalf("resolved config made a new run: %v", dirs)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "missing experiment file"},
+		{[]string{repoFile("experiments", "lenet.yaml"), "k"}, `"k" is not a key=value override`},
+		{[]string{repoFile("experiments", "lenet.yaml"), "k=0"}, `override "k=0": k must be at least 1`},
+		{[]string{repoFile("experiments", "lenet.yaml"), "train.batch_size=5000", "data.train_limit=1000"}, "batch_size 5000 is larger than the 850 training examples"},
+		{[]string{repoFile("experiments", "nope.yaml")}, "nope.yaml: cannot read experiment file"},
+	} {
+		err := runCmd(append(tc.args, "--out", t.TempDir(), "--quiet"))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// TestNaNStopsTheRun checks that a diverging run stops with an error naming
+// the epoch, step and layer, and is recorded as failed.
+func TestNaNStopsTheRun(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "runs")
+	args := append([]string{repoFile("experiments", "lenet.yaml"), "--out", out, "--quiet", "method=learned", "train.optimizer.learning_rate=1e9"}, quick...)
+	err := runCmd(args)
+	if err == nil || !strings.Contains(err.Error(), "epoch 1, step ") || !strings.Contains(err.Error(), "NaN or infinite") {
+		t.Fatalf("error %v, want a NaN error naming epoch and step", err)
+	}
+	r, rerr := results.ReadResult(runDirs(t, out)[0])
+	if rerr != nil || r.Status != "failed" || !strings.Contains(r.Error, "NaN") {
+		t.Fatalf("result %+v (%v), want status failed with the error", r, rerr)
+	}
+	t.Log(err)
+}

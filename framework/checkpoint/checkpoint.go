@@ -1,0 +1,277 @@
+// Package checkpoint reads and writes slotlab's checkpoint files: a JSON
+// header and named float32/int32 tensors, protected by a SHA-256 of the
+// whole file, written atomically so that a kill at any moment leaves either
+// the previous checkpoint or the new one.
+//
+// Layout (little endian):
+//
+//	magic      16 bytes  "SLOTLAB-CKPT\x00\x00v1"
+//	header     uint64 length, then that many bytes of JSON: the caller's
+//	           metadata and the tensor directory (name, dtype, length)
+//	tensors    the data of every tensor, in directory order
+//	checksum   32 bytes  SHA-256 of everything before it
+package checkpoint
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"unsafe"
+)
+
+// Magic starts every checkpoint file.
+const Magic = "SLOTLAB-CKPT\x00\x00v1"
+
+// maxHeader bounds the JSON header a reader accepts.
+const maxHeader = 64 << 20
+
+// Tensor is a named array: exactly one of F32 and I32 is set.
+type Tensor struct {
+	Name string
+	F32  []float32
+	I32  []int32
+}
+
+type entry struct {
+	Name  string `json:"name"`
+	DType string `json:"dtype"`
+	Len   int64  `json:"len"`
+}
+
+type header struct {
+	Meta    json.RawMessage `json:"meta"`
+	Tensors []entry         `json:"tensors"`
+}
+
+// Write stores meta (any JSON-encodable value) and the tensors at path,
+// atomically: a temporary file in the same directory is written, fsynced
+// and renamed over path, and the directory is fsynced. If beforeRename is
+// not nil it runs between the fsync and the rename (tests use it to kill a
+// writer mid-checkpoint).
+func Write(path string, meta any, tensors []Tensor, beforeRename func()) error {
+	m, err := json.Marshal(meta)
+	if err != nil {
+		return fmt.Errorf("checkpoint %s: encoding metadata: %w", path, err)
+	}
+	h := header{Meta: m}
+	for _, t := range tensors {
+		switch {
+		case t.F32 != nil && t.I32 == nil:
+			h.Tensors = append(h.Tensors, entry{t.Name, "f32", int64(len(t.F32))})
+		case t.I32 != nil && t.F32 == nil:
+			h.Tensors = append(h.Tensors, entry{t.Name, "i32", int64(len(t.I32))})
+		default:
+			return fmt.Errorf("checkpoint %s: tensor %q must hold exactly one of F32 and I32", path, t.Name)
+		}
+	}
+	hb, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	sum := sha256.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(f, sum), 1<<20)
+	write := func() error {
+		if _, err := bw.WriteString(Magic); err != nil {
+			return err
+		}
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(hb)))
+		if _, err := bw.Write(n[:]); err != nil {
+			return err
+		}
+		if _, err := bw.Write(hb); err != nil {
+			return err
+		}
+		for _, t := range tensors {
+			if _, err := bw.Write(raw(t)); err != nil {
+				return err
+			}
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		_, err := f.Write(sum.Sum(nil))
+		return err
+	}
+	if err := write(); err != nil {
+		f.Close()
+		return fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("checkpoint %s: fsync: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	if beforeRename != nil {
+		beforeRename()
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// raw views a tensor's data as bytes (the machine is little endian: amd64
+// and arm64; see the init check).
+func raw(t Tensor) []byte {
+	if t.F32 != nil {
+		if len(t.F32) == 0 {
+			return nil
+		}
+		return unsafe.Slice((*byte)(unsafe.Pointer(&t.F32[0])), 4*len(t.F32))
+	}
+	if len(t.I32) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&t.I32[0])), 4*len(t.I32))
+}
+
+func init() {
+	x := uint16(1)
+	if *(*byte)(unsafe.Pointer(&x)) != 1 {
+		panic("checkpoint: big-endian machines are not supported")
+	}
+}
+
+// Error is a checkpoint that cannot be used, with the reason.
+type Error struct {
+	Path, Problem string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("checkpoint %s: %s", e.Path, e.Problem)
+}
+
+// Read loads a checkpoint, verifying its checksum, and decodes its metadata
+// into meta. It never trusts a length before checking it against the file's
+// size, so a corrupt file cannot make it allocate more than the file holds.
+func Read(path string, meta any) (map[string]Tensor, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return decode(path, f, st.Size(), meta)
+}
+
+func decode(path string, r io.Reader, size int64, meta any) (map[string]Tensor, error) {
+	bad := func(format string, args ...any) error {
+		return &Error{Path: path, Problem: fmt.Sprintf(format, args...) + "; delete it (or run with --restart) to start the run over"}
+	}
+	const fixed = int64(len(Magic)) + 8 + sha256.Size
+	if size < fixed {
+		return nil, bad("truncated: %d bytes is shorter than any checkpoint", size)
+	}
+	sum := sha256.New()
+	br := bufio.NewReaderSize(r, 1<<20)
+	body := io.TeeReader(io.LimitReader(br, size-sha256.Size), sum)
+	var head [len(Magic) + 8]byte
+	if _, err := io.ReadFull(body, head[:]); err != nil {
+		return nil, bad("reading the header: %v", err)
+	}
+	if string(head[:len(Magic)]) != Magic {
+		return nil, bad("not a slotlab checkpoint (bad magic %q)", head[:len(Magic)])
+	}
+	hl := binary.LittleEndian.Uint64(head[len(Magic):])
+	if hl > maxHeader || int64(hl) > size-fixed {
+		return nil, bad("corrupt: header length %d does not fit in a file of %d bytes", hl, size)
+	}
+	hb := make([]byte, hl)
+	if _, err := io.ReadFull(body, hb); err != nil {
+		return nil, bad("truncated header: %v", err)
+	}
+	var h header
+	if err := json.Unmarshal(hb, &h); err != nil {
+		return nil, bad("corrupt header: %v", err)
+	}
+	var total int64
+	for _, e := range h.Tensors {
+		if (e.DType != "f32" && e.DType != "i32") || e.Len < 0 || e.Len > math.MaxInt32*4 {
+			return nil, bad("corrupt tensor entry %+v", e)
+		}
+		total += 4 * e.Len
+		if total > size {
+			break
+		}
+	}
+	if want := fixed + int64(hl) + total; want != size {
+		return nil, bad("size %d bytes, but its header describes %d bytes (truncated or corrupt)", size, want)
+	}
+	out := make(map[string]Tensor, len(h.Tensors))
+	for _, e := range h.Tensors {
+		t := Tensor{Name: e.Name}
+		if e.DType == "f32" {
+			t.F32 = make([]float32, e.Len)
+		} else {
+			t.I32 = make([]int32, e.Len)
+		}
+		if _, err := io.ReadFull(body, raw(t)); err != nil {
+			return nil, bad("truncated data of %q: %v", e.Name, err)
+		}
+		if _, dup := out[e.Name]; dup {
+			return nil, bad("tensor %q appears twice", e.Name)
+		}
+		out[e.Name] = t
+	}
+	var stored [sha256.Size]byte
+	if _, err := io.ReadFull(br, stored[:]); err != nil {
+		return nil, bad("missing checksum: %v", err)
+	}
+	if !equal(stored[:], sum) {
+		return nil, bad("checksum mismatch: the file is corrupt")
+	}
+	if meta != nil {
+		if err := json.Unmarshal(h.Meta, meta); err != nil {
+			return nil, bad("corrupt metadata: %v", err)
+		}
+	}
+	return out, nil
+}
+
+func equal(b []byte, h hash.Hash) bool {
+	s := h.Sum(nil)
+	if len(s) != len(b) {
+		return false
+	}
+	for i := range s {
+		if s[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// ErrNotExist reports a missing checkpoint, for errors.Is.
+var ErrNotExist = os.ErrNotExist
+
+// Exists reports whether a checkpoint file is present.
+func Exists(path string) bool {
+	_, err := os.Stat(path)
+	return !errors.Is(err, os.ErrNotExist)
+}

@@ -1,0 +1,238 @@
+package nn
+
+import (
+	"math"
+	"testing"
+
+	"github.com/slotlab/slotlab/framework/config"
+	"github.com/slotlab/slotlab/framework/rng"
+)
+
+// mlpRef is a float64 reference of a bias-free MLP with ReLU between layers
+// and mean softmax cross-entropy: the same math the graph computes.
+type mlpRef struct {
+	dims []int       // layer widths, input first
+	w    [][]float64 // w[l] is (dims[l+1], dims[l]) row-major
+}
+
+func (m *mlpRef) loss(x []float64, labels []int32, batch int) float64 {
+	h := x
+	for l := range m.w {
+		in, out := m.dims[l], m.dims[l+1]
+		y := make([]float64, batch*out)
+		for b := 0; b < batch; b++ {
+			for o := 0; o < out; o++ {
+				var s float64
+				for i := 0; i < in; i++ {
+					s += h[b*in+i] * m.w[l][o*in+i]
+				}
+				if l < len(m.w)-1 && s < 0 {
+					s = 0
+				}
+				y[b*out+o] = s
+			}
+		}
+		h = y
+	}
+	c := m.dims[len(m.dims)-1]
+	var total float64
+	for b := 0; b < batch; b++ {
+		row := h[b*c : (b+1)*c]
+		mx := row[0]
+		for _, v := range row {
+			mx = math.Max(mx, v)
+		}
+		var z float64
+		for _, v := range row {
+			z += math.Exp(v - mx)
+		}
+		total += math.Log(z) + mx - row[labels[b]]
+	}
+	return total / float64(batch)
+}
+
+func smallSlotNet(t *testing.T, k, batch int) (*Network, *mlpRef, []float64) {
+	t.Helper()
+	a := arch([]int{1, 2, 3},
+		config.Layer{Type: "flatten"},
+		config.Layer{Type: "dense", Out: 5}, config.Layer{Type: "relu"},
+		config.Layer{Type: "dense", Out: 4}, config.Layer{Type: "relu"},
+		config.Layer{Type: "dense", Out: 10})
+	o := testOptions("slot", k, batch)
+	o.WeightInit = uniformInit{-1, 1}
+	n, err := Build(a, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, labels := n.TrainInput()
+	s := rng.New(9, "x")
+	x64 := make([]float64, len(x))
+	for i := range x {
+		x[i] = 2*s.Float32(uint64(i)) - 1
+		x64[i] = float64(x[i])
+	}
+	for i := range labels {
+		labels[i] = int32(s.Intn(uint64(1000+i), 10))
+	}
+	ref := &mlpRef{dims: []int{6, 5, 4, 10}}
+	for _, l := range n.Slots {
+		w := make([]float64, len(l.Weff))
+		for i, v := range l.Weff {
+			w[i] = float64(v)
+		}
+		ref.w = append(ref.w, w)
+	}
+	return n, ref, x64
+}
+
+// TestWeffGradient checks ∂L/∂W_eff from the graph against central finite
+// differences of a float64 reference of the same network.
+func TestWeffGradient(t *testing.T) {
+	const batch = 7
+	n, ref, x := smallSlotNet(t, 4, batch)
+	_, labels := n.TrainInput()
+	// One forward/backward without update: momentum and rate 0 leave the
+	// scores (and so the selection) unchanged.
+	loss, _, err := n.TrainStep(Hyper{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := ref.loss(x, labels, batch); math.Abs(loss-want) > 1e-5*math.Max(1, math.Abs(want)) {
+		t.Fatalf("loss %v, float64 reference %v", loss, want)
+	}
+	const h = 1e-6
+	for l, sl := range n.Slots {
+		for i := range ref.w[l] {
+			orig := ref.w[l][i]
+			ref.w[l][i] = orig + h
+			up := ref.loss(x, labels, batch)
+			ref.w[l][i] = orig - h
+			down := ref.loss(x, labels, batch)
+			ref.w[l][i] = orig
+			fd := (up - down) / (2 * h)
+			got := float64(sl.Grad[i])
+			if math.Abs(got-fd) > 1e-4*math.Max(1, math.Abs(fd)) {
+				t.Fatalf("layer %d weight %d: graph gradient %v, finite difference %v", l, i, got, fd)
+			}
+		}
+	}
+}
+
+// TestStraightThroughScoreGradient checks that every one of the K scores of
+// a connection moves by −lr·(∂L/∂W_eff)·w_k after one plain SGD step.
+func TestStraightThroughScoreGradient(t *testing.T) {
+	const k, batch = 5, 6
+	n, _, _ := smallSlotNet(t, k, batch)
+	before := make([][]float32, len(n.Slots))
+	for i, l := range n.Slots {
+		before[i] = append([]float32(nil), l.Scores...)
+	}
+	const lr = 0.5
+	if _, _, err := n.TrainStep(Hyper{LR: lr}); err != nil {
+		t.Fatal(err)
+	}
+	for li, l := range n.Slots {
+		for i := 0; i < l.Info.Connections; i++ {
+			g := float64(l.Grad[i])
+			for j := 0; j < k; j++ {
+				w := float64(l.Pool.Values[i*k+j])
+				want := -lr * g * w // the change of the score
+				got := float64(l.Scores[i*k+j]) - float64(before[li][i*k+j])
+				if math.Abs(got-want) > 1e-3*math.Abs(want)+1e-8 {
+					t.Fatalf("layer %d connection %d score %d moved by %v, want −lr·g·w = %v", li, i, j, got, want)
+				}
+			}
+			// The next selection is the argmax of the new scores.
+			best := 0
+			for j := 1; j < k; j++ {
+				if l.Scores[i*k+j] > l.Scores[i*k+best] {
+					best = j
+				}
+			}
+			if int(l.Idx[i]) != best || l.Weff[i] != l.Pool.Values[i*k+best] {
+				t.Fatalf("layer %d connection %d: selected %d (weight %v), want %d", li, i, l.Idx[i], l.Weff[i], best)
+			}
+		}
+	}
+}
+
+// TestMomentumAndDecay checks one SGD step with momentum and weight decay
+// against PyTorch's rule, applied twice.
+func TestMomentumAndDecay(t *testing.T) {
+	const k, batch = 3, 4
+	n, _, _ := smallSlotNet(t, k, batch)
+	l := n.Slots[1]
+	s0 := append([]float32(nil), l.Scores...)
+	h := Hyper{LR: 0.1, Momentum: 0.9, WeightDecay: 0.01}
+	if _, _, err := n.TrainStep(h); err != nil {
+		t.Fatal(err)
+	}
+	g0 := append([]float32(nil), l.Grad...)
+	w0 := append([]float32(nil), l.Pool.Values...)
+	s1 := append([]float32(nil), l.Scores...)
+	if _, _, err := n.TrainStep(h); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < l.Info.Connections; i++ {
+		for j := 0; j < k; j++ {
+			c := i*k + j
+			v1 := float64(g0[i])*float64(w0[c]) + 0.01*float64(s0[c])
+			if want := float64(s0[c]) - 0.1*v1; math.Abs(float64(s1[c])-want) > 1e-6 {
+				t.Fatalf("step 1, score %d: %v want %v", c, s1[c], want)
+			}
+			v2 := 0.9*v1 + float64(l.Grad[i])*float64(w0[c]) + 0.01*float64(s1[c])
+			if want := float64(s1[c]) - 0.1*v2; math.Abs(float64(l.Scores[c])-want) > 1e-6 {
+				t.Fatalf("step 2, score %d: %v want %v", c, l.Scores[c], want)
+			}
+		}
+	}
+}
+
+// TestLearnedGradient checks the learned network's weight gradient against
+// finite differences too.
+func TestLearnedGradient(t *testing.T) {
+	const batch = 5
+	a := arch([]int{1, 1, 4}, config.Layer{Type: "flatten"},
+		config.Layer{Type: "dense", Out: 3}, config.Layer{Type: "relu"},
+		config.Layer{Type: "dense", Out: 10})
+	n, err := Build(a, testOptions("learned", 1, batch))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, labels := n.TrainInput()
+	s := rng.New(2, "x")
+	x64 := make([]float64, len(x))
+	for i := range x {
+		x[i] = 2*s.Float32(uint64(i)) - 1
+		x64[i] = float64(x[i])
+	}
+	for i := range labels {
+		labels[i] = int32(i % 10)
+	}
+	ref := &mlpRef{dims: []int{4, 3, 10}}
+	for _, l := range n.Learned {
+		w := make([]float64, len(l.W))
+		for i, v := range l.W {
+			w[i] = float64(v)
+		}
+		ref.w = append(ref.w, w)
+	}
+	if _, _, err := n.TrainStep(Hyper{}); err != nil {
+		t.Fatal(err)
+	}
+	const h = 1e-6
+	for li, l := range n.Learned {
+		for i := range l.W {
+			orig := ref.w[li][i]
+			ref.w[li][i] = orig + h
+			up := ref.loss(x64, labels, batch)
+			ref.w[li][i] = orig - h
+			down := ref.loss(x64, labels, batch)
+			ref.w[li][i] = orig
+			fd := (up - down) / (2 * h)
+			if got := float64(l.Grad[i]); math.Abs(got-fd) > 1e-4*math.Max(1, math.Abs(fd)) {
+				t.Fatalf("layer %d weight %d: gradient %v, finite difference %v", li, i, got, fd)
+			}
+		}
+	}
+}

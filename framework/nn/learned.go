@@ -1,0 +1,62 @@
+package nn
+
+import (
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/rng"
+)
+
+// LearnedLayer is a weighted layer with ordinary trainable weights, the
+// baseline slot machines are compared with.
+type LearnedLayer struct {
+	Info     framework.LayerInfo
+	W        []float32 // the weights both graphs use
+	Velocity []float32
+	Grad     []float32 // ∂L/∂W of the last step (owned by the graph)
+}
+
+// Update takes one SGD step (momentum, weight decay) on the weights.
+func (l *LearnedLayer) Update(h Hyper) error {
+	err := parallelChunks(len(l.W), 1<<14, func(lo, hi int) error {
+		w, v, g := l.W[lo:hi], l.Velocity[lo:hi], l.Grad[lo:hi]
+		for i := range w {
+			d := g[i] + h.WeightDecay*w[i]
+			vi := h.Momentum*v[i] + d
+			v[i] = vi
+			if h.Nesterov {
+				d += h.Momentum * vi
+			} else {
+				d = vi
+			}
+			w[i] -= h.LR * d
+		}
+		if !finite(w) {
+			return &NonFiniteError{Layer: l.Info.Name, What: "weights"}
+		}
+		return nil
+	})
+	return err
+}
+
+// newLearnedLayer initialises the weights: from the weight initializer, or
+// (oneOfK) as a uniformly random pick among the K candidates the slot
+// machine with the same seed would have, as the official code does.
+func newLearnedLayer(info framework.LayerInfo, o *Options) (*LearnedLayer, error) {
+	n := info.Connections
+	l := &LearnedLayer{Info: info, W: make([]float32, n), Velocity: make([]float32, n)}
+	if o.LearnedInit == "one_of_k" {
+		k := info.K
+		pool := &Pool{Pool: framework.Pool{Key: info.Name, Stride: k}, Values: make([]float32, n*k)}
+		if err := fillPool(pool, info, o); err != nil {
+			return nil, err
+		}
+		pick := rng.New(o.Seed, "one_of_k", info.Name)
+		for i := range l.W {
+			l.W[i] = pool.Values[i*k+pick.Intn(uint64(i), k)]
+		}
+		return l, nil
+	}
+	pool := &Pool{Pool: framework.Pool{Key: info.Name, Stride: 1}, Values: l.W}
+	one := info
+	one.K = 1
+	return l, fillPool(pool, one, o)
+}

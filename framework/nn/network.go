@@ -1,0 +1,280 @@
+package nn
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/config"
+	"github.com/slotlab/slotlab/framework/nn/kernels"
+)
+
+// Options say what to build.
+type Options struct {
+	// Method is "slot" or "learned".
+	Method string
+	K      int
+	Seed   uint64
+	// Batch and EvalBatch are the batch sizes of the training and the
+	// evaluation graphs.
+	Batch, EvalBatch int
+	Selector         framework.Selector
+	Sharing          framework.Sharing
+	WeightInit       framework.Initializer
+	ScoreInit        framework.Initializer
+	// LearnedInit is "weights" or "one_of_k" (see config.Experiment).
+	LearnedInit string
+}
+
+// Network is a built model: the training graph (forward and backward) and
+// the evaluation graph (forward only), each compiled once into a gorgonia
+// TapeMachine, and the state of every weighted layer. Both graphs read the
+// weights from slices the layers own and rewrite in place, so no graph is
+// ever rebuilt.
+type Network struct {
+	Plan    *Plan
+	Options Options
+	Slots   []*SlotLayer    // method slot
+	Learned []*LearnedLayer // method learned
+	Pools   []*Pool         // distinct weight pools of the slot layers
+
+	train, eval *graph
+	step        int64                      // training steps taken
+	bns         map[int]*kernels.BatchNorm // by layer index; running stats shared by both graphs
+}
+
+// graph is one compiled gorgonia graph with its input buffers.
+type graph struct {
+	g       *G.ExprGraph
+	vm      G.VM
+	batch   int
+	x       []float32
+	labels  []int32
+	loss    *lossOp
+	dropout []*dropoutOp
+	bn      []*batchNormOp
+}
+
+// Build creates the network of an architecture for the given options.
+func Build(arch *config.Architecture, o Options) (*Network, error) {
+	plan, err := NewPlan(arch, o.K)
+	if err != nil {
+		return nil, err
+	}
+	n := &Network{Plan: plan, Options: o}
+	pools := map[string]*Pool{}
+	for _, info := range plan.WeightedLayers() {
+		switch o.Method {
+		case "slot":
+			spec := o.Sharing.Pool(info)
+			p := pools[spec.Key]
+			size := spec.Size(info.Connections, info.K)
+			if p == nil {
+				p = &Pool{Pool: spec, Values: make([]float32, size)}
+				if err := fillPool(p, info, &o); err != nil {
+					return nil, err
+				}
+				pools[spec.Key] = p
+				n.Pools = append(n.Pools, p)
+			} else if p.Stride != spec.Stride || len(p.Values) != size {
+				return nil, fmt.Errorf("sharing: layer %s asks for pool %q with stride %d and %d values, but it already has stride %d and %d values", info.Name, spec.Key, spec.Stride, size, p.Stride, len(p.Values))
+			}
+			l, err := newSlotLayer(info, p, &o)
+			if err != nil {
+				return nil, err
+			}
+			n.Slots = append(n.Slots, l)
+		case "learned":
+			l, err := newLearnedLayer(info, &o)
+			if err != nil {
+				return nil, err
+			}
+			n.Learned = append(n.Learned, l)
+		default:
+			return nil, fmt.Errorf("unknown method %q", o.Method)
+		}
+	}
+	for _, l := range n.Slots {
+		if err := l.Select(0); err != nil {
+			return nil, fmt.Errorf("initial selection of %s: %w", l.Info.Name, err)
+		}
+	}
+	if n.train, err = n.buildGraph(o.Batch, true); err != nil {
+		return nil, err
+	}
+	if n.eval, err = n.buildGraph(o.EvalBatch, false); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// weights returns the slice a weighted layer's graph node reads in the
+// training or evaluation graph.
+func (n *Network) weights(i int, train bool) []float32 {
+	if n.Options.Method == "slot" {
+		if train {
+			return n.Slots[i].Weff
+		}
+		return n.Slots[i].EvalWeff
+	}
+	return n.Learned[i].W
+}
+
+func (n *Network) buildGraph(batch int, train bool) (*graph, error) {
+	g := G.NewGraph()
+	gr := &graph{g: g, batch: batch}
+	in := n.Plan.Arch.Input
+	xs := tensor.Shape{batch, in[0], in[1], in[2]}
+	gr.x = make([]float32, xs.TotalSize())
+	gr.labels = make([]int32, batch)
+	x := G.NewTensor(g, tensor.Float32, 4, G.WithShape(xs...), G.WithName("x"),
+		G.WithValue(tensor.New(tensor.WithShape(xs...), tensor.WithBacking(gr.x))))
+	h := x
+	var wnodes G.Nodes
+	widx := 0
+	needDX := false // no gradient is needed below the first weighted layer
+	for _, st := range n.Plan.Steps {
+		shape := append(tensor.Shape{batch}, st.Out...)
+		inShape := append(tensor.Shape{batch}, st.In...)
+		var op G.Op
+		switch st.Layer.Type {
+		case "flatten":
+			op = newFlattenOp(inShape)
+		case "relu":
+			op = newReLUOp(shape)
+		case "dense":
+			w := n.weights(widx, train)
+			wn := G.NewMatrix(g, tensor.Float32, G.WithShape(st.Info.FanOut, st.Info.FanIn), G.WithName(st.Info.Name),
+				G.WithValue(tensor.New(tensor.WithShape(st.Info.FanOut, st.Info.FanIn), tensor.WithBacking(w))))
+			wnodes = append(wnodes, wn)
+			var err error
+			if h, err = G.ApplyOp(newDenseOp(batch, st.In[0], st.Out[0], needDX), h, wn); err != nil {
+				return nil, fmt.Errorf("building %s: %w", st.Info.Name, err)
+			}
+			widx++
+			needDX = true
+			continue
+		case "conv":
+			node, err := n.convNode(gr, st, h, widx, train, needDX, &wnodes)
+			if err != nil {
+				return nil, err
+			}
+			h = node
+			widx++
+			needDX = true
+			continue
+		case "maxpool", "avgpool", "dropout", "batchnorm":
+			o, err := n.imageOp(gr, st, inShape, shape, train)
+			if err != nil {
+				return nil, err
+			}
+			if o == nil { // identity at evaluation
+				continue
+			}
+			op = o
+		default:
+			return nil, fmt.Errorf("layer type %q is not supported", st.Layer.Type)
+		}
+		var err error
+		if h, err = G.ApplyOp(op, h); err != nil {
+			return nil, fmt.Errorf("building layer %d (%s): %w", st.Index, st.Layer.Type, err)
+		}
+	}
+	gr.loss = newLossOp(batch, n.Plan.Arch.Classes, gr.labels)
+	loss, err := G.ApplyOp(gr.loss, h)
+	if err != nil {
+		return nil, fmt.Errorf("building the loss: %w", err)
+	}
+	if train {
+		grads, err := G.Grad(loss, wnodes...)
+		if err != nil {
+			return nil, fmt.Errorf("building the backward pass: %w", err)
+		}
+		for i, gn := range grads {
+			var buf []float32
+			switch op := gn.Op().(type) {
+			case *denseDWOp:
+				buf = op.dw.data
+			case *convDWOp:
+				buf = op.dw.data
+			default:
+				return nil, fmt.Errorf("unexpected gradient op %T for weights %d", gn.Op(), i)
+			}
+			if n.Options.Method == "slot" {
+				n.Slots[i].Grad = buf
+			} else {
+				n.Learned[i].Grad = buf
+			}
+		}
+	}
+	gr.vm = G.NewTapeMachine(g)
+	return gr, nil
+}
+
+// TrainInput returns the buffers a training batch is written into: the
+// images (Batch×C×H×W) and their labels.
+func (n *Network) TrainInput() ([]float32, []int32) { return n.train.x, n.train.labels }
+
+// EvalInput returns the buffers of an evaluation batch.
+func (n *Network) EvalInput() ([]float32, []int32) { return n.eval.x, n.eval.labels }
+
+// Steps returns the number of training steps taken.
+func (n *Network) Steps() int64 { return n.step }
+
+// SetSteps sets the step counter (when resuming from a checkpoint).
+func (n *Network) SetSteps(s int64) { n.step = s }
+
+// TrainStep runs forward and backward on the batch in the training input,
+// then updates the scores (or weights) with the given optimiser settings.
+// It returns the batch's mean loss and number of correct predictions.
+func (n *Network) TrainStep(h Hyper) (loss float64, correct int, err error) {
+	gr := n.train
+	for _, d := range gr.dropout {
+		d.step = n.step
+	}
+	if err := gr.vm.RunAll(); err != nil {
+		return 0, 0, fmt.Errorf("training step %d: %w", n.step, err)
+	}
+	gr.vm.Reset()
+	loss, correct = gr.loss.loss, gr.loss.correct
+	if loss != loss || loss > 1e30 {
+		return loss, correct, &NonFiniteError{Layer: "loss", What: "the loss"}
+	}
+	for _, l := range n.Slots {
+		if err := l.Update(h, n.step+1); err != nil {
+			return loss, correct, err
+		}
+	}
+	for _, l := range n.Learned {
+		if err := l.Update(h); err != nil {
+			return loss, correct, err
+		}
+	}
+	n.step++
+	return loss, correct, nil
+}
+
+// PrepareEval selects the weights of the evaluated network. Call it once
+// before a round of EvalStep calls.
+func (n *Network) PrepareEval() error {
+	for _, l := range n.Slots {
+		if err := l.SelectEval(n.step); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EvalStep runs the evaluation graph on the batch in the evaluation input,
+// of which the first valid rows are real examples (the rest is padding).
+func (n *Network) EvalStep(valid int) (loss float64, correct int, err error) {
+	gr := n.eval
+	gr.loss.valid = valid
+	if err := gr.vm.RunAll(); err != nil {
+		return 0, 0, fmt.Errorf("evaluation: %w", err)
+	}
+	gr.vm.Reset()
+	return gr.loss.loss, gr.loss.correct, nil
+}

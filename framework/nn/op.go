@@ -1,0 +1,104 @@
+package nn
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"sync/atomic"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// opSerial numbers op instances: each op owns its output buffer, so two ops
+// must never be merged by gorgonia's node deduplication, which compares op
+// hashes.
+var opSerial atomic.Uint64
+
+// baseOp holds what every slotlab op shares: a name, the dimensions of its
+// inputs and output (0 = scalar), its static output shape and a unique
+// serial number. Ops embed it and add Do (and SymDiff when differentiable).
+type baseOp struct {
+	name   string
+	inDims []int
+	outDim int
+	shape  tensor.Shape
+	serial uint64
+}
+
+func newBase(name string, outShape tensor.Shape, inDims ...int) baseOp {
+	return baseOp{name: name, inDims: inDims, outDim: outShape.Dims(), shape: outShape, serial: opSerial.Add(1)}
+}
+
+func (b *baseOp) Arity() int { return len(b.inDims) }
+
+func (b *baseOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	tt := func(d int) hm.Type {
+		if d == 0 {
+			return a
+		}
+		return &G.TensorType{Dims: d, Of: a}
+	}
+	ts := make([]hm.Type, 0, len(b.inDims)+1)
+	for _, d := range b.inDims {
+		ts = append(ts, tt(d))
+	}
+	ts = append(ts, tt(b.outDim))
+	return hm.NewFnType(ts...)
+}
+
+func (b *baseOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return b.shape.Clone(), nil }
+func (b *baseOp) ReturnsPtr() bool                               { return false }
+func (b *baseOp) CallsExtern() bool                              { return false }
+func (b *baseOp) OverwritesInput() int                           { return -1 }
+func (b *baseOp) WriteHash(h hash.Hash)                          { fmt.Fprintf(h, "%s#%d", b.name, b.serial) }
+func (b *baseOp) String() string                                 { return b.name }
+
+func (b *baseOp) Hashcode() uint32 {
+	h := fnv.New32a()
+	b.WriteHash(h)
+	return h.Sum32()
+}
+
+// buffer is an op-owned output: a float32 slice and a tensor over it that
+// Do returns every step, so the steady state allocates nothing.
+type buffer struct {
+	data []float32
+	t    *tensor.Dense
+}
+
+func newBuffer(shape tensor.Shape) buffer {
+	data := make([]float32, shape.TotalSize())
+	return buffer{data: data, t: tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data))}
+}
+
+// f32 returns the float32 data of a gorgonia value.
+func f32(v G.Value) []float32 {
+	switch x := v.(type) {
+	case *tensor.Dense:
+		return x.Data().([]float32)
+	case tensor.Tensor:
+		return x.Data().([]float32)
+	}
+	panic(fmt.Sprintf("nn: expected a float32 tensor, got %T", v))
+}
+
+// scalar returns the value of a scalar gorgonia value as float32.
+func scalar(v G.Value) float32 {
+	switch x := v.(type) {
+	case *G.F32:
+		return float32(*x)
+	case *G.F64:
+		return float32(*x)
+	case tensor.Tensor:
+		switch d := x.Data().(type) {
+		case float32:
+			return d
+		case []float32:
+			return d[0]
+		}
+	}
+	panic(fmt.Sprintf("nn: expected a scalar, got %T", v))
+}

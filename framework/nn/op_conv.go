@@ -1,0 +1,89 @@
+package nn
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/slotlab/slotlab/framework/nn/kernels"
+)
+
+// convOp is a 2-D convolution without bias: x (N, C, H, W) and weights
+// (F, C·KH·KW) give y (N, F, OH, OW). The kernels live in
+// framework/nn/kernels; forward and backward share one kernels.Conv and its
+// workspaces.
+type convOp struct {
+	baseOp
+	conv   *kernels.Conv
+	needDX bool
+	y      buffer
+}
+
+func (op *convOp) Do(v ...G.Value) (G.Value, error) {
+	op.conv.Forward(f32(v[0]), f32(v[1]), op.y.data)
+	return op.y.t, nil
+}
+
+func (op *convOp) DiffWRT(int) []bool { return []bool{op.needDX, true} }
+
+func (op *convOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	s := op.conv.Shape()
+	out := make(G.Nodes, 2)
+	var err error
+	if op.needDX {
+		xs := tensor.Shape{s.N, s.C, s.H, s.W}
+		dx := &convDXOp{baseOp: newBase("conv_dx", xs, 2, 4), fwd: op, dx: newBuffer(xs)}
+		if out[0], err = G.ApplyOp(dx, inputs[1], grad); err != nil {
+			return nil, err
+		}
+	}
+	ws := tensor.Shape{s.F, s.C * s.KH * s.KW}
+	dw := &convDWOp{baseOp: newBase("conv_dw", ws, 4, 4), fwd: op, dw: newBuffer(ws)}
+	if out[1], err = G.ApplyOp(dw, inputs[0], grad); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// convDXOp computes ∂L/∂x from the weights and ∂L/∂y.
+type convDXOp struct {
+	baseOp
+	fwd *convOp
+	dx  buffer
+}
+
+func (op *convDXOp) Do(v ...G.Value) (G.Value, error) {
+	op.fwd.conv.BackwardData(f32(v[1]), f32(v[0]), op.dx.data)
+	return op.dx.t, nil
+}
+
+// convDWOp computes ∂L/∂W, summed over the batch and positions, from x and
+// ∂L/∂y.
+type convDWOp struct {
+	baseOp
+	fwd *convOp
+	dw  buffer
+}
+
+func (op *convDWOp) Do(v ...G.Value) (G.Value, error) {
+	op.fwd.conv.BackwardFilter(f32(v[0]), f32(v[1]), op.dw.data)
+	return op.dw.t, nil
+}
+
+// convNode adds a conv layer and its weight node to the graph.
+func (n *Network) convNode(gr *graph, st Step, h *G.Node, widx int, train, needDX bool, wnodes *G.Nodes) (*G.Node, error) {
+	l := st.Layer
+	s := kernels.ConvShape{N: gr.batch, C: st.In[0], H: st.In[1], W: st.In[2], F: l.Out, KH: l.Kernel, KW: l.Kernel, Stride: l.Stride, Pad: l.Padding}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", st.Info.Name, err)
+	}
+	ws := tensor.Shape{s.F, s.C * s.KH * s.KW}
+	w := n.weights(widx, train)
+	wn := G.NewMatrix(gr.g, tensor.Float32, G.WithShape(ws...), G.WithName(st.Info.Name),
+		G.WithValue(tensor.New(tensor.WithShape(ws...), tensor.WithBacking(w))))
+	*wnodes = append(*wnodes, wn)
+	ys := tensor.Shape{s.N, s.F, s.OutH(), s.OutW()}
+	op := &convOp{baseOp: newBase("conv", ys, 4, 2), conv: kernels.NewConv(s), needDX: needDX, y: newBuffer(ys)}
+	return G.ApplyOp(op, h, wn)
+}

@@ -1,0 +1,42 @@
+package nn
+
+import (
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/slotlab/slotlab/framework/nn/kernels"
+)
+
+// reluOp computes y = max(x, 0).
+type reluOp struct {
+	baseOp
+	y buffer
+}
+
+func newReLUOp(s tensor.Shape) *reluOp {
+	return &reluOp{baseOp: newBase("relu", s, s.Dims()), y: newBuffer(s)}
+}
+
+func (op *reluOp) Do(v ...G.Value) (G.Value, error) {
+	kernels.ReLUForward(f32(v[0]), op.y.data)
+	return op.y.t, nil
+}
+
+func (op *reluOp) DiffWRT(int) []bool { return []bool{true} }
+
+func (op *reluOp) SymDiff(_ G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	d := &reluGradOp{baseOp: newBase("relu_grad", op.shape, op.outDim, op.outDim), dx: newBuffer(op.shape)}
+	n, err := G.ApplyOp(d, out, grad)
+	return G.Nodes{n}, err
+}
+
+// reluGradOp computes ∂L/∂x = ∂L/∂y where y > 0, from y and ∂L/∂y.
+type reluGradOp struct {
+	baseOp
+	dx buffer
+}
+
+func (op *reluGradOp) Do(v ...G.Value) (G.Value, error) {
+	kernels.ReLUBackward(f32(v[0]), f32(v[1]), op.dx.data)
+	return op.dx.t, nil
+}

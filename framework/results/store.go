@@ -1,0 +1,128 @@
+package results
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// File names inside a run directory.
+const (
+	ConfigFile  = "config.yaml"
+	MetricsFile = "metrics.jsonl"
+	ResultFile  = "result.json"
+)
+
+// RunDir returns the directory of a run: OUT/<experiment name>/<run id>,
+// where the run id is the first 12 hex digits of the config hash, so that
+// the same config always lands in the same place.
+func RunDir(out, name, hash string) string {
+	return filepath.Join(out, name, RunID(hash))
+}
+
+// RunID is the short form of a config hash that names a run directory.
+func RunID(hash string) string {
+	if len(hash) > 12 {
+		return hash[:12]
+	}
+	return hash
+}
+
+// WriteFileAtomic writes data to path so that a reader (or a crash) sees the
+// old file or the new one, never a part: a temporary file in the same
+// directory, fsync, rename, fsync of the directory.
+func WriteFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op after the rename
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("fsync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// WriteJSON writes v as indented JSON, atomically.
+func WriteJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, append(b, '\n'))
+}
+
+// EncodeMetrics renders epochs as JSON lines.
+func EncodeMetrics(epochs []Epoch) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, e := range epochs {
+		_ = enc.Encode(e) // Epoch has only numbers: encoding cannot fail
+	}
+	return buf.Bytes()
+}
+
+// WriteMetrics rewrites metrics.jsonl with all epochs so far, atomically,
+// so that the file always holds whole lines of whole epochs.
+func WriteMetrics(dir string, epochs []Epoch) error {
+	return WriteFileAtomic(filepath.Join(dir, MetricsFile), EncodeMetrics(epochs))
+}
+
+// ReadResult reads a run's result.json.
+func ReadResult(dir string) (*Result, error) {
+	b, err := os.ReadFile(filepath.Join(dir, ResultFile))
+	if err != nil {
+		return nil, err
+	}
+	var r Result
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ResultFile), err)
+	}
+	return &r, nil
+}
+
+// ReadMetrics reads a run's metrics.jsonl.
+func ReadMetrics(dir string) ([]Epoch, error) {
+	path := filepath.Join(dir, MetricsFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []Epoch
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for dec.More() {
+		var e Epoch
+		if err := dec.Decode(&e); err != nil {
+			return nil, fmt.Errorf("%s: line %d: %w", path, len(out)+1, err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}

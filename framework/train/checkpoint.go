@@ -1,0 +1,88 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/slotlab/slotlab/framework/checkpoint"
+	"github.com/slotlab/slotlab/framework/results"
+	"github.com/slotlab/slotlab/framework/rng"
+)
+
+// Files a run keeps besides config, metrics and result.
+const (
+	// CheckpointFile is the latest training state, for resuming.
+	CheckpointFile = "checkpoint.bin"
+	// BestFile is the evaluated network of the best validation epoch: the
+	// selection of every slot layer (or the learned weights) and the
+	// batch-norm statistics.
+	BestFile = "best.bin"
+)
+
+// ckptMeta is the metadata of a checkpoint. Every random stream of a run is
+// counter-based (derived from the seed, the epoch and the step), so the
+// epoch and step are all the random state there is; the candidate weights
+// are regenerated from the seed.
+type ckptMeta struct {
+	ConfigHash  string          `json:"config_hash"`
+	Generator   string          `json:"generator"`
+	Steps       int64           `json:"steps"`
+	Epochs      []results.Epoch `json:"epochs"`
+	Best        int             `json:"best"`
+	Partial     partialEpoch    `json:"partial"`
+	StepSeconds float64         `json:"step_seconds"`
+	Samples     int64           `json:"samples"`
+}
+
+// checkpoint saves the training state atomically.
+func (r *run) checkpoint() error {
+	m := ckptMeta{ConfigHash: r.hash, Generator: rng.Generator, Steps: r.net.Steps(), Epochs: r.epochs, Best: r.best,
+		Partial: r.partial, StepSeconds: r.stepSeconds, Samples: r.samples}
+	if err := checkpoint.Write(filepath.Join(r.dir, CheckpointFile), m, r.net.State(), r.opt.BeforeCheckpointRename); err != nil {
+		return fmt.Errorf("saving a checkpoint: %w", err)
+	}
+	return nil
+}
+
+// saveBest stores the evaluated network of the current epoch, the best so
+// far on the validation set.
+func (r *run) saveBest() error {
+	m := struct {
+		ConfigHash string `json:"config_hash"`
+		Generator  string `json:"generator"`
+		Epoch      int    `json:"epoch"`
+	}{r.hash, rng.Generator, len(r.epochs)}
+	if err := checkpoint.Write(filepath.Join(r.dir, BestFile), m, r.net.Selection(), nil); err != nil {
+		return fmt.Errorf("saving the best network: %w", err)
+	}
+	return nil
+}
+
+// resume continues from the run directory's checkpoint, if there is one.
+func (r *run) resume() error {
+	path := filepath.Join(r.dir, CheckpointFile)
+	var m ckptMeta
+	ts, err := checkpoint.Read(path, &m)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if m.ConfigHash != r.hash {
+		return fmt.Errorf("%s belongs to another config (hash %.12s, this one is %.12s); run with --restart to start over", path, m.ConfigHash, r.hash)
+	}
+	if m.Generator != rng.Generator {
+		return fmt.Errorf("%s was written with random generator %q, this slotlab uses %q; run with --restart", path, m.Generator, rng.Generator)
+	}
+	if err := r.net.Restore(ts, m.Steps); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	r.epochs, r.best, r.partial = m.Epochs, m.Best, m.Partial
+	r.stepSeconds, r.samples = m.StepSeconds, m.Samples
+	r.resumed = true
+	r.opt.Logf("resuming %s from its checkpoint: %d epochs and %d steps done", r.dir, len(m.Epochs), m.Partial.Step)
+	return nil
+}

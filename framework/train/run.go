@@ -1,0 +1,367 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/config"
+	"github.com/slotlab/slotlab/framework/data"
+	"github.com/slotlab/slotlab/framework/nn"
+	"github.com/slotlab/slotlab/framework/nn/gemm"
+	"github.com/slotlab/slotlab/framework/results"
+	"github.com/slotlab/slotlab/framework/rng"
+)
+
+// Options control a run beyond its config.
+type Options struct {
+	// Out is the root of the run store (default "runs").
+	Out string
+	// Progress receives progress; nil means Quiet.
+	Progress Progress
+	// Logf receives messages (data loading, resuming); nil means silent.
+	Logf func(format string, args ...any)
+	// Restart ignores an existing result or checkpoint and starts over.
+	Restart bool
+	// BeforeCheckpointRename, if set, runs inside every checkpoint write
+	// between writing the temporary file and renaming it (fault tests).
+	BeforeCheckpointRename func()
+}
+
+// Outcome is what Run returns besides errors.
+type Outcome struct {
+	Result *results.Result
+	Dir    string
+	// Cached is true when the run directory already held a finished result
+	// for this config, so nothing was trained.
+	Cached bool
+}
+
+// Run trains the experiment into its run directory, OUT/<name>/<run id>,
+// writing config.yaml first, metrics.jsonl after every epoch and
+// result.json at the end. A failed run (bad data, NaN, interruption) still
+// gets a result.json with status "failed" and the error, unless it failed
+// before training could start.
+func Run(ctx context.Context, e *config.Experiment, o Options) (*Outcome, error) {
+	if o.Out == "" {
+		o.Out = "runs"
+	}
+	if o.Progress == nil {
+		o.Progress = Quiet{}
+	}
+	if o.Logf == nil {
+		o.Logf = func(string, ...any) {}
+	}
+	hash := e.Hash()
+	dir := results.RunDir(o.Out, e.Name, hash)
+	out := &Outcome{Dir: dir}
+	if !o.Restart {
+		if r, err := results.ReadResult(dir); err == nil && r.Status == "done" && r.ConfigHash == hash {
+			out.Result, out.Cached = r, true
+			return out, nil
+		}
+	} else {
+		for _, f := range []string{CheckpointFile, BestFile, results.MetricsFile, results.ResultFile} {
+			if err := os.Remove(filepath.Join(dir, f)); err != nil && !os.IsNotExist(err) {
+				return out, fmt.Errorf("--restart: %w", err)
+			}
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return out, fmt.Errorf("creating run directory: %w", err)
+	}
+	// Temporary files of writes cut short by a kill are never renamed into
+	// place; clear them away.
+	if stale, _ := filepath.Glob(filepath.Join(dir, ".*.tmp-*")); len(stale) > 0 {
+		for _, f := range stale {
+			_ = os.Remove(f)
+		}
+	}
+	cfg, err := e.YAML()
+	if err != nil {
+		return out, fmt.Errorf("encoding the resolved config: %w", err)
+	}
+	if err := results.WriteFileAtomic(filepath.Join(dir, results.ConfigFile), cfg); err != nil {
+		return out, fmt.Errorf("writing config: %w", err)
+	}
+	r := &run{exp: e, opt: o, dir: dir, hash: hash}
+	res, err := r.execute(ctx)
+	out.Result = res
+	return out, err
+}
+
+// run is one training run in progress.
+type run struct {
+	exp  *config.Experiment
+	opt  Options
+	dir  string
+	hash string
+
+	net               *nn.Network
+	train, val, test  *data.Set
+	norm              data.Normalization
+	aug               data.Augment
+	seed              uint64
+	epochs            []results.Epoch
+	stepSeconds       float64
+	samples           int64
+	flopsPerStep      float64
+	started           time.Time
+	best              int // index into epochs of the best validation accuracy, -1 before any
+	perm, idx, evalIx []int
+	partial           partialEpoch // progress inside the current epoch
+	resumed           bool
+}
+
+// partialEpoch is the progress of an unfinished epoch, saved in a
+// checkpoint taken on interruption so that the epoch ends exactly as it
+// would have without one.
+type partialEpoch struct {
+	Step    int     `json:"step"` // steps done
+	LossSum float64 `json:"loss_sum"`
+	Correct int     `json:"correct"`
+	Seen    int     `json:"seen"`
+	Seconds float64 `json:"seconds"`
+}
+
+func (r *run) execute(ctx context.Context) (*results.Result, error) {
+	r.started = time.Now()
+	r.best = -1
+	r.seed = uint64(r.exp.Seed)
+	if err := r.load(); err != nil {
+		return nil, err
+	}
+	if err := r.build(); err != nil {
+		return nil, err
+	}
+	if err := r.resume(); err != nil {
+		return nil, err
+	}
+	err := r.loop(ctx)
+	res := r.result(err)
+	if werr := results.WriteJSON(filepath.Join(r.dir, results.ResultFile), res); werr != nil && err == nil {
+		err = fmt.Errorf("writing result: %w", werr)
+	}
+	return res, err
+}
+
+func (r *run) load() error {
+	e := r.exp
+	train, test, err := data.Load(e.Dataset, data.Options{Dir: e.Data.Dir, Download: *e.Data.Download, Logf: r.opt.Logf})
+	if err != nil {
+		return err
+	}
+	train = train.Limit(e.Data.TrainLimit)
+	r.test = test.Limit(e.Data.TestLimit)
+	if r.train, r.val, err = data.Split(train, *e.Data.ValFraction, r.seed); err != nil {
+		return e.Src.Errorf("data.val_fraction", "%v", err)
+	}
+	if r.train.N < e.Train.BatchSize {
+		return e.Src.Errorf("train.batch_size", "batch_size %d is larger than the %d training examples left after the validation split; lower train.batch_size or raise data.train_limit", e.Train.BatchSize, r.train.N)
+	}
+	if r.val.N == 0 {
+		return e.Src.Errorf("data.val_fraction", "the validation split of %d examples is empty; raise data.val_fraction or data.train_limit", train.N)
+	}
+	r.norm = data.DefaultNormalization(e.Dataset)
+	r.aug = data.Augment{Flip: *e.Data.Augment.Flip, Crop: e.Data.Augment.Crop}
+	r.opt.Logf("data: %d train, %d validation, %d test examples of %s", r.train.N, r.val.N, r.test.N, e.Dataset)
+	return nil
+}
+
+func (r *run) build() error {
+	e := r.exp
+	o := nn.Options{
+		Method: e.Method, K: e.K, Seed: r.seed,
+		Batch: e.Train.BatchSize, EvalBatch: e.Train.EvalBatchSize,
+		Selector:    e.Selector.Module.(framework.Selector),
+		Sharing:     e.Sharing.Module.(framework.Sharing),
+		WeightInit:  e.Initializers.Weights.Module.(framework.Initializer),
+		ScoreInit:   e.Initializers.Scores.Module.(framework.Initializer),
+		LearnedInit: e.LearnedInit,
+	}
+	net, err := nn.Build(e.Arch, o)
+	if err != nil {
+		return err
+	}
+	r.net = net
+	r.flopsPerStep = StepFLOPs(net.Plan, e.Method, e.K, e.Train.BatchSize)
+	return nil
+}
+
+// stepsPerEpoch is the number of full batches; the remainder of a shuffled
+// epoch is dropped (it differs every epoch, so every example is used).
+func (r *run) stepsPerEpoch() int { return r.train.N / r.exp.Train.BatchSize }
+
+func (r *run) loop(ctx context.Context) error {
+	e := r.exp
+	steps := r.stepsPerEpoch()
+	r.opt.Progress.Begin(e.Name, e.Train.Epochs, steps)
+	defer r.opt.Progress.End()
+	every := e.Train.CheckpointEvery
+	for ep := len(r.epochs); ep < e.Train.Epochs; ep++ {
+		if err := r.epoch(ctx, ep, steps); err != nil {
+			if errors.Is(err, errInterrupted) {
+				if cerr := r.checkpoint(); cerr != nil {
+					return fmt.Errorf("%w (and saving a checkpoint failed: %v)", err, cerr)
+				}
+			}
+			return err
+		}
+		if err := results.WriteMetrics(r.dir, r.epochs); err != nil {
+			return fmt.Errorf("writing metrics: %w", err)
+		}
+		if r.best == ep {
+			if err := r.saveBest(); err != nil {
+				return err
+			}
+		}
+		if (every > 0 && (ep+1)%every == 0) || ep+1 == e.Train.Epochs {
+			if err := r.checkpoint(); err != nil {
+				return err
+			}
+		}
+		r.opt.Progress.Epoch(r.epochs[ep], e.Train.Epochs)
+	}
+	return nil
+}
+
+// errInterrupted marks a run stopped by its context (SIGINT, SIGTERM).
+var errInterrupted = errors.New("interrupted")
+
+// epoch trains one epoch (ep counts from 0) and evaluates.
+func (r *run) epoch(ctx context.Context, ep, steps int) error {
+	e := r.exp
+	start := time.Now()
+	b := e.Train.BatchSize
+	if r.perm == nil {
+		r.perm = make([]int, r.train.N)
+	}
+	rng.New(r.seed, "shuffle").Derive(ep).Perm(r.perm)
+	x, labels := r.net.TrainInput()
+	augStream := rng.New(r.seed, "augment")
+	opt := e.Train.Optimizer
+	p := &r.partial
+	lr := LearningRate(e.Train.Schedule, opt.LearningRate.Value, float64(ep)+float64(p.Step)/float64(steps), e.Train.Epochs)
+	for s := p.Step; s < steps; s++ {
+		if ctx.Err() != nil {
+			p.Seconds += time.Since(start).Seconds()
+			return fmt.Errorf("%w in epoch %d at step %d of %d; run the same command again to resume from here", errInterrupted, ep+1, s, steps)
+		}
+		idx := r.perm[s*b : (s+1)*b]
+		data.FillBatch(x, labels, r.train, idx, r.norm, r.aug, augStream, ep)
+		lr = LearningRate(e.Train.Schedule, opt.LearningRate.Value, float64(ep)+float64(s)/float64(steps), e.Train.Epochs)
+		h := nn.Hyper{LR: float32(lr), Momentum: float32(opt.Momentum), WeightDecay: float32(opt.WeightDecay), Nesterov: opt.Nesterov}
+		t0 := time.Now()
+		loss, c, err := r.net.TrainStep(h)
+		r.stepSeconds += time.Since(t0).Seconds()
+		if err != nil {
+			var nf *nn.NonFiniteError
+			if errors.As(err, &nf) {
+				return fmt.Errorf("epoch %d, step %d: %w", ep+1, s, err)
+			}
+			return err
+		}
+		p.LossSum += loss * float64(b)
+		p.Correct += c
+		p.Seen += b
+		p.Step = s + 1
+		r.samples += int64(b)
+		r.opt.Progress.Step(ep+1, s+1, p.LossSum/float64(p.Seen), 100*float64(p.Correct)/float64(p.Seen))
+	}
+	if err := r.net.PrepareEval(); err != nil {
+		return fmt.Errorf("epoch %d: selecting the evaluated network: %w", ep+1, err)
+	}
+	valLoss, valAcc, err := r.evaluate(r.val)
+	if err != nil {
+		return err
+	}
+	testLoss, testAcc, err := r.evaluate(r.test)
+	if err != nil {
+		return err
+	}
+	m := results.Epoch{
+		Epoch: ep + 1, TrainLoss: p.LossSum / float64(p.Seen), TrainAcc: 100 * float64(p.Correct) / float64(p.Seen),
+		ValLoss: valLoss, ValAcc: valAcc, TestLoss: testLoss, TestAcc: testAcc,
+		LR: lr, Steps: r.net.Steps(), FLOPs: float64(r.net.Steps()) * r.flopsPerStep,
+		Seconds: p.Seconds + time.Since(start).Seconds(),
+	}
+	r.partial = partialEpoch{}
+	r.epochs = append(r.epochs, m)
+	if r.best < 0 || m.ValAcc > r.epochs[r.best].ValAcc {
+		r.best = len(r.epochs) - 1
+	}
+	return nil
+}
+
+// evaluate returns the mean loss and the accuracy (%) of the evaluated
+// network on s.
+func (r *run) evaluate(s *data.Set) (float64, float64, error) {
+	x, labels := r.net.EvalInput()
+	b := len(labels)
+	if r.evalIx == nil {
+		r.evalIx = make([]int, b)
+	}
+	var lossSum float64
+	var correct int
+	for off := 0; off < s.N; off += b {
+		n := min(b, s.N-off)
+		for j := 0; j < n; j++ {
+			r.evalIx[j] = off + j
+		}
+		data.FillBatch(x, labels, s, r.evalIx[:n], r.norm, data.Augment{}, rng.Stream{}, 0)
+		loss, c, err := r.net.EvalStep(n)
+		if err != nil {
+			return 0, 0, err
+		}
+		lossSum += loss * float64(n)
+		correct += c
+	}
+	if s.N == 0 {
+		return 0, 0, nil
+	}
+	return lossSum / float64(s.N), 100 * float64(correct) / float64(s.N), nil
+}
+
+func (r *run) result(err error) *results.Result {
+	e := r.exp
+	host, _ := os.Hostname()
+	var tree map[string]any
+	if b, yerr := e.YAML(); yerr == nil {
+		_ = yaml.Unmarshal(b, &tree)
+	}
+	res := &results.Result{
+		Name: e.Name, RunID: results.RunID(r.hash), Status: "done",
+		Dataset: e.Dataset, Architecture: e.Arch.Name, Method: e.Method,
+		Selector: framework.ModuleID(e.Selector.ID).Name(), Sharing: framework.ModuleID(e.Sharing.ID).Name(),
+		K: e.K, Seed: e.Seed, Epochs: len(r.epochs), ConfigHash: r.hash,
+		TrainSeconds: time.Since(r.started).Seconds(),
+		StartedAt:    r.started.UTC().Format(time.RFC3339), FinishedAt: time.Now().UTC().Format(time.RFC3339),
+		Host:   results.Host{Hostname: host, CPUs: runtime.GOMAXPROCS(0), GoVersion: runtime.Version(), GemmKernel: gemm.Backend()},
+		Config: tree,
+	}
+	if r.stepSeconds > 0 {
+		res.SamplesPerSecond = float64(r.samples) / r.stepSeconds
+	}
+	if n := len(r.epochs); n > 0 {
+		last := r.epochs[n-1]
+		res.FinalValAcc, res.FinalTestAcc, res.FinalLoss, res.TrainFLOPs = last.ValAcc, last.TestAcc, last.TrainLoss, last.FLOPs
+	}
+	if r.best >= 0 {
+		b := r.epochs[r.best]
+		res.BestEpoch, res.ValAcc, res.TestAcc = b.Epoch, b.ValAcc, b.TestAcc
+	}
+	switch {
+	case errors.Is(err, errInterrupted):
+		res.Status, res.Error = "interrupted", err.Error()
+	case err != nil:
+		res.Status, res.Error = "failed", err.Error()
+	}
+	return res
+}

@@ -1,0 +1,66 @@
+package glorotuniform
+
+import (
+	"math"
+	"testing"
+
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/rng"
+)
+
+func TestBoundsAndRange(t *testing.T) {
+	layer := framework.LayerInfo{Name: "d", Kind: framework.Dense, FanIn: 784, FanOut: 300, K: 8}
+	for _, tc := range []struct {
+		bound string
+		want  float64
+	}{
+		{"std", math.Sqrt(2.0 / 1084)},
+		{"glorot", math.Sqrt(6.0 / 1084)},
+	} {
+		g := &GlorotUniform{Bound: tc.bound}
+		if err := g.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		dst := make([]float32, 100000)
+		s := rng.New(1, "w")
+		if err := g.Fill(dst, framework.TensorInfo{Layer: layer, Role: framework.Weights, Stream: framework.StreamKey(s.Key)}); err != nil {
+			t.Fatal(err)
+		}
+		lo, hi, sum := 0.0, 0.0, 0.0
+		for _, v := range dst {
+			lo, hi, sum = math.Min(lo, float64(v)), math.Max(hi, float64(v)), sum+float64(v)
+		}
+		if hi > tc.want || lo < -tc.want || hi < 0.99*tc.want || lo > -0.99*tc.want {
+			t.Errorf("bound %s: values in [%v, %v], want U(−%v, %v)", tc.bound, lo, hi, tc.want, tc.want)
+		}
+		if math.Abs(sum/float64(len(dst))) > 0.01*tc.want {
+			t.Errorf("bound %s: mean %v is not near 0", tc.bound, sum/float64(len(dst)))
+		}
+	}
+	if err := (&GlorotUniform{Bound: "he"}).Validate(); err == nil {
+		t.Fatal("bound he was accepted")
+	}
+}
+
+// TestFillByParts checks that filling a tensor in parts gives the same
+// values as filling it whole (weights can be regenerated piecewise).
+func TestFillByParts(t *testing.T) {
+	g := &GlorotUniform{Bound: "std"}
+	info := framework.TensorInfo{Layer: framework.LayerInfo{FanIn: 10, FanOut: 10}}
+	s := rng.New(2, "w")
+	whole := make([]float32, 1000)
+	_ = g.Fill(whole, withStream(info, s))
+	part := make([]float32, 300)
+	info.Offset = 700
+	_ = g.Fill(part, withStream(info, s))
+	for i := range part {
+		if part[i] != whole[700+i] {
+			t.Fatalf("element %d differs when filled by parts", 700+i)
+		}
+	}
+}
+
+func withStream(t framework.TensorInfo, s rng.Stream) framework.TensorInfo {
+	t.Stream = framework.StreamKey(s.Key)
+	return t
+}

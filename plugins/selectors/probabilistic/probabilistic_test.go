@@ -1,0 +1,96 @@
+package probabilistic
+
+import (
+	"math"
+	"testing"
+
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/rng"
+)
+
+// TestSampleFrequencies checks that the draws follow softmax(scores).
+func TestSampleFrequencies(t *testing.T) {
+	scores := []float32{0, 1, 2, -1}
+	var z float64
+	for _, s := range scores {
+		z += math.Exp(float64(s))
+	}
+	const n = 200000
+	counts := make([]int, len(scores))
+	st := rng.New(1, "test")
+	for i := uint64(0); i < n; i++ {
+		counts[Sample(scores, st.Float64(i))]++
+	}
+	for j, s := range scores {
+		p := math.Exp(float64(s)) / z
+		got := float64(counts[j]) / n
+		if sd := math.Sqrt(p * (1 - p) / n); math.Abs(got-p) > 5*sd {
+			t.Errorf("candidate %d: frequency %.4f, softmax %.4f", j, got, p)
+		}
+	}
+}
+
+func ctx(training bool, step int64, offset int) framework.SelectContext {
+	return framework.SelectContext{Layer: framework.LayerInfo{Name: "l", Connections: 1000, K: 4},
+		Training: training, Step: step, Offset: offset, Stream: framework.StreamKey(rng.New(3, "sel").Key)}
+}
+
+// TestSelectIsCounterBased checks that a draw depends only on (step,
+// connection): selecting a layer in two parts equals selecting it whole, the
+// same step repeats, and another step differs.
+func TestSelectIsCounterBased(t *testing.T) {
+	const n, k = 1000, 4
+	scores := make([]float32, n*k)
+	s := rng.New(5, "scores")
+	for i := range scores {
+		scores[i] = s.Float32(uint64(i))
+	}
+	p := &Probabilistic{Eval: "argmax"}
+	whole := make([]int32, n)
+	if err := p.Select(whole, scores, k, ctx(true, 7, 0)); err != nil {
+		t.Fatal(err)
+	}
+	parts := make([]int32, n)
+	_ = p.Select(parts[:300], scores[:300*k], k, ctx(true, 7, 0))
+	_ = p.Select(parts[300:], scores[300*k:], k, ctx(true, 7, 300))
+	next := make([]int32, n)
+	_ = p.Select(next, scores, k, ctx(true, 8, 0))
+	same, differ := true, false
+	for i := range whole {
+		same = same && whole[i] == parts[i]
+		differ = differ || whole[i] != next[i]
+		if whole[i] < 0 || whole[i] >= k {
+			t.Fatalf("index %d out of range", whole[i])
+		}
+	}
+	if !same {
+		t.Error("splitting the layer changed the draws")
+	}
+	if !differ {
+		t.Error("the next step drew exactly the same selection")
+	}
+}
+
+func TestEvalModes(t *testing.T) {
+	scores := []float32{0, 5, 1, 9, 2, 3}
+	idx := make([]int32, 2)
+	if err := (&Probabilistic{Eval: "argmax"}).Select(idx, scores, 3, ctx(false, 1, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if idx[0] != 1 || idx[1] != 0 {
+		t.Fatalf("argmax evaluation gave %v, want [1 0]", idx)
+	}
+	flat := make([]float32, 3*500)
+	idx = make([]int32, 500)
+	_ = (&Probabilistic{Eval: "sample"}).Select(idx, flat, 3, ctx(false, 1, 0))
+	seen := map[int32]bool{}
+	for _, v := range idx {
+		seen[v] = true
+	}
+	if len(seen) != 3 {
+		t.Fatalf("sampling evaluation of uniform scores used only %v", seen)
+	}
+	if err := (&Probabilistic{Eval: "mode"}).Validate(); err == nil {
+		t.Fatal("eval: mode was accepted")
+	}
+}
