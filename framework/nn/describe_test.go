@@ -41,4 +41,3 @@ func TestPlanErrors(t *testing.T) {
 		}
 	}
 }
-
