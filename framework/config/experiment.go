@@ -64,8 +64,8 @@ type Train struct {
 	EvalBatchSize int       `yaml:"eval_batch_size"`
 	Optimizer     Optimizer `yaml:"optimizer"`
 	Schedule      Schedule  `yaml:"schedule"`
-	// CheckpointEvery writes a checkpoint every this many epochs (0: only
-	// at the end and on interruption).
+	// CheckpointEvery writes a checkpoint every this many epochs (default 1;
+	// 0: only at the end and on interruption).
 	CheckpointEvery int `yaml:"checkpoint_every"`
 }
 
@@ -171,7 +171,8 @@ func Default() Experiment {
 				Momentum:     0.9,
 				WeightDecay:  1e-4,
 			},
-			Schedule: Schedule{Type: "warm_restarts", Restarts: []int{25, 75}},
+			Schedule:        Schedule{Type: "warm_restarts", Restarts: []int{25, 75}},
+			CheckpointEvery: 1,
 		},
 		Data: Data{Download: &yes},
 	}

@@ -1,0 +1,250 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/slotlab/slotlab/framework"
+)
+
+// Stand-ins for the built-in modules (framework packages may not import
+// plugins), registered under the built-ins' IDs.
+type fakeSelector struct {
+	Eval string `yaml:"eval"`
+}
+
+func (*fakeSelector) SlotlabModule() framework.ModuleInfo {
+	return framework.ModuleInfo{ID: "selectors.greedy", New: func() framework.Module { return &fakeSelector{Eval: "argmax"} }}
+}
+func (*fakeSelector) Select([]int32, []float32, int, framework.SelectContext) error { return nil }
+
+type fakeProb struct {
+	Eval string `yaml:"eval"`
+}
+
+func (*fakeProb) Select([]int32, []float32, int, framework.SelectContext) error { return nil }
+
+func (*fakeProb) SlotlabModule() framework.ModuleInfo {
+	return framework.ModuleInfo{ID: "selectors.probabilistic", New: func() framework.Module { return &fakeProb{} }}
+}
+
+type fakeInit struct {
+	Bound string  `yaml:"bound"`
+	Conv  float64 `yaml:"conv"`
+	Dense float64 `yaml:"dense"`
+	id    framework.ModuleID
+}
+
+func (f *fakeInit) SlotlabModule() framework.ModuleInfo {
+	id := f.id
+	return framework.ModuleInfo{ID: id, New: func() framework.Module { return &fakeInit{Bound: "std", id: id} }}
+}
+func (*fakeInit) Fill([]float32, framework.TensorInfo) error { return nil }
+func (f *fakeInit) Validate() error {
+	if f.Bound != "std" && f.Bound != "glorot" {
+		return &Error{Msg: "bound must be std or glorot"}
+	}
+	return nil
+}
+
+type fakeSharing struct{}
+
+func (*fakeSharing) SlotlabModule() framework.ModuleInfo {
+	return framework.ModuleInfo{ID: "sharing.per_connection", New: func() framework.Module { return &fakeSharing{} }}
+}
+func (*fakeSharing) Pool(framework.LayerInfo) framework.Pool { return framework.Pool{} }
+
+func init() {
+	framework.Register(&fakeSelector{})
+	framework.Register(&fakeProb{})
+	framework.Register(&fakeInit{id: "initializers.glorot_uniform"})
+	framework.Register(&fakeInit{id: "initializers.scaled_uniform"})
+	framework.Register(&fakeSharing{})
+}
+
+const lenetArch = `name: lenet-300-100
+input: [1, 28, 28]
+classes: 10
+layers:
+  - {type: flatten}
+  - {type: dense, out: 300}
+  - {type: relu}
+  - {type: dense, out: 10}
+`
+
+const goodExp = `name: lenet
+dataset: mnist
+architecture: arch.yaml
+k: 8
+train:
+  epochs: 3
+  optimizer:
+    learning_rate: auto
+`
+
+// write puts an experiment and its architecture in a temporary directory.
+func write(t *testing.T, exp, arch string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "arch.yaml"), []byte(arch), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "exp.yaml")
+	if err := os.WriteFile(p, []byte(exp), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLoadDefaults(t *testing.T) {
+	e, err := Load(write(t, goodExp, lenetArch), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.K != 8 || e.Train.BatchSize != 128 || e.Train.Optimizer.Momentum != 0.9 || e.Train.Optimizer.WeightDecay != 1e-4 {
+		t.Fatalf("paper defaults not applied: %+v", e.Train)
+	}
+	if e.Train.Optimizer.LearningRate.Value != 0.2 || e.Train.Optimizer.LearningRate.Auto {
+		t.Fatalf("auto learning rate for GS, K=8: %+v, want 0.2", e.Train.Optimizer.LearningRate)
+	}
+	if *e.Data.ValFraction != 0.15 || *e.Data.Augment.Flip {
+		t.Fatalf("MNIST data defaults: val %v flip %v", *e.Data.ValFraction, *e.Data.Augment.Flip)
+	}
+	if e.Selector.ID != "selectors.greedy" || e.Arch.Name != "lenet-300-100" || len(e.Arch.Layers) != 4 {
+		t.Fatalf("modules or architecture not resolved: %q %+v", e.Selector.ID, e.Arch)
+	}
+}
+
+func TestAutoLearningRate(t *testing.T) {
+	for _, tc := range []struct {
+		overrides []string
+		want      float64
+	}{
+		{nil, 0.2},
+		{[]string{"k=16"}, 0.1},
+		{[]string{"k=2"}, 0.2},
+		{[]string{"selector=probabilistic"}, 25},
+		{[]string{"method=learned"}, 0.01},
+		{[]string{"train.optimizer.learning_rate=0.05"}, 0.05},
+	} {
+		e, err := Load(write(t, goodExp, lenetArch), tc.overrides)
+		if err != nil {
+			t.Fatalf("%v: %v", tc.overrides, err)
+		}
+		if got := e.Train.Optimizer.LearningRate.Value; got != tc.want {
+			t.Errorf("%v: learning rate %v, want %v", tc.overrides, got, tc.want)
+		}
+	}
+}
+
+func TestOverrides(t *testing.T) {
+	e, err := Load(write(t, goodExp, lenetArch), []string{"k=16", "seed=3", "train.epochs=7", "selector=probabilistic",
+		"method=learned", "train.batch_size=64", "data.train_limit=1000", "data.test_limit=500", "selector.eval=sample"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.K != 16 || e.Seed != 3 || e.Train.Epochs != 7 || e.Method != "learned" || e.Train.BatchSize != 64 ||
+		e.Data.TrainLimit != 1000 || e.Data.TestLimit != 500 || e.Selector.ID != "selectors.probabilistic" {
+		t.Fatalf("overrides not applied: %+v", e)
+	}
+	if e.Selector.Module.(*fakeProb).Eval != "sample" {
+		t.Fatalf("module option override not applied: %+v", e.Selector.Module)
+	}
+}
+
+// TestErrors checks that each kind of mistake gives a message with its
+// place (file:line:column, or the override) and a fix.
+func TestErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		exp, arch string
+		overrides []string
+		want      []string
+	}{
+		{"syntax", "name: x\ndataset: [mnist\n", lenetArch, nil, []string{"exp.yaml:", "YAML syntax error"}},
+		{"unknown key", goodExp + "lr: 0.1\n", lenetArch, nil, []string{"exp.yaml:9:1:", `unknown key "lr"`, `did you mean "train.optimizer.learning_rate"?`}},
+		{"unknown nested key", strings.Replace(goodExp, "learning_rate: auto", "lr: 0.1", 1), lenetArch, nil,
+			[]string{"exp.yaml:8:5:", `unknown key "lr" in "train.optimizer"; did you mean "learning_rate"?`}},
+		{"misspelt key", goodExp + "sead: 1\n", lenetArch, nil, []string{"exp.yaml:9:1:", `did you mean "seed"?`}},
+		{"wrong type", strings.Replace(goodExp, "k: 8", "k: eight", 1), lenetArch, nil, []string{"exp.yaml:4:4:", `"k" must be a whole number, not "eight"`}},
+		{"list for scalar", strings.Replace(goodExp, "k: 8", "k: [1, 2]", 1), lenetArch, nil, []string{"exp.yaml:4:4:", `"k" must be a single`}},
+		{"k < 1", strings.Replace(goodExp, "k: 8", "k: 0", 1), lenetArch, nil, []string{"exp.yaml:4:4:", "k must be at least 1"}},
+		{"negative lr", strings.Replace(goodExp, "learning_rate: auto", "learning_rate: -1", 1), lenetArch, nil, []string{"exp.yaml:8:20:", "learning_rate must be a positive number"}},
+		{"bad lr string", strings.Replace(goodExp, "learning_rate: auto", "learning_rate: fast", 1), lenetArch, nil, []string{"exp.yaml:8:20:", `learning_rate must be a number or "auto"`}},
+		{"split outside (0,1)", goodExp + "data:\n  val_fraction: 1.2\n", lenetArch, nil, []string{"exp.yaml:10:17:", "val_fraction must be in (0, 1)"}},
+		{"unknown dataset", strings.Replace(goodExp, "mnist", "mnsit", 1), lenetArch, nil, []string{"exp.yaml:2:10:", `unknown dataset "mnsit"; did you mean "mnist"?`}},
+		{"missing architecture", strings.Replace(goodExp, "arch.yaml", "nope.yaml", 1), lenetArch, nil, []string{"exp.yaml:3:15:", `architecture file "nope.yaml" not found`}},
+		{"unknown module", goodExp + "selector: gredy\n", lenetArch, nil, []string{"exp.yaml:9:11:", `unknown module "gredy"; did you mean "greedy"?`, "known selectors: greedy, probabilistic"}},
+		{"module in wrong namespace", goodExp + "selector: sharing.per_connection\n", lenetArch, nil, []string{"exp.yaml:9:11:", "is not a module of selectors"}},
+		{"unknown module option", goodExp + "selector: {id: greedy, evl: sample}\n", lenetArch, nil, []string{"exp.yaml:9:24:", `unknown key "evl" in "selector"; did you mean "eval"?`}},
+		{"module validation", goodExp + "initializers:\n  weights: {id: glorot_uniform, bound: wide}\n", lenetArch, nil, []string{"exp.yaml:10:12:", "bound must be std or glorot"}},
+		{"duplicate key", goodExp + "k: 4\n", lenetArch, nil, []string{"exp.yaml:9:1:", `key "k" appears twice`}},
+		{"empty value", strings.Replace(goodExp, "k: 8", "k:", 1), lenetArch, nil, []string{"exp.yaml:4:", `"k" has no value`}},
+		{"bad schedule", goodExp + "  schedule: {type: cosin}\n", lenetArch, nil, []string{"exp.yaml:9:", `unknown schedule "cosin"; did you mean "cosine"?`}},
+		{"arch unknown layer", goodExp, strings.Replace(lenetArch, "type: relu", "type: relu6", 1), nil, []string{"arch.yaml:7:12:", `unknown layer type "relu6"; did you mean "relu"?`}},
+		{"arch unknown key", goodExp, strings.Replace(lenetArch, "out: 300", "units: 300", 1), nil, []string{"arch.yaml:6:19:", `unknown key "units"`, `did you mean "out"?`}},
+		{"arch wrong input", goodExp, strings.Replace(lenetArch, "[1, 28, 28]", "[3, 32, 32]", 1), nil, []string{"exp.yaml:3:15:", "takes input [3 32 32] but mnist gives [1 28 28]"}},
+		{"override unknown key", goodExp, lenetArch, []string{"lr=0.1"}, []string{`override "lr=0.1"`, `did you mean "train.optimizer.learning_rate"?`}},
+		{"override wrong type", goodExp, lenetArch, []string{"train.epochs=many"}, []string{`override "train.epochs=many"`, "must be a whole number"}},
+		{"override not key=value", goodExp, lenetArch, []string{"epochs"}, []string{`override "epochs": want key=value`}},
+		{"override out of range", goodExp, lenetArch, []string{"train.batch_size=0"}, []string{`override "train.batch_size=0"`, "batch_size must be at least 1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(write(t, tc.exp, tc.arch), tc.overrides)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "none.yaml"), nil)
+	if err == nil || !strings.Contains(err.Error(), "none.yaml: cannot read experiment file") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestHash(t *testing.T) {
+	p := write(t, goodExp, lenetArch)
+	a, _ := Load(p, nil)
+	b, _ := Load(p, []string{"name=other", "data.dir=/elsewhere", "train.optimizer.learning_rate=0.2"})
+	c, _ := Load(p, []string{"seed=1"})
+	if a.Hash() != b.Hash() {
+		t.Error("name, data dir and an explicit rate equal to auto's changed the hash")
+	}
+	if a.Hash() == c.Hash() {
+		t.Error("a different seed gave the same hash")
+	}
+}
+
+// TestResolvedRoundTrip checks that config.yaml, the resolved config, loads
+// again to the same run.
+func TestResolvedRoundTrip(t *testing.T) {
+	e, err := Load(write(t, goodExp, lenetArch), []string{"selector=probabilistic", "k=4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := e.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e2, err := Load(p, nil)
+	if err != nil {
+		t.Fatalf("resolved config does not load: %v\n%s", err, b)
+	}
+	if e.Hash() != e2.Hash() {
+		t.Fatalf("resolved config has another hash\n%s", b)
+	}
+}
