@@ -16,7 +16,9 @@ func BenchmarkLenetStep(b *testing.B) {
 	}{{"slot", 8}, {"slot", 64}, {"learned", 1}} {
 		b.Run(fmt.Sprintf("%s/K%d", c.method, c.k), func(b *testing.B) {
 			const batch = 128
-			n, err := Build(lenetArch(), testOptions(c.method, c.k, batch))
+			o := testOptions(c.method, c.k, batch)
+			o.Selector = fusedArgmax{} // as selectors.greedy
+			n, err := Build(lenetArch(), o)
 			if err != nil {
 				b.Fatal(err)
 			}

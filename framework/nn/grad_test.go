@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/rng"
 )
@@ -232,6 +233,95 @@ func TestLearnedGradient(t *testing.T) {
 			fd := (up - down) / (2 * h)
 			if got := float64(l.Grad[i]); math.Abs(got-fd) > 1e-4*math.Max(1, math.Abs(fd)) {
 				t.Fatalf("layer %d weight %d: gradient %v, finite difference %v", li, i, got, fd)
+			}
+		}
+	}
+}
+
+// TestToLearned checks that fine-tuning starts from the slot machine's
+// evaluated network: same weights, same evaluation loss.
+func TestToLearned(t *testing.T) {
+	const batch = 4
+	n, _, _ := smallSlotNet(t, 3, batch)
+	for i := 0; i < 3; i++ {
+		if _, _, err := n.TrainStep(Hyper{LR: 0.5}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := n.PrepareEval(); err != nil {
+		t.Fatal(err)
+	}
+	x, labels := n.TrainInput()
+	ex, el := n.EvalInput()
+	copy(ex, x)
+	copy(el, labels)
+	slotLoss, _, _ := n.EvalStep(batch)
+	m, err := n.ToLearned()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range m.Learned {
+		for j, w := range l.W {
+			if w != n.Slots[i].EvalWeff[j] {
+				t.Fatalf("layer %d weight %d: %v, slot machine selected %v", i, j, w, n.Slots[i].EvalWeff[j])
+			}
+		}
+	}
+	ex, el = m.EvalInput()
+	copy(ex, x)
+	copy(el, labels)
+	if learnedLoss, _, _ := m.EvalStep(batch); learnedLoss != slotLoss {
+		t.Fatalf("learned network's loss %v, slot machine's %v", learnedLoss, slotLoss)
+	}
+	if _, _, err := m.TrainStep(Hyper{LR: 0.1}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestFusedSelectionMatchesSelector checks that fusing the argmax into the
+// update (for selectors that declare it) trains exactly like calling the
+// selector after the update.
+func TestFusedSelectionMatchesSelector(t *testing.T) {
+	for _, k := range []int{1, 2, 3, 8} {
+		var nets []*Network
+		for _, sel := range []any{argmaxSelector{}, fusedArgmax{}} {
+			o := testOptions("slot", k, 16)
+			o.Selector = sel.(interface {
+				framework.Selector
+			})
+			n, err := Build(lenetArch(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, y := n.TrainInput()
+			s := rng.New(8, "x")
+			for i := range x {
+				x[i] = s.Float32(uint64(i))
+			}
+			for i := range y {
+				y[i] = int32(i % 10)
+			}
+			for i := 0; i < 4; i++ {
+				if _, _, err := n.TrainStep(Hyper{LR: 0.3, Momentum: 0.9, WeightDecay: 1e-3}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := n.PrepareEval(); err != nil {
+				t.Fatal(err)
+			}
+			nets = append(nets, n)
+		}
+		for li := range nets[0].Slots {
+			a, b := nets[0].Slots[li], nets[1].Slots[li]
+			for i := range a.Scores {
+				if a.Scores[i] != b.Scores[i] {
+					t.Fatalf("K=%d layer %d score %d: %v vs %v", k, li, i, a.Scores[i], b.Scores[i])
+				}
+			}
+			for i := range a.Idx {
+				if a.Idx[i] != b.Idx[i] || a.Weff[i] != b.Weff[i] || a.EvalWeff[i] != b.EvalWeff[i] {
+					t.Fatalf("K=%d layer %d connection %d: selections differ", k, li, i)
+				}
 			}
 		}
 	}

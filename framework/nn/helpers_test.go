@@ -66,3 +66,9 @@ func lenetArch() *config.Architecture {
 		config.Layer{Type: "dense", Out: 100}, config.Layer{Type: "relu"},
 		config.Layer{Type: "dense", Out: 10})
 }
+
+// fusedArgmax is argmaxSelector declaring itself an argmax, so the network
+// fuses selection into the score update.
+type fusedArgmax struct{ argmaxSelector }
+
+func (fusedArgmax) SelectsArgmax(bool) bool { return true }

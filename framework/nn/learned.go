@@ -2,6 +2,7 @@ package nn
 
 import (
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/nn/slotupdate"
 	"github.com/slotlab/slotlab/framework/rng"
 )
 
@@ -16,25 +17,13 @@ type LearnedLayer struct {
 
 // Update takes one SGD step (momentum, weight decay) on the weights.
 func (l *LearnedLayer) Update(h Hyper) error {
-	err := parallelChunks(len(l.W), 1<<14, func(lo, hi int) error {
-		w, v, g := l.W[lo:hi], l.Velocity[lo:hi], l.Grad[lo:hi]
-		for i := range w {
-			d := g[i] + h.WeightDecay*w[i]
-			vi := h.Momentum*v[i] + d
-			v[i] = vi
-			if h.Nesterov {
-				d += h.Momentum * vi
-			} else {
-				d = vi
-			}
-			w[i] -= h.LR * d
-		}
-		if !finite(w) {
+	p := slotupdate.SGD{LR: h.LR, Momentum: h.Momentum, WeightDecay: h.WeightDecay, Nesterov: h.Nesterov}
+	return parallelChunks(len(l.W), 1<<14, func(lo, hi int) error {
+		if !slotupdate.SGDStep(l.W[lo:hi], l.Velocity[lo:hi], l.Grad[lo:hi], p) {
 			return &NonFiniteError{Layer: l.Info.Name, What: "weights"}
 		}
 		return nil
 	})
-	return err
 }
 
 // newLearnedLayer initialises the weights: from the weight initializer, or

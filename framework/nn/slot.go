@@ -6,6 +6,7 @@ import (
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/nn/kernels"
+	"github.com/slotlab/slotlab/framework/nn/slotupdate"
 	"github.com/slotlab/slotlab/framework/rng"
 )
 
@@ -42,6 +43,9 @@ type SlotLayer struct {
 	// whole is set for selectors that own the layer's buffers (external
 	// plugins): Select is called once for the whole layer.
 	whole bool
+	// argmaxTrain and argmaxEval are set when the selector declares that
+	// its choice is the argmax: selection is then fused into the update.
+	argmaxTrain, argmaxEval bool
 }
 
 // chunk is the number of connections updated together, sized so that their
@@ -63,12 +67,18 @@ func (l *SlotLayer) choose(training bool, step int64) error {
 	if !training {
 		idx, weff = l.EvalIdx, l.EvalWeff
 	}
+	k := l.Info.K
+	if (training && l.argmaxTrain) || (!training && l.argmaxEval) {
+		return l.parallel(func(lo, hi int) error {
+			slotupdate.Argmax(l.Scores[lo*k:hi*k], l.weights(lo, hi), k, l.Pool.Stride, idx[lo:hi], weff[lo:hi])
+			return nil
+		})
+	}
 	if !l.whole {
 		return l.parallel(func(lo, hi int) error {
 			return l.selectRange(idx, weff, lo, hi, training, step)
 		})
 	}
-	k := l.Info.K
 	ctx := framework.SelectContext{Layer: l.Info, Training: training, Step: step, Stream: l.stream}
 	if err := l.selector.Select(idx, l.Scores, k, ctx); err != nil {
 		return err
@@ -114,45 +124,47 @@ func (l *SlotLayer) SelectEval(step int64) error {
 //
 // It returns an error if a score became NaN or infinite.
 func (l *SlotLayer) Update(h Hyper, nextStep int64) error {
+	if l.argmaxTrain {
+		return l.parallel(func(lo, hi int) error { return l.updateRange(lo, hi, h, true) })
+	}
 	if l.whole {
-		if err := l.parallel(func(lo, hi int) error { return l.updateRange(lo, hi, h) }); err != nil {
+		if err := l.parallel(func(lo, hi int) error { return l.updateRange(lo, hi, h, false) }); err != nil {
 			return err
 		}
 		return l.choose(true, nextStep)
 	}
 	return l.parallel(func(lo, hi int) error {
-		if err := l.updateRange(lo, hi, h); err != nil {
+		if err := l.updateRange(lo, hi, h, false); err != nil {
 			return err
 		}
 		return l.selectRange(l.Idx, l.Weff, lo, hi, true, nextStep)
 	})
 }
 
-func (l *SlotLayer) updateRange(lo, hi int, h Hyper) error {
-	k, stride := l.Info.K, l.Pool.Stride
-	vals := l.Pool.Values
-	lr, mu, wd := h.LR, h.Momentum, h.WeightDecay
-	for i := lo; i < hi; i++ {
-		g := l.Grad[i]
-		s := l.Scores[i*k : i*k+k]
-		v := l.Velocity[i*k : i*k+k]
-		w := vals[i*stride : i*stride+k]
-		for j := range s {
-			d := g*w[j] + wd*s[j]
-			vj := mu*v[j] + d
-			v[j] = vj
-			if h.Nesterov {
-				d += mu * vj
-			} else {
-				d = vj
-			}
-			s[j] -= lr * d
-		}
+// updateRange updates the scores of connections lo..hi-1 and, when
+// selectArgmax is set, selects their argmax and gathers the weights in the
+// same pass (framework/nn/slotupdate).
+func (l *SlotLayer) updateRange(lo, hi int, h Hyper, selectArgmax bool) error {
+	k := l.Info.K
+	var idx []int32
+	var weff []float32
+	if selectArgmax {
+		idx, weff = l.Idx[lo:hi], l.Weff[lo:hi]
 	}
-	if !finite(l.Scores[lo*k : hi*k]) {
+	p := slotupdate.SGD{LR: h.LR, Momentum: h.Momentum, WeightDecay: h.WeightDecay, Nesterov: h.Nesterov}
+	if !slotupdate.Update(l.Scores[lo*k:hi*k], l.Velocity[lo*k:hi*k], l.weights(lo, hi), l.Grad[lo:hi], k, l.Pool.Stride, p, idx, weff) {
 		return &NonFiniteError{Layer: l.Info.Name, What: "scores"}
 	}
 	return nil
+}
+
+// weights returns the candidate weights of connections lo..hi-1 (all K
+// values of a shared pool).
+func (l *SlotLayer) weights(lo, hi int) []float32 {
+	if l.Pool.Stride == 0 {
+		return l.Pool.Values
+	}
+	return l.Pool.Values[lo*l.Pool.Stride : hi*l.Pool.Stride]
 }
 
 // NonFiniteError reports a NaN or infinity in a layer's state.
@@ -214,6 +226,9 @@ func newSlotLayer(info framework.LayerInfo, pool *Pool, o *Options) (*SlotLayer,
 		EvalWeff: make([]float32, n),
 		selector: o.Selector,
 		stream:   framework.StreamKey(rng.New(o.Seed, "selector", info.Name).Key),
+	}
+	if a, ok := o.Selector.(framework.ArgmaxSelector); ok {
+		l.argmaxTrain, l.argmaxEval = a.SelectsArgmax(true), a.SelectsArgmax(false)
 	}
 	if bp, ok := o.Selector.(framework.BufferProvider); ok {
 		b, err := bp.Buffers(info)

@@ -1,0 +1,19 @@
+//go:build !amd64 || purego
+
+package slotupdate
+
+// hasAVX2 is false: this build has no assembly kernels.
+const hasAVX2 = false
+
+// useAsm selects the assembly kernels; always false in this build.
+var useAsm = false
+
+func updateAsm(s, v, w, g []float32, k, stride int, p SGD, idx []int32, weff []float32) bool {
+	return updateGo(s, v, w, g, k, stride, p, idx, weff)
+}
+
+func argmaxAsm(s, w []float32, k, stride int, idx []int32, weff []float32) {
+	argmaxGo(s, w, k, stride, idx, weff)
+}
+
+func sgdAsm(x, v, g []float32, p SGD) bool { return sgdGo(x, v, g, p) }
