@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 
+	_ "github.com/slotlab/slotlab/framework/pluginrpc" // external plugins: {plugin: PATH, name: NAME} in YAML
 	_ "github.com/slotlab/slotlab/plugins/standard"
 )
 
@@ -27,6 +28,10 @@ var commands = map[string]command{
 	"run":          {"train an experiment: run FILE.yaml [key=value ...] [--out DIR] [--restart]", runCmd},
 	"list-modules": {"list the registered selectors, initializers and sharing strategies", listModulesCmd},
 	"describe":     {"print a network layer by layer: shapes, weights, mult-adds, memory", describeCmd},
+	"bench":        {"time training steps (samples/s, peak memory), optionally against PyTorch: bench FILE.yaml [--compare torch]", benchCmd},
+	"sweep":        {"run the product of swept values: sweep FILE.yaml [key=v1,v2 ...] [-j N]", sweepCmd},
+	"plot":         {"plots of runs: plot DIR... --kind k-sweep|curves|cost [-o PREFIX]", plotCmd},
+	"table":        {"mean ± std tables of runs: table DIR... [--rows K] [--cols K] [--metric M] [--format md|ascii|csv|latex]", tableCmd},
 }
 
 func usage() {

@@ -22,8 +22,9 @@ type Experiment struct {
 	// relative to the experiment file, the bare name of a file in
 	// architectures/, or the architecture itself written inline.
 	Architecture ArchRef `yaml:"architecture"`
-	// Method is "slot" (train scores, weights fixed) or "learned" (train
-	// ordinary weights).
+	// Method is "slot" (train scores, weights fixed), "learned" (train
+	// ordinary weights) or "finetune" (train scores for finetune.slot_epochs,
+	// then the selected weights as ordinary weights for the rest).
 	Method string `yaml:"method"`
 	// K is the number of candidate weights per connection.
 	K            int          `yaml:"k"`
@@ -36,6 +37,8 @@ type Experiment struct {
 	LearnedInit string `yaml:"learned_init"`
 	Seed        int64  `yaml:"seed"`
 	Train       Train  `yaml:"train"`
+	// Finetune configures method finetune.
+	Finetune Finetune `yaml:"finetune"`
 	Data        Data   `yaml:"data"`
 	// Sweep maps config paths to lists of values; the runs are their
 	// Cartesian product. Empty for a single run.
@@ -47,6 +50,17 @@ type Experiment struct {
 	Path string `yaml:"-"`
 	// Src locates every value for error messages.
 	Src *Source `yaml:"-"`
+}
+
+// Finetune is the second phase of method finetune: after SlotEpochs epochs
+// of slot-machine training, the selected weights are trained as ordinary
+// weights for the remaining train.epochs − SlotEpochs epochs, with fresh
+// momentum, this learning rate and this schedule (spanning the second
+// phase), and train.optimizer's momentum and weight decay.
+type Finetune struct {
+	SlotEpochs   int      `yaml:"slot_epochs"`
+	LearningRate float64  `yaml:"learning_rate"`
+	Schedule     Schedule `yaml:"schedule"`
 }
 
 // Initializers names the initializer of the fixed candidate weights and of
@@ -174,6 +188,7 @@ func Default() Experiment {
 			Schedule:        Schedule{Type: "warm_restarts", Restarts: []int{25, 75}},
 			CheckpointEvery: 1,
 		},
-		Data: Data{Download: &yes},
+		Data:     Data{Download: &yes},
+		Finetune: Finetune{LearningRate: 0.01, Schedule: Schedule{Type: "cosine"}},
 	}
 }

@@ -97,8 +97,17 @@ func (e *Experiment) resolve() ErrorList {
 	}
 	switch e.Method {
 	case "slot", "learned":
+	case "finetune":
+		f := &e.Finetune
+		if f.SlotEpochs < 1 || f.SlotEpochs >= e.Train.Epochs {
+			bad("finetune.slot_epochs", "method finetune needs finetune.slot_epochs between 1 and train.epochs−1 (%d), not %d", e.Train.Epochs-1, f.SlotEpochs)
+		}
+		if !(f.LearningRate > 0) || math.IsInf(f.LearningRate, 0) {
+			bad("finetune.learning_rate", "finetune.learning_rate must be positive, not %v", f.LearningRate)
+		}
+		errs = append(errs, e.checkSchedule(&f.Schedule, "finetune.schedule")...)
 	default:
-		bad("method", "method must be slot or learned, not %q", e.Method)
+		bad("method", "method must be slot, learned or finetune, not %q", e.Method)
 	}
 	if e.K < 1 {
 		bad("k", "k must be at least 1 (the number of candidate weights per connection), not %d", e.K)
@@ -148,29 +157,7 @@ func (e *Experiment) resolve() ErrorList {
 	if o.Nesterov && o.Momentum == 0 {
 		bad("train.optimizer.nesterov", "nesterov needs momentum > 0")
 	}
-	s := &t.Schedule
-	switch s.Type {
-	case "constant", "cosine":
-	case "multistep":
-		if s.Gamma == 0 {
-			s.Gamma = 0.1
-		}
-		if !(s.Gamma > 0 && s.Gamma <= 1) {
-			bad("train.schedule.gamma", "gamma must be in (0, 1], not %v", s.Gamma)
-		}
-		if !increasing(s.Milestones) {
-			bad("train.schedule.milestones", "milestones must be positive epochs in increasing order, e.g. [80, 120]")
-		}
-	case "warm_restarts":
-		if !increasing(s.Restarts) {
-			bad("train.schedule.restarts", "restarts must be positive epochs in increasing order, e.g. [25, 75]")
-		}
-	default:
-		bad("train.schedule.type", "unknown schedule %q%s", s.Type, didYouMean(s.Type, []string{"constant", "multistep", "cosine", "warm_restarts"}))
-	}
-	if !(s.MinLR >= 0) {
-		bad("train.schedule.min_lr", "min_lr must be ≥ 0")
-	}
+	errs = append(errs, e.checkSchedule(&t.Schedule, "train.schedule")...)
 	d := &e.Data
 	if d.ValFraction == nil {
 		v := 0.1
@@ -219,6 +206,37 @@ func (e *Experiment) resolve() ErrorList {
 		{&e.Initializers.Scores, "initializers.scores", "initializers"},
 	} {
 		errs = append(errs, m.ref.build(e.Src, m.path, m.ns)...)
+	}
+	return errs
+}
+
+// checkSchedule validates a schedule at path and fills its defaults.
+func (e *Experiment) checkSchedule(s *Schedule, path string) ErrorList {
+	var errs ErrorList
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, e.Src.Errorf(path+"."+key, format, args...))
+	}
+	switch s.Type {
+	case "constant", "cosine":
+	case "multistep":
+		if s.Gamma == 0 {
+			s.Gamma = 0.1
+		}
+		if !(s.Gamma > 0 && s.Gamma <= 1) {
+			bad("gamma", "gamma must be in (0, 1], not %v", s.Gamma)
+		}
+		if !increasing(s.Milestones) {
+			bad("milestones", "milestones must be positive epochs in increasing order, e.g. [80, 120]")
+		}
+	case "warm_restarts":
+		if !increasing(s.Restarts) {
+			bad("restarts", "restarts must be positive epochs in increasing order, e.g. [25, 75]")
+		}
+	default:
+		bad("type", "unknown schedule %q%s", s.Type, didYouMean(s.Type, []string{"constant", "multistep", "cosine", "warm_restarts"}))
+	}
+	if !(s.MinLR >= 0) {
+		bad("min_lr", "min_lr must be ≥ 0")
 	}
 	return errs
 }
@@ -311,10 +329,14 @@ func suggestPath(key string) string {
 	if a, ok := aliases[key]; ok {
 		want = a
 	}
+	best := ""
 	for _, k := range Keys() {
 		if i := strings.LastIndexByte(k, '.'); i >= 0 && k[i+1:] == want {
-			return k
+			// The main training settings live under train.; prefer them.
+			if best == "" || (strings.HasPrefix(k, "train.") && !strings.HasPrefix(best, "train.")) {
+				best = k
+			}
 		}
 	}
-	return ""
+	return best
 }

@@ -34,12 +34,13 @@ type ckptMeta struct {
 	Partial     partialEpoch    `json:"partial"`
 	StepSeconds float64         `json:"step_seconds"`
 	Samples     int64           `json:"samples"`
+	FLOPs       float64         `json:"flops"`
 }
 
 // checkpoint saves the training state atomically.
 func (r *run) checkpoint() error {
 	m := ckptMeta{ConfigHash: r.hash, Generator: rng.Generator, Steps: r.net.Steps(), Epochs: r.epochs, Best: r.best,
-		Partial: r.partial, StepSeconds: r.stepSeconds, Samples: r.samples}
+		Partial: r.partial, StepSeconds: r.stepSeconds, Samples: r.samples, FLOPs: r.flops}
 	if err := checkpoint.Write(filepath.Join(r.dir, CheckpointFile), m, r.net.State(), r.opt.BeforeCheckpointRename); err != nil {
 		return fmt.Errorf("saving a checkpoint: %w", err)
 	}
@@ -77,11 +78,18 @@ func (r *run) resume() error {
 	if m.Generator != rng.Generator {
 		return fmt.Errorf("%s was written with random generator %q, this slotlab uses %q; run with --restart", path, m.Generator, rng.Generator)
 	}
+	if e := r.exp; e.Method == "finetune" && len(m.Epochs) >= e.Finetune.SlotEpochs {
+		// The checkpoint is from the learned phase: switch first, then
+		// restore the learned weights over the ones the switch made.
+		if _, _, _, _, err := r.phase(len(m.Epochs)); err != nil {
+			return err
+		}
+	}
 	if err := r.net.Restore(ts, m.Steps); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	r.epochs, r.best, r.partial = m.Epochs, m.Best, m.Partial
-	r.stepSeconds, r.samples = m.StepSeconds, m.Samples
+	r.stepSeconds, r.samples, r.flops = m.StepSeconds, m.Samples, m.FLOPs
 	r.resumed = true
 	r.opt.Logf("resuming %s from its checkpoint: %d epochs and %d steps done", r.dir, len(m.Epochs), m.Partial.Step)
 	return nil

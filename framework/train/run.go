@@ -113,6 +113,7 @@ type run struct {
 	stepSeconds       float64
 	samples           int64
 	flopsPerStep      float64
+	flops             float64 // cumulative training cost
 	started           time.Time
 	best              int // index into epochs of the best validation accuracy, -1 before any
 	perm, idx, evalIx []int
@@ -177,8 +178,12 @@ func (r *run) load() error {
 
 func (r *run) build() error {
 	e := r.exp
+	method := e.Method
+	if method == "finetune" {
+		method = "slot" // the first phase; see phase
+	}
 	o := nn.Options{
-		Method: e.Method, K: e.K, Seed: r.seed,
+		Method: method, K: e.K, Seed: r.seed,
 		Batch: e.Train.BatchSize, EvalBatch: e.Train.EvalBatchSize,
 		Selector:    e.Selector.Module.(framework.Selector),
 		Sharing:     e.Sharing.Module.(framework.Sharing),
@@ -191,8 +196,32 @@ func (r *run) build() error {
 		return err
 	}
 	r.net = net
-	r.flopsPerStep = StepFLOPs(net.Plan, e.Method, e.K, e.Train.BatchSize)
+	r.flopsPerStep = StepFLOPs(net.Plan, method, e.K, e.Train.BatchSize)
 	return nil
+}
+
+// phase switches a fine-tuning run to learned weights when epoch ep (from
+// 0) is past the slot-machine epochs, and returns the learning rate's base,
+// schedule and span for epoch ep.
+func (r *run) phase(ep int) (base float64, s config.Schedule, start, span int, err error) {
+	e := r.exp
+	if e.Method != "finetune" || ep < e.Finetune.SlotEpochs {
+		end := e.Train.Epochs
+		if e.Method == "finetune" {
+			end = e.Finetune.SlotEpochs
+		}
+		return e.Train.Optimizer.LearningRate.Value, e.Train.Schedule, 0, end, nil
+	}
+	if r.net.Options.Method == "slot" {
+		if err := r.net.PrepareEval(); err != nil {
+			return 0, s, 0, 0, err
+		}
+		if r.net, err = r.net.ToLearned(); err != nil {
+			return 0, s, 0, 0, fmt.Errorf("starting fine-tuning: %w", err)
+		}
+		r.flopsPerStep = StepFLOPs(r.net.Plan, "learned", e.K, e.Train.BatchSize)
+	}
+	return e.Finetune.LearningRate, e.Finetune.Schedule, e.Finetune.SlotEpochs, e.Train.Epochs - e.Finetune.SlotEpochs, nil
 }
 
 // stepsPerEpoch is the number of full batches; the remainder of a shuffled
@@ -248,7 +277,15 @@ func (r *run) epoch(ctx context.Context, ep, steps int) error {
 	augStream := rng.New(r.seed, "augment")
 	opt := e.Train.Optimizer
 	p := &r.partial
-	lr := LearningRate(e.Train.Schedule, opt.LearningRate.Value, float64(ep)+float64(p.Step)/float64(steps), e.Train.Epochs)
+	base, sched, first, span, err := r.phase(ep)
+	if err != nil {
+		return err
+	}
+	x, labels = r.net.TrainInput()
+	rate := func(s int) float64 {
+		return LearningRate(sched, base, float64(ep-first)+float64(s)/float64(steps), span)
+	}
+	lr := rate(p.Step)
 	for s := p.Step; s < steps; s++ {
 		if ctx.Err() != nil {
 			p.Seconds += time.Since(start).Seconds()
@@ -256,11 +293,12 @@ func (r *run) epoch(ctx context.Context, ep, steps int) error {
 		}
 		idx := r.perm[s*b : (s+1)*b]
 		data.FillBatch(x, labels, r.train, idx, r.norm, r.aug, augStream, ep)
-		lr = LearningRate(e.Train.Schedule, opt.LearningRate.Value, float64(ep)+float64(s)/float64(steps), e.Train.Epochs)
+		lr = rate(s)
 		h := nn.Hyper{LR: float32(lr), Momentum: float32(opt.Momentum), WeightDecay: float32(opt.WeightDecay), Nesterov: opt.Nesterov}
 		t0 := time.Now()
 		loss, c, err := r.net.TrainStep(h)
 		r.stepSeconds += time.Since(t0).Seconds()
+		r.flops += r.flopsPerStep
 		if err != nil {
 			var nf *nn.NonFiniteError
 			if errors.As(err, &nf) {
@@ -289,7 +327,7 @@ func (r *run) epoch(ctx context.Context, ep, steps int) error {
 	m := results.Epoch{
 		Epoch: ep + 1, TrainLoss: p.LossSum / float64(p.Seen), TrainAcc: 100 * float64(p.Correct) / float64(p.Seen),
 		ValLoss: valLoss, ValAcc: valAcc, TestLoss: testLoss, TestAcc: testAcc,
-		LR: lr, Steps: r.net.Steps(), FLOPs: float64(r.net.Steps()) * r.flopsPerStep,
+		LR: lr, Steps: r.net.Steps(), FLOPs: r.flops,
 		Seconds: p.Seconds + time.Since(start).Seconds(),
 	}
 	r.partial = partialEpoch{}

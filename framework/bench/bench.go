@@ -1,0 +1,99 @@
+// Package bench times slotlab's training steps (forward, backward, score or
+// weight update) without data loading, and compares them with a PyTorch
+// implementation of the same network run on the same machine.
+package bench
+
+import (
+	"fmt"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/config"
+	"github.com/slotlab/slotlab/framework/nn"
+	"github.com/slotlab/slotlab/framework/nn/gemm"
+	"github.com/slotlab/slotlab/framework/rng"
+)
+
+// Result is one measurement.
+type Result struct {
+	Impl             string  `json:"impl"`
+	Net              string  `json:"net"`
+	Method           string  `json:"method"`
+	K                int     `json:"k"`
+	Batch            int     `json:"batch"`
+	Steps            int     `json:"steps"`
+	SamplesPerSecond float64 `json:"samples_per_second"`
+	// PeakBytes is the peak resident memory of the process that measured
+	// (ru_maxrss), so each measurement runs in a process of its own.
+	PeakBytes int64  `json:"peak_bytes"`
+	Threads   int    `json:"threads"`
+	BLAS      string `json:"blas,omitempty"`
+}
+
+// Options of a measurement.
+type Options struct {
+	Steps, Warmup int
+}
+
+// Run builds the experiment's network and times Steps training steps after
+// Warmup untimed ones, on random inputs drawn once.
+func Run(e *config.Experiment, o Options) (Result, error) {
+	if o.Steps < 1 {
+		o.Steps = 20
+	}
+	net, err := nn.Build(e.Arch, nn.Options{
+		Method: e.Method, K: e.K, Seed: uint64(e.Seed),
+		Batch: e.Train.BatchSize, EvalBatch: 1,
+		Selector:    e.Selector.Module.(framework.Selector),
+		Sharing:     e.Sharing.Module.(framework.Sharing),
+		WeightInit:  e.Initializers.Weights.Module.(framework.Initializer),
+		ScoreInit:   e.Initializers.Scores.Module.(framework.Initializer),
+		LearnedInit: e.LearnedInit,
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	x, labels := net.TrainInput()
+	s := rng.New(uint64(e.Seed), "bench")
+	for i := range x {
+		x[i] = 2*s.Float32(uint64(i)) - 1
+	}
+	for i := range labels {
+		labels[i] = int32(s.Intn(uint64(len(x)+i), e.Arch.Classes))
+	}
+	opt := e.Train.Optimizer
+	h := nn.Hyper{LR: float32(opt.LearningRate.Value), Momentum: float32(opt.Momentum), WeightDecay: float32(opt.WeightDecay), Nesterov: opt.Nesterov}
+	for i := 0; i < o.Warmup; i++ {
+		if _, _, err := net.TrainStep(h); err != nil {
+			return Result{}, err
+		}
+	}
+	start := time.Now()
+	for i := 0; i < o.Steps; i++ {
+		if _, _, err := net.TrainStep(h); err != nil {
+			return Result{}, err
+		}
+	}
+	el := time.Since(start).Seconds()
+	return Result{
+		Impl: "slotlab", Net: e.Arch.Name, Method: e.Method, K: e.K, Batch: e.Train.BatchSize, Steps: o.Steps,
+		SamplesPerSecond: float64(o.Steps*e.Train.BatchSize) / el, PeakBytes: PeakRSS(),
+		Threads: runtime.GOMAXPROCS(0), BLAS: gemm.Backend(),
+	}, nil
+}
+
+// PeakRSS returns the peak resident memory of this process in bytes.
+func PeakRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Maxrss * 1024
+}
+
+// String formats a result for a log line.
+func (r Result) String() string {
+	return fmt.Sprintf("%s %s %s K=%d: %.0f samples/s, peak %.0f MiB", r.Impl, r.Net, r.Method, r.K, r.SamplesPerSecond, float64(r.PeakBytes)/(1<<20))
+}

@@ -1,0 +1,83 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Case is one network, method and K of a comparison.
+type Case struct {
+	Experiment string   // experiment file
+	Overrides  []string // e.g. k=64, method=learned
+	Net        string   // the PyTorch script's name for the network
+	Method     string
+	K          int
+}
+
+// Row is a comparison of slotlab and PyTorch on one case.
+type Row struct {
+	Case    Case
+	Slotlab Result
+	Torch   Result
+	Err     string
+}
+
+// SelfMeasure runs `slotlab bench --json` in a child process for one case,
+// so its peak memory is its own.
+func SelfMeasure(exe string, c Case, o Options) (Result, error) {
+	args := append([]string{"bench", c.Experiment, "--json", fmt.Sprintf("--steps=%d", o.Steps), fmt.Sprintf("--warmup=%d", o.Warmup)}, c.Overrides...)
+	return runJSON(exec.Command(exe, args...))
+}
+
+// TorchMeasure runs the repository's PyTorch script (bench/torch_bench.py)
+// with Debian's python3 for one case, with 2 threads.
+func TorchMeasure(python, script string, c Case, batch int, o Options) (Result, error) {
+	cmd := exec.Command(python, script, "--net", c.Net, "--method", c.Method, fmt.Sprint("--k=", c.K),
+		fmt.Sprint("--batch=", batch), fmt.Sprint("--steps=", o.Steps), fmt.Sprint("--warmup=", o.Warmup), "--threads=2")
+	return runJSON(cmd)
+}
+
+func runJSON(cmd *exec.Cmd) (Result, error) {
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return Result{}, fmt.Errorf("%s: %v: %s", strings.Join(cmd.Args, " "), err, strings.TrimSpace(errb.String()))
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	var r Result
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &r); err != nil {
+		return Result{}, fmt.Errorf("%s: unexpected output %q", strings.Join(cmd.Args, " "), out.String())
+	}
+	return r, nil
+}
+
+// FindPython returns Debian's python3 (which has python3-torch), not a
+// pyenv one that may come first on PATH.
+func FindPython() (string, error) {
+	for _, p := range []string{"/usr/bin/python3"} {
+		if err := exec.Command(p, "-c", "import torch").Run(); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("no python3 with torch found: install Debian's python3-torch (apt-get install python3-torch)")
+}
+
+// FindScript locates bench/torch_bench.py from the working directory or the
+// executable's.
+func FindScript() (string, error) {
+	cands := []string{filepath.Join("bench", "torch_bench.py")}
+	if exe, err := os.Executable(); err == nil {
+		cands = append(cands, filepath.Join(filepath.Dir(exe), "..", "bench", "torch_bench.py"))
+	}
+	for _, c := range cands {
+		if _, err := os.Stat(c); err == nil {
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("bench/torch_bench.py not found; run slotlab bench --compare torch from the repository root")
+}
