@@ -32,8 +32,9 @@ func describeCmd(args []string) error {
 		return fmt.Errorf("missing file")
 	}
 	var (
-		arch    *config.Architecture
-		sharing framework.Sharing
+		arch       *config.Architecture
+		sharing    framework.Sharing
+		regenerate bool
 	)
 	if isArchitecture(pos[0]) {
 		if arch, err = config.LoadArchitecture(pos[0]); err != nil {
@@ -46,12 +47,13 @@ func describeCmd(args []string) error {
 		}
 		arch, *k, *method = e.Arch, e.K, e.Method
 		sharing = e.Sharing.Module.(framework.Sharing)
+		regenerate = e.Storage == "regenerated"
 	}
 	plan, err := nn.NewPlan(arch, *k)
 	if err != nil {
 		return err
 	}
-	d := nn.Describe(plan, *method, *k, sharing)
+	d := nn.Describe(plan, *method, *k, sharing, regenerate)
 	fmt.Printf("%s (%s, K=%d): input %s, %d classes; memory is the trainable state (scores, momentum, weights, selection)\n", arch.Name, *method, *k, nn.Shape(arch.Input), arch.Classes)
 	t := tablewriter.NewTable(os.Stdout, tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: []tw.Align{tw.AlignRight, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight}}))

@@ -51,6 +51,7 @@ func Run(e *config.Experiment, o Options) (Result, error) {
 		WeightInit:  e.Initializers.Weights.Module.(framework.Initializer),
 		ScoreInit:   e.Initializers.Scores.Module.(framework.Initializer),
 		LearnedInit: e.LearnedInit,
+		Regenerate:  e.Storage == "regenerated",
 	})
 	if err != nil {
 		return Result{}, err

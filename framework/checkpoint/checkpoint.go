@@ -33,11 +33,26 @@ const Magic = "SLOTLAB-CKPT\x00\x00v1"
 // maxHeader bounds the JSON header a reader accepts.
 const maxHeader = 64 << 20
 
-// Tensor is a named array: exactly one of F32 and I32 is set.
+// Tensor is a named array: exactly one of F32, F64 and I32 is set.
 type Tensor struct {
 	Name string
 	F32  []float32
+	F64  []float64
 	I32  []int32
+}
+
+// kind returns the tensor's dtype name and element size, or "" if it does
+// not hold exactly one array.
+func (t Tensor) kind() (string, int) {
+	switch {
+	case t.F32 != nil && t.F64 == nil && t.I32 == nil:
+		return "f32", 4
+	case t.F64 != nil && t.F32 == nil && t.I32 == nil:
+		return "f64", 8
+	case t.I32 != nil && t.F32 == nil && t.F64 == nil:
+		return "i32", 4
+	}
+	return "", 0
 }
 
 type entry struct {
@@ -63,14 +78,11 @@ func Write(path string, meta any, tensors []Tensor, beforeRename func()) error {
 	}
 	h := header{Meta: m}
 	for _, t := range tensors {
-		switch {
-		case t.F32 != nil && t.I32 == nil:
-			h.Tensors = append(h.Tensors, entry{t.Name, "f32", int64(len(t.F32))})
-		case t.I32 != nil && t.F32 == nil:
-			h.Tensors = append(h.Tensors, entry{t.Name, "i32", int64(len(t.I32))})
-		default:
-			return fmt.Errorf("checkpoint %s: tensor %q must hold exactly one of F32 and I32", path, t.Name)
+		dt, size := t.kind()
+		if dt == "" {
+			return fmt.Errorf("checkpoint %s: tensor %q must hold exactly one of F32, F64 and I32", path, t.Name)
 		}
+		h.Tensors = append(h.Tensors, entry{t.Name, dt, int64(len(raw(t)) / size)})
 	}
 	hb, err := json.Marshal(h)
 	if err != nil {
@@ -136,16 +148,15 @@ func Write(path string, meta any, tensors []Tensor, beforeRename func()) error {
 // raw views a tensor's data as bytes (the machine is little endian: amd64
 // and arm64; see the init check).
 func raw(t Tensor) []byte {
-	if t.F32 != nil {
-		if len(t.F32) == 0 {
-			return nil
-		}
+	switch {
+	case len(t.F32) > 0:
 		return unsafe.Slice((*byte)(unsafe.Pointer(&t.F32[0])), 4*len(t.F32))
+	case len(t.F64) > 0:
+		return unsafe.Slice((*byte)(unsafe.Pointer(&t.F64[0])), 8*len(t.F64))
+	case len(t.I32) > 0:
+		return unsafe.Slice((*byte)(unsafe.Pointer(&t.I32[0])), 4*len(t.I32))
 	}
-	if len(t.I32) == 0 {
-		return nil
-	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(&t.I32[0])), 4*len(t.I32))
+	return nil
 }
 
 func init() {
@@ -212,10 +223,11 @@ func decode(path string, r io.Reader, size int64, meta any) (map[string]Tensor, 
 	}
 	var total int64
 	for _, e := range h.Tensors {
-		if (e.DType != "f32" && e.DType != "i32") || e.Len < 0 || e.Len > math.MaxInt32*4 {
+		elem := map[string]int64{"f32": 4, "f64": 8, "i32": 4}[e.DType]
+		if elem == 0 || e.Len < 0 || e.Len > math.MaxInt32*4 {
 			return nil, bad("corrupt tensor entry %+v", e)
 		}
-		total += 4 * e.Len
+		total += elem * e.Len
 		if total > size {
 			break
 		}
@@ -226,9 +238,12 @@ func decode(path string, r io.Reader, size int64, meta any) (map[string]Tensor, 
 	out := make(map[string]Tensor, len(h.Tensors))
 	for _, e := range h.Tensors {
 		t := Tensor{Name: e.Name}
-		if e.DType == "f32" {
+		switch e.DType {
+		case "f32":
 			t.F32 = make([]float32, e.Len)
-		} else {
+		case "f64":
+			t.F64 = make([]float64, e.Len)
+		default:
 			t.I32 = make([]int32, e.Len)
 		}
 		if _, err := io.ReadFull(body, raw(t)); err != nil {

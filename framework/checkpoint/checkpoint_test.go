@@ -18,6 +18,7 @@ func sample() []Tensor {
 		{Name: "scores", F32: []float32{1, -2.5, 3e-8, 0}},
 		{Name: "idx", I32: []int32{0, 7, -1}},
 		{Name: "empty", F32: []float32{}},
+		{Name: "coef", F64: []float64{1e-300, -0.5}},
 	}
 }
 
@@ -36,12 +37,17 @@ func TestRoundTrip(t *testing.T) {
 	}
 	for _, w := range sample() {
 		g := got[w.Name]
-		if len(g.F32) != len(w.F32) || len(g.I32) != len(w.I32) {
+		if len(g.F32) != len(w.F32) || len(g.I32) != len(w.I32) || len(g.F64) != len(w.F64) {
 			t.Fatalf("%s: %+v, want %+v", w.Name, g, w)
 		}
 		for i := range w.F32 {
 			if g.F32[i] != w.F32[i] {
 				t.Fatalf("%s[%d] = %v", w.Name, i, g.F32[i])
+			}
+		}
+		for i := range w.F64 {
+			if g.F64[i] != w.F64[i] {
+				t.Fatalf("%s[%d] = %v", w.Name, i, g.F64[i])
 			}
 		}
 		for i := range w.I32 {

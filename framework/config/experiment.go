@@ -36,7 +36,12 @@ type Experiment struct {
 	// connection and picks one at random, as the official code does.
 	LearnedInit string `yaml:"learned_init"`
 	Seed        int64  `yaml:"seed"`
-	Train       Train  `yaml:"train"`
+	// Storage is "stored" (keep a slot machine's fixed random numbers, its
+	// candidate weights and initial scores, in memory) or "regenerated"
+	// (draw them again from the seed whenever they are needed: no memory for
+	// them, more computation). Training is bit-identical either way.
+	Storage string `yaml:"storage"`
+	Train   Train  `yaml:"train"`
 	// Finetune configures method finetune.
 	Finetune Finetune `yaml:"finetune"`
 	Data        Data   `yaml:"data"`
@@ -172,6 +177,7 @@ func Default() Experiment {
 		Selector:    ModuleRef{ID: "selectors.greedy"},
 		Sharing:     ModuleRef{ID: "sharing.per_connection"},
 		LearnedInit: "weights",
+		Storage:     "stored",
 		Initializers: Initializers{
 			Weights: ModuleRef{ID: "initializers.glorot_uniform"},
 			Scores:  ModuleRef{ID: "initializers.scaled_uniform"},

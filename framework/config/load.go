@@ -117,6 +117,11 @@ func (e *Experiment) resolve() ErrorList {
 	if e.Seed < 0 {
 		bad("seed", "seed must be ≥ 0")
 	}
+	switch e.Storage {
+	case "stored", "regenerated":
+	default:
+		bad("storage", "storage must be stored or regenerated, not %q", e.Storage)
+	}
 	switch e.LearnedInit {
 	case "weights", "one_of_k":
 	default:
@@ -278,12 +283,13 @@ func (e *Experiment) YAML() ([]byte, error) {
 // Hash identifies the run a config describes: a SHA-256 over everything
 // that changes its numbers (architecture, method, modules and options, K,
 // seed, training and data settings), and nothing that does not (name,
-// description, data directory, checkpoint frequency, sweep block).
+// description, data directory, checkpoint frequency, storage, sweep block).
 func (e *Experiment) Hash() string {
 	c := *e
 	c.Name, c.Description = "", ""
 	c.Data.Dir, c.Data.Download = "", nil
 	c.Train.CheckpointEvery = 0
+	c.Storage = "" // bit-identical results either way
 	c.Sweep = yaml.Node{}
 	if e.Arch != nil {
 		a := *e.Arch

@@ -15,10 +15,11 @@ type LayerRow struct {
 	Out     []int
 	Weights int64
 	MACs    int64
-	// StateBytes is the memory of the layer's trainable state: for a slot
-	// layer its scores, their momentum, its candidate weights (counted in
-	// the first layer of a shared pool), and the selection buffers; for a
-	// learned layer its weights, momentum and gradient.
+	// StateBytes is the memory of the layer's state: for a slot layer its
+	// score coefficients, selection buffers and gradient, its initial scores
+	// and candidate weights (counted in the first layer of a shared pool)
+	// unless they are regenerated; for a learned layer its weights,
+	// momentum and gradient.
 	StateBytes int64
 }
 
@@ -29,8 +30,9 @@ type Description struct {
 }
 
 // Describe lays out a plan for a method, K and sharing strategy (sharing may
-// be nil for per-connection weights).
-func Describe(p *Plan, method string, k int, sharing framework.Sharing) Description {
+// be nil for per-connection weights); regenerate says whether the fixed
+// random numbers are drawn again instead of stored.
+func Describe(p *Plan, method string, k int, sharing framework.Sharing, regenerate bool) Description {
 	var d Description
 	pools := map[string]bool{}
 	for _, st := range p.Steps {
@@ -43,12 +45,19 @@ func Describe(p *Plan, method string, k int, sharing framework.Sharing) Descript
 				if sharing != nil {
 					pool = sharing.Pool(st.Info)
 				}
-				// scores and momentum, K per connection; idx, Weff, the
-				// evaluated Weff and the gradient, one each.
-				row.StateBytes = 4 * (2*n*int64(k) + 4*n)
+				// Two score coefficients, the two selections, the two
+				// selected-weight buffers and the gradient per connection;
+				// the K initial scores and the pool of candidates unless
+				// they are regenerated.
+				row.StateBytes = 4 * 7 * n
+				if !regenerate {
+					row.StateBytes += 4 * n * int64(k)
+				}
 				if !pools[pool.Key] {
 					pools[pool.Key] = true
-					row.StateBytes += 4 * int64(pool.Size(st.Info.Connections, k))
+					if !regenerate || pool.Stride == 0 {
+						row.StateBytes += 4 * int64(pool.Size(st.Info.Connections, k))
+					}
 				}
 			} else {
 				row.StateBytes = 4 * 3 * n

@@ -12,13 +12,16 @@ func TestDescribeLenet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := Describe(p, "slot", 8, perConn{})
+	d := Describe(p, "slot", 8, perConn{}, false)
 	if d.Weights != 266200 || d.MACs != 266200 {
 		t.Fatalf("Lenet: %d weights, %d MACs; want 266,200 each", d.Weights, d.MACs)
 	}
-	// 3 × (K scores, K momenta, K weights) + 4 buffers per connection.
-	if want := int64(4 * 266200 * (3*8 + 4)); d.Memory != want {
+	// K initial scores, K weights and 7 numbers per connection.
+	if want := int64(4 * 266200 * (2*8 + 7)); d.Memory != want {
 		t.Fatalf("slot state %d bytes, want %d", d.Memory, want)
+	}
+	if r := Describe(p, "slot", 8, perConn{}, true); r.Memory != 4*266200*7 {
+		t.Fatalf("regenerated slot state %d bytes, want %d", r.Memory, 4*266200*7)
 	}
 }
 

@@ -126,19 +126,20 @@ func TestStraightThroughScoreGradient(t *testing.T) {
 	n, _, _ := smallSlotNet(t, k, batch)
 	before := make([][]float32, len(n.Slots))
 	for i, l := range n.Slots {
-		before[i] = append([]float32(nil), l.Scores...)
+		before[i] = l.MaterializeScores()
 	}
 	const lr = 0.5
 	if _, _, err := n.TrainStep(Hyper{LR: lr}); err != nil {
 		t.Fatal(err)
 	}
 	for li, l := range n.Slots {
+		after := l.MaterializeScores()
 		for i := 0; i < l.Info.Connections; i++ {
 			g := float64(l.Grad[i])
 			for j := 0; j < k; j++ {
 				w := float64(l.Pool.Values[i*k+j])
 				want := -lr * g * w // the change of the score
-				got := float64(l.Scores[i*k+j]) - float64(before[li][i*k+j])
+				got := float64(after[i*k+j]) - float64(before[li][i*k+j])
 				if math.Abs(got-want) > 1e-3*math.Abs(want)+1e-8 {
 					t.Fatalf("layer %d connection %d score %d moved by %v, want −lr·g·w = %v", li, i, j, got, want)
 				}
@@ -146,7 +147,7 @@ func TestStraightThroughScoreGradient(t *testing.T) {
 			// The next selection is the argmax of the new scores.
 			best := 0
 			for j := 1; j < k; j++ {
-				if l.Scores[i*k+j] > l.Scores[i*k+best] {
+				if after[i*k+j] > after[i*k+best] {
 					best = j
 				}
 			}
@@ -161,29 +162,50 @@ func TestStraightThroughScoreGradient(t *testing.T) {
 // against PyTorch's rule, applied twice.
 func TestMomentumAndDecay(t *testing.T) {
 	const k, batch = 3, 4
-	n, _, _ := smallSlotNet(t, k, batch)
-	l := n.Slots[1]
-	s0 := append([]float32(nil), l.Scores...)
-	h := Hyper{LR: 0.1, Momentum: 0.9, WeightDecay: 0.01}
-	if _, _, err := n.TrainStep(h); err != nil {
-		t.Fatal(err)
+	for _, nesterov := range []bool{false, true} {
+		n, _, _ := smallSlotNet(t, k, batch)
+		l := n.Slots[1]
+		s0 := l.MaterializeScores()
+		h := Hyper{LR: 0.1, Momentum: 0.9, WeightDecay: 0.01, Nesterov: nesterov}
+		if _, _, err := n.TrainStep(h); err != nil {
+			t.Fatal(err)
+		}
+		g0 := append([]float32(nil), l.Grad...)
+		w0 := append([]float32(nil), l.Pool.Values...)
+		s1 := l.MaterializeScores()
+		if _, _, err := n.TrainStep(h); err != nil {
+			t.Fatal(err)
+		}
+		s2 := l.MaterializeScores()
+		checkSGD(t, nesterov, l.Info.Connections, k, s0, s1, s2, g0, l.Grad, w0)
 	}
-	g0 := append([]float32(nil), l.Grad...)
-	w0 := append([]float32(nil), l.Pool.Values...)
-	s1 := append([]float32(nil), l.Scores...)
-	if _, _, err := n.TrainStep(h); err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < l.Info.Connections; i++ {
+}
+
+// checkSGD checks two steps of SGD with momentum 0.9, weight decay 0.01 and
+// rate 0.1 (PyTorch's rule, plain or Nesterov) on every score, in float64.
+func checkSGD(t *testing.T, nesterov bool, conns, k int, s0, s1, s2, g0, g1, w0 []float32) {
+	t.Helper()
+	const lr, mu, wd = 0.1, 0.9, 0.01
+	for i := 0; i < conns; i++ {
 		for j := 0; j < k; j++ {
 			c := i*k + j
-			v1 := float64(g0[i])*float64(w0[c]) + 0.01*float64(s0[c])
-			if want := float64(s0[c]) - 0.1*v1; math.Abs(float64(s1[c])-want) > 1e-6 {
-				t.Fatalf("step 1, score %d: %v want %v", c, s1[c], want)
+			d1 := float64(g0[i])*float64(w0[c]) + wd*float64(s0[c])
+			v1 := d1
+			step1 := v1
+			if nesterov {
+				step1 = d1 + mu*v1
 			}
-			v2 := 0.9*v1 + float64(l.Grad[i])*float64(w0[c]) + 0.01*float64(s1[c])
-			if want := float64(s1[c]) - 0.1*v2; math.Abs(float64(l.Scores[c])-want) > 1e-6 {
-				t.Fatalf("step 2, score %d: %v want %v", c, l.Scores[c], want)
+			if want := float64(s0[c]) - lr*step1; math.Abs(float64(s1[c])-want) > 1e-6 {
+				t.Fatalf("nesterov %v step 1, score %d: %v want %v", nesterov, c, s1[c], want)
+			}
+			d2 := float64(g1[i])*float64(w0[c]) + wd*float64(s1[c])
+			v2 := mu*v1 + d2
+			step2 := v2
+			if nesterov {
+				step2 = d2 + mu*v2
+			}
+			if want := float64(s1[c]) - lr*step2; math.Abs(float64(s2[c])-want) > 1e-6 {
+				t.Fatalf("nesterov %v step 2, score %d: %v want %v", nesterov, c, s2[c], want)
 			}
 		}
 	}
@@ -313,14 +335,81 @@ func TestFusedSelectionMatchesSelector(t *testing.T) {
 		}
 		for li := range nets[0].Slots {
 			a, b := nets[0].Slots[li], nets[1].Slots[li]
-			for i := range a.Scores {
-				if a.Scores[i] != b.Scores[i] {
-					t.Fatalf("K=%d layer %d score %d: %v vs %v", k, li, i, a.Scores[i], b.Scores[i])
+			for i := range a.Y {
+				if a.Y[i] != b.Y[i] {
+					t.Fatalf("K=%d layer %d coefficient %d: %v vs %v", k, li, i, a.Y[i], b.Y[i])
 				}
 			}
 			for i := range a.Idx {
 				if a.Idx[i] != b.Idx[i] || a.Weff[i] != b.Weff[i] || a.EvalWeff[i] != b.EvalWeff[i] {
 					t.Fatalf("K=%d layer %d connection %d: selections differ", k, li, i)
+				}
+			}
+		}
+	}
+}
+
+type perLayerShare struct{}
+
+func (perLayerShare) SlotlabModule() framework.ModuleInfo {
+	return framework.ModuleInfo{ID: "sharing.test_per_layer"}
+}
+func (perLayerShare) Pool(l framework.LayerInfo) framework.Pool {
+	return framework.Pool{Key: l.Name, Stride: 0}
+}
+
+// TestRegeneratedMatchesStored checks that drawing the fixed random numbers
+// again from the seed trains bit-identically to storing them, for the fused
+// argmax path, the generic selector path and shared pools.
+func TestRegeneratedMatchesStored(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		sel     framework.Selector
+		sharing framework.Sharing
+	}{
+		{"fused argmax", fusedArgmax{}, perConn{}},
+		{"selector called per chunk", argmaxSelector{}, perConn{}},
+		{"per-layer pool", fusedArgmax{}, perLayerShare{}},
+	} {
+		var nets []*Network
+		for _, regen := range []bool{false, true} {
+			o := testOptions("slot", 5, 16)
+			o.Selector, o.Sharing, o.Regenerate = tc.sel, tc.sharing, regen
+			n, err := Build(lenetArch(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, y := n.TrainInput()
+			s := rng.New(8, "x")
+			for i := range x {
+				x[i] = s.Float32(uint64(i))
+			}
+			for i := range y {
+				y[i] = int32(i % 10)
+			}
+			for i := 0; i < 3; i++ {
+				if _, _, err := n.TrainStep(Hyper{LR: 0.3, Momentum: 0.9, WeightDecay: 1e-3}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := n.PrepareEval(); err != nil {
+				t.Fatal(err)
+			}
+			nets = append(nets, n)
+		}
+		if nets[1].Slots[0].Init != nil || (tc.sharing == perConn{} && nets[1].Pools[0].Values != nil) {
+			t.Fatalf("%s: regenerated network stores its fixed numbers", tc.name)
+		}
+		for li := range nets[0].Slots {
+			a, b := nets[0].Slots[li], nets[1].Slots[li]
+			for i := range a.Y {
+				if a.Y[i] != b.Y[i] {
+					t.Fatalf("%s: layer %d coefficient %d differs", tc.name, li, i)
+				}
+			}
+			for i := range a.Idx {
+				if a.Idx[i] != b.Idx[i] || a.Weff[i] != b.Weff[i] || a.EvalWeff[i] != b.EvalWeff[i] {
+					t.Fatalf("%s: layer %d connection %d: selections differ", tc.name, li, i)
 				}
 			}
 		}

@@ -35,6 +35,7 @@ func newLearnedLayer(info framework.LayerInfo, o *Options) (*LearnedLayer, error
 	if o.LearnedInit == "one_of_k" {
 		k := info.K
 		pool := &Pool{Pool: framework.Pool{Key: info.Name, Stride: k}, Values: make([]float32, n*k)}
+		// The same candidates as the slot machine of this seed.
 		if err := fillPool(pool, info, o); err != nil {
 			return nil, err
 		}

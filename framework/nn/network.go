@@ -26,6 +26,10 @@ type Options struct {
 	ScoreInit        framework.Initializer
 	// LearnedInit is "weights" or "one_of_k" (see config.Experiment).
 	LearnedInit string
+	// Regenerate draws a slot machine's fixed random numbers (candidate
+	// weights and initial scores) again from the seed whenever they are
+	// needed instead of storing them; training is bit-identical either way.
+	Regenerate bool
 }
 
 // Network is a built model: the training graph (forward and backward) and
@@ -41,6 +45,7 @@ type Network struct {
 	Pools   []*Pool         // distinct weight pools of the slot layers
 
 	train, eval *graph
+	coef        Coef                       // network-wide score coefficients (see SlotLayer)
 	step        int64                      // training steps taken
 	bns         map[int]*kernels.BatchNorm // by layer index; running stats shared by both graphs
 }
@@ -63,7 +68,7 @@ func Build(arch *config.Architecture, o Options) (*Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Network{Plan: plan, Options: o}
+	n := &Network{Plan: plan, Options: o, coef: Coef{A: 1}}
 	pools := map[string]*Pool{}
 	for _, info := range plan.WeightedLayers() {
 		switch o.Method {
@@ -72,16 +77,15 @@ func Build(arch *config.Architecture, o Options) (*Network, error) {
 			p := pools[spec.Key]
 			size := spec.Size(info.Connections, info.K)
 			if p == nil {
-				p = &Pool{Pool: spec, Values: make([]float32, size)}
-				if err := fillPool(p, info, &o); err != nil {
+				if p, err = newPool(spec, info, &o); err != nil {
 					return nil, err
 				}
 				pools[spec.Key] = p
 				n.Pools = append(n.Pools, p)
-			} else if p.Stride != spec.Stride || len(p.Values) != size {
-				return nil, fmt.Errorf("sharing: layer %s asks for pool %q with stride %d and %d values, but it already has stride %d and %d values", info.Name, spec.Key, spec.Stride, size, p.Stride, len(p.Values))
+			} else if p.Stride != spec.Stride || p.Size(p.info.Connections, p.info.K) != size {
+				return nil, fmt.Errorf("sharing: layer %s asks for pool %q with stride %d and %d values, but it already has stride %d and %d values", info.Name, spec.Key, spec.Stride, size, p.Stride, p.Size(p.info.Connections, p.info.K))
 			}
-			l, err := newSlotLayer(info, p, &o)
+			l, err := newSlotLayer(info, p, &n.coef, &o)
 			if err != nil {
 				return nil, err
 			}
@@ -242,9 +246,13 @@ func (n *Network) TrainStep(h Hyper) (loss float64, correct int, err error) {
 	if loss != loss || loss > 1e30 {
 		return loss, correct, &NonFiniteError{Layer: "loss", What: "the loss"}
 	}
-	for _, l := range n.Slots {
-		if err := l.Update(h, n.step+1); err != nil {
-			return loss, correct, err
+	if len(n.Slots) > 0 {
+		m := stepOf(h)
+		n.coef = n.coef.apply(m)
+		for _, l := range n.Slots {
+			if err := l.Update(m, n.step+1); err != nil {
+				return loss, correct, err
+			}
 		}
 	}
 	for _, l := range n.Learned {

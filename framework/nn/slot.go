@@ -6,7 +6,6 @@ import (
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/nn/kernels"
-	"github.com/slotlab/slotlab/framework/nn/slotupdate"
 	"github.com/slotlab/slotlab/framework/rng"
 )
 
@@ -15,6 +14,12 @@ import (
 type Pool struct {
 	framework.Pool
 	Values []float32
+	// regen is set when the values are not stored but drawn again from the
+	// initializer whenever they are needed (stride K pools only).
+	regen  bool
+	info   framework.LayerInfo
+	stream rng.Stream
+	init   framework.Initializer
 }
 
 // Hyper are the optimiser settings of one step.
@@ -23,91 +28,143 @@ type Hyper struct {
 	Nesterov                  bool
 }
 
-// SlotLayer is the state of one weighted layer of a slot machine: the fixed
-// candidate weights (in a possibly shared Pool), one score per candidate,
-// the momentum of the scores, and the current selection. The graph sees only
-// Weff, the selected weights, which the layer rewrites in place.
+// SlotLayer is the state of one weighted layer of a slot machine.
+//
+// Every score follows SGD with momentum and weight decay under the
+// straight-through gradient ∂L/∂s_ik = g_i·w_ik, where g_i = (∂L/∂Weff)_i.
+// That update is linear in (s_ik, v_ik) with coefficients that are the same
+// for every score of the network (they depend only on the learning rate,
+// momentum and decay of the step), and its input g_i·w_ik is a per-connection
+// number times a constant. So the scores never need to be stored: with
+// s0_ik the initial scores,
+//
+//	s_ik = A·s0_ik + Y[2i]·w_ik      v_ik = B·s0_ik + Y[2i+1]·w_ik
+//
+// where (A, B) are network-wide (Coef) and Y holds two numbers per
+// connection. This is exactly SGD on the K scores of every connection
+// (PyTorch semantics), in exact arithmetic, with 2 floats of trainable state
+// per connection instead of 2K. The fixed random numbers (s0 and w) are
+// stored, or regenerated from the seed when Options.Regenerate is set.
 type SlotLayer struct {
-	Info     framework.LayerInfo
-	Pool     *Pool
-	Scores   []float32 // Connections × K
-	Velocity []float32 // Connections × K, SGD momentum of the scores
+	Info framework.LayerInfo
+	Pool *Pool
+	// Init holds the initial scores s0 (Connections × K), nil when they are
+	// regenerated.
+	Init []float32
+	// Y holds the per-connection coefficients of the scores and their
+	// momentum, 2 per connection.
+	Y        []float32
 	Idx      []int32   // the selection used by the next training step
 	EvalIdx  []int32   // the selection of the evaluated network
 	Weff     []float32 // the weights the training graph uses
 	EvalWeff []float32 // the weights the evaluation graph uses
 	Grad     []float32 // ∂L/∂Weff of the last step (owned by the graph)
+	// Scores is the buffer of a selector that owns the layer's memory
+	// (framework.BufferProvider), where the scores are written out before
+	// every call; nil otherwise.
+	Scores []float32
 
-	selector framework.Selector
-	stream   framework.StreamKey
-	// whole is set for selectors that own the layer's buffers (external
-	// plugins): Select is called once for the whole layer.
-	whole bool
-	// argmaxTrain and argmaxEval are set when the selector declares that
-	// its choice is the argmax: selection is then fused into the update.
-	argmaxTrain, argmaxEval bool
+	coef        *Coef
+	selector    framework.Selector
+	stream      framework.StreamKey
+	initStream  rng.Stream
+	scoreInit   framework.Initializer
+	whole       bool // the selector is called once per layer (BufferProvider)
+	argmaxTrain bool // the selector is the argmax: selection is fused into the update
+	argmaxEval  bool
 }
 
-// chunk is the number of connections updated together, sized so that their
-// scores, momentum and weights stay in cache between the update and the
-// selection that follows it.
+// Coef are the network-wide coefficients of the scores (see SlotLayer).
+type Coef struct {
+	A, B float64
+}
+
+// stepCoef is the linear map of one SGD step on (s, v) with input g·w:
+//
+//	s' = M00·s + M01·v + E0·g·w      v' = M10·s + M11·v + E1·g·w
+type stepCoef struct {
+	M00, M01, M10, M11, E0, E1 float64
+}
+
+// stepOf returns the map of one step. Plain momentum (PyTorch): v' = μv +
+// λs + gw, s' = s − η·v'. Nesterov: s' = s − η·(λs + gw + μ·v').
+func stepOf(h Hyper) stepCoef {
+	lr, mu, wd := float64(h.LR), float64(h.Momentum), float64(h.WeightDecay)
+	if h.Nesterov {
+		return stepCoef{M00: 1 - lr*(1+mu)*wd, M01: -lr * mu * mu, E0: -lr * (1 + mu), M10: wd, M11: mu, E1: 1}
+	}
+	return stepCoef{M00: 1 - lr*wd, M01: -lr * mu, E0: -lr, M10: wd, M11: mu, E1: 1}
+}
+
+// apply advances the network-wide coefficients by one step.
+func (c Coef) apply(m stepCoef) Coef {
+	return Coef{A: m.M00*c.A + m.M01*c.B, B: m.M10*c.A + m.M11*c.B}
+}
+
+// chunk is the number of connections processed together, sized so that
+// their fixed numbers stay in cache between generation, update and
+// selection.
 func (l *SlotLayer) chunk() int {
 	return max(256, 16384/l.Info.K)
+}
+
+// scratch holds per-chunk buffers: regenerated initial scores and weights,
+// and written-out scores.
+type scratch struct {
+	s0, w, s []float32
+	idx      []int32
+}
+
+var scratchPool sync.Pool
+
+func getScratch() *scratch {
+	if s, ok := scratchPool.Get().(*scratch); ok {
+		return s
+	}
+	return &scratch{}
+}
+
+func grow(b []float32, n int) []float32 {
+	if cap(b) < n {
+		return make([]float32, n)
+	}
+	return b[:n]
+}
+
+// fixed returns the initial scores and candidate weights of connections
+// lo..hi-1, from memory or regenerated into sc.
+func (l *SlotLayer) fixed(lo, hi int, sc *scratch) (s0, w []float32, err error) {
+	k := l.Info.K
+	if l.Init != nil {
+		s0 = l.Init[lo*k : hi*k]
+	} else {
+		sc.s0 = grow(sc.s0, (hi-lo)*k)
+		s0 = sc.s0
+		t := framework.TensorInfo{Layer: l.Info, Role: framework.Scores, Offset: uint64(lo * k), Stream: framework.StreamKey(l.initStream.Key)}
+		if err := l.scoreInit.Fill(s0, t); err != nil {
+			return nil, nil, err
+		}
+	}
+	p := l.Pool
+	switch {
+	case p.Stride == 0:
+		w = p.Values
+	case !p.regen:
+		w = p.Values[lo*p.Stride : hi*p.Stride]
+	default:
+		sc.w = grow(sc.w, (hi-lo)*k)
+		w = sc.w
+		t := framework.TensorInfo{Layer: p.info, Role: framework.Weights, Offset: uint64(lo * k), Stream: framework.StreamKey(p.stream.Key)}
+		if err := p.init.Fill(w, t); err != nil {
+			return nil, nil, err
+		}
+	}
+	return s0, w, nil
 }
 
 // Select fills Idx and Weff with the training selection for a step.
 func (l *SlotLayer) Select(step int64) error {
 	return l.choose(true, step)
-}
-
-// choose runs the selector for training or evaluation and gathers the
-// selected weights.
-func (l *SlotLayer) choose(training bool, step int64) error {
-	idx, weff := l.Idx, l.Weff
-	if !training {
-		idx, weff = l.EvalIdx, l.EvalWeff
-	}
-	k := l.Info.K
-	if (training && l.argmaxTrain) || (!training && l.argmaxEval) {
-		return l.parallel(func(lo, hi int) error {
-			slotupdate.Argmax(l.Scores[lo*k:hi*k], l.weights(lo, hi), k, l.Pool.Stride, idx[lo:hi], weff[lo:hi])
-			return nil
-		})
-	}
-	if !l.whole {
-		return l.parallel(func(lo, hi int) error {
-			return l.selectRange(idx, weff, lo, hi, training, step)
-		})
-	}
-	ctx := framework.SelectContext{Layer: l.Info, Training: training, Step: step, Stream: l.stream}
-	if err := l.selector.Select(idx, l.Scores, k, ctx); err != nil {
-		return err
-	}
-	return l.parallel(func(lo, hi int) error {
-		return gather(weff[lo:hi], idx[lo:hi], l.Pool, lo, k)
-	})
-}
-
-func (l *SlotLayer) selectRange(idx []int32, weff []float32, lo, hi int, training bool, step int64) error {
-	k := l.Info.K
-	ctx := framework.SelectContext{Layer: l.Info, Training: training, Step: step, Offset: lo, Stream: l.stream}
-	if err := l.selector.Select(idx[lo:hi], l.Scores[lo*k:hi*k], k, ctx); err != nil {
-		return err
-	}
-	return gather(weff[lo:hi], idx[lo:hi], l.Pool, lo, k)
-}
-
-// gather writes the selected weights of connections lo.. into dst, checking
-// that every index is a real candidate.
-func gather(dst []float32, idx []int32, p *Pool, lo, k int) error {
-	v, stride := p.Values, p.Stride
-	for j, c := range idx {
-		if uint32(c) >= uint32(k) {
-			return fmt.Errorf("selector chose candidate %d for connection %d, but only 0..%d exist", c, lo+j, k-1)
-		}
-		dst[j] = v[(lo+j)*stride+int(c)]
-	}
-	return nil
 }
 
 // SelectEval fills EvalIdx and EvalWeff with the selection of the
@@ -116,55 +173,124 @@ func (l *SlotLayer) SelectEval(step int64) error {
 	return l.choose(false, step)
 }
 
-// Update applies the straight-through gradient to the scores with SGD
-// (momentum, weight decay), then selects the weights of the next step,
-// chunk by chunk so that each chunk is read from memory once:
-//
-//	∂L/∂s_ik = (∂L/∂Weff)_i · w_ik
-//
-// It returns an error if a score became NaN or infinite.
-func (l *SlotLayer) Update(h Hyper, nextStep int64) error {
-	if l.argmaxTrain {
-		return l.parallel(func(lo, hi int) error { return l.updateRange(lo, hi, h, true) })
-	}
+// choose runs the selection for training or evaluation without updating.
+func (l *SlotLayer) choose(training bool, step int64) error {
 	if l.whole {
-		if err := l.parallel(func(lo, hi int) error { return l.updateRange(lo, hi, h, false) }); err != nil {
-			return err
-		}
-		return l.choose(true, nextStep)
+		return l.chooseWhole(training, step)
 	}
 	return l.parallel(func(lo, hi int) error {
-		if err := l.updateRange(lo, hi, h, false); err != nil {
+		sc := getScratch()
+		defer scratchPool.Put(sc)
+		s0, w, err := l.fixed(lo, hi, sc)
+		if err != nil {
 			return err
 		}
-		return l.selectRange(l.Idx, l.Weff, lo, hi, true, nextStep)
+		return l.selectChunk(lo, hi, s0, w, sc, training, step)
 	})
 }
 
-// updateRange updates the scores of connections lo..hi-1 and, when
-// selectArgmax is set, selects their argmax and gathers the weights in the
-// same pass (framework/nn/slotupdate).
-func (l *SlotLayer) updateRange(lo, hi int, h Hyper, selectArgmax bool) error {
-	k := l.Info.K
-	var idx []int32
-	var weff []float32
-	if selectArgmax {
-		idx, weff = l.Idx[lo:hi], l.Weff[lo:hi]
+// selectChunk selects connections lo..hi-1 from their current scores.
+func (l *SlotLayer) selectChunk(lo, hi int, s0, w []float32, sc *scratch, training bool, step int64) error {
+	k, stride := l.Info.K, l.Pool.Stride
+	idx, weff := l.Idx[lo:hi], l.Weff[lo:hi]
+	if !training {
+		idx, weff = l.EvalIdx[lo:hi], l.EvalWeff[lo:hi]
 	}
-	p := slotupdate.SGD{LR: h.LR, Momentum: h.Momentum, WeightDecay: h.WeightDecay, Nesterov: h.Nesterov}
-	if !slotupdate.Update(l.Scores[lo*k:hi*k], l.Velocity[lo*k:hi*k], l.weights(lo, hi), l.Grad[lo:hi], k, l.Pool.Stride, p, idx, weff) {
-		return &NonFiniteError{Layer: l.Info.Name, What: "scores"}
+	y, a := l.Y[2*lo:2*hi], float32(l.coef.A)
+	if (training && l.argmaxTrain) || (!training && l.argmaxEval) {
+		argmaxScores(idx, weff, s0, w, y, a, k, stride)
+		return nil
+	}
+	sc.s = grow(sc.s, (hi-lo)*k)
+	writeScores(sc.s, s0, w, y, a, k, stride)
+	ctx := framework.SelectContext{Layer: l.Info, Training: training, Step: step, Offset: lo, Stream: l.stream}
+	if err := l.selector.Select(idx, sc.s, k, ctx); err != nil {
+		return err
+	}
+	return gather(weff, idx, w, stride, lo, k)
+}
+
+// chooseWhole writes out every score of the layer into the selector's own
+// buffer and calls it once.
+func (l *SlotLayer) chooseWhole(training bool, step int64) error {
+	k := l.Info.K
+	if err := l.parallel(func(lo, hi int) error {
+		sc := getScratch()
+		defer scratchPool.Put(sc)
+		s0, w, err := l.fixed(lo, hi, sc)
+		if err != nil {
+			return err
+		}
+		writeScores(l.Scores[lo*k:hi*k], s0, w, l.Y[2*lo:2*hi], float32(l.coef.A), k, l.Pool.Stride)
+		return nil
+	}); err != nil {
+		return err
+	}
+	idx, weff := l.Idx, l.Weff
+	if !training {
+		idx, weff = l.EvalIdx, l.EvalWeff
+	}
+	ctx := framework.SelectContext{Layer: l.Info, Training: training, Step: step, Stream: l.stream}
+	if err := l.selector.Select(idx, l.Scores, k, ctx); err != nil {
+		return err
+	}
+	return l.parallel(func(lo, hi int) error {
+		sc := getScratch()
+		defer scratchPool.Put(sc)
+		_, w, err := l.fixed(lo, hi, sc)
+		if err != nil {
+			return err
+		}
+		return gather(weff[lo:hi], idx[lo:hi], w, l.Pool.Stride, lo, k)
+	})
+}
+
+// Update applies one SGD step under the straight-through gradient to every
+// score of the layer (through Y; m is the step's map and the network's
+// coefficients must already be advanced), then selects the weights of the
+// next step, chunk by chunk so that each chunk's fixed numbers are read
+// once. It returns an error if a score became NaN or infinite.
+func (l *SlotLayer) Update(m stepCoef, nextStep int64) error {
+	mc := [6]float32{float32(m.M00), float32(m.M01), float32(m.M10), float32(m.M11), float32(m.E0), float32(m.E1)}
+	if err := l.parallel(func(lo, hi int) error {
+		if !advance(l.Y[2*lo:2*hi], l.Grad[lo:hi], mc) {
+			return &NonFiniteError{Layer: l.Info.Name, What: "scores"}
+		}
+		if l.whole {
+			return nil
+		}
+		sc := getScratch()
+		defer scratchPool.Put(sc)
+		s0, w, err := l.fixed(lo, hi, sc)
+		if err != nil {
+			return err
+		}
+		return l.selectChunk(lo, hi, s0, w, sc, true, nextStep)
+	}); err != nil {
+		return err
+	}
+	if l.whole {
+		return l.chooseWhole(true, nextStep)
 	}
 	return nil
 }
 
-// weights returns the candidate weights of connections lo..hi-1 (all K
-// values of a shared pool).
-func (l *SlotLayer) weights(lo, hi int) []float32 {
-	if l.Pool.Stride == 0 {
-		return l.Pool.Values
-	}
-	return l.Pool.Values[lo*l.Pool.Stride : hi*l.Pool.Stride]
+// MaterializeScores returns every score of the layer (Connections × K),
+// s = A·s0 + Y·w, for inspection and tests.
+func (l *SlotLayer) MaterializeScores() []float32 {
+	k := l.Info.K
+	out := make([]float32, l.Info.Connections*k)
+	_ = l.parallel(func(lo, hi int) error {
+		sc := getScratch()
+		defer scratchPool.Put(sc)
+		s0, w, err := l.fixed(lo, hi, sc)
+		if err != nil {
+			return err
+		}
+		writeScores(out[lo*k:hi*k], s0, w, l.Y[2*lo:2*hi], float32(l.coef.A), k, l.Pool.Stride)
+		return nil
+	})
+	return out
 }
 
 // NonFiniteError reports a NaN or infinity in a layer's state.
@@ -215,17 +341,19 @@ func parallelChunks(n, chunk int, fn func(lo, hi int) error) error {
 	return err
 }
 
-// newSlotLayer allocates a slot layer and initialises its scores; the pool
-// is filled by the caller.
-func newSlotLayer(info framework.LayerInfo, pool *Pool, o *Options) (*SlotLayer, error) {
+// newSlotLayer allocates a slot layer and draws (or sets up the
+// regeneration of) its initial scores; the pool is made by the caller.
+func newSlotLayer(info framework.LayerInfo, pool *Pool, coef *Coef, o *Options) (*SlotLayer, error) {
 	n, k := info.Connections, info.K
 	l := &SlotLayer{
-		Info: info, Pool: pool,
-		Velocity: make([]float32, n*k),
-		Weff:     make([]float32, n),
-		EvalWeff: make([]float32, n),
-		selector: o.Selector,
-		stream:   framework.StreamKey(rng.New(o.Seed, "selector", info.Name).Key),
+		Info: info, Pool: pool, coef: coef,
+		Y:          make([]float32, 2*n),
+		Weff:       make([]float32, n),
+		EvalWeff:   make([]float32, n),
+		selector:   o.Selector,
+		stream:     framework.StreamKey(rng.New(o.Seed, "selector", info.Name).Key),
+		initStream: rng.New(o.Seed, "scores", info.Name),
+		scoreInit:  o.ScoreInit,
 	}
 	if a, ok := o.Selector.(framework.ArgmaxSelector); ok {
 		l.argmaxTrain, l.argmaxEval = a.SelectsArgmax(true), a.SelectsArgmax(false)
@@ -240,19 +368,35 @@ func newSlotLayer(info framework.LayerInfo, pool *Pool, o *Options) (*SlotLayer,
 		}
 		l.Scores, l.Idx, l.EvalIdx, l.whole = b.Scores, b.Idx, b.EvalIdx, true
 	} else {
-		l.Scores, l.Idx, l.EvalIdx = make([]float32, n*k), make([]int32, n), make([]int32, n)
+		l.Idx, l.EvalIdx = make([]int32, n), make([]int32, n)
 	}
-	src := rng.New(o.Seed, "scores", info.Name)
-	err := parallelChunks(n*k, 1<<16, func(lo, hi int) error {
-		return o.ScoreInit.Fill(l.Scores[lo:hi], framework.TensorInfo{Layer: info, Role: framework.Scores, Offset: uint64(lo), Stream: framework.StreamKey(src.Key)})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("initialising the scores of %s: %w", info.Name, err)
-	}
-	if !finite(l.Scores) {
-		return nil, fmt.Errorf("the score initializer gave NaN or infinite values for %s", info.Name)
+	if !o.Regenerate {
+		l.Init = make([]float32, n*k)
+		err := parallelChunks(n*k, 1<<16, func(lo, hi int) error {
+			t := framework.TensorInfo{Layer: info, Role: framework.Scores, Offset: uint64(lo), Stream: framework.StreamKey(l.initStream.Key)}
+			return o.ScoreInit.Fill(l.Init[lo:hi], t)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("initialising the scores of %s: %w", info.Name, err)
+		}
+		if !finite(l.Init) {
+			return nil, fmt.Errorf("the score initializer gave NaN or infinite values for %s", info.Name)
+		}
 	}
 	return l, nil
+}
+
+// newPool makes the pool of candidate weights of a sharing key, drawing its
+// values with the weight initializer (for a regenerated stride-K pool, only
+// what is needed to draw them again later).
+func newPool(spec framework.Pool, info framework.LayerInfo, o *Options) (*Pool, error) {
+	p := &Pool{Pool: spec, info: info, stream: rng.New(o.Seed, "weights", spec.Key), init: o.WeightInit}
+	if o.Regenerate && spec.Stride != 0 {
+		p.regen = true
+		return p, nil
+	}
+	p.Values = make([]float32, spec.Size(info.Connections, info.K))
+	return p, fillPool(p, info, o)
 }
 
 // fillPool draws a pool's values with the weight initializer.

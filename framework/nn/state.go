@@ -8,15 +8,18 @@ import (
 )
 
 // State returns the network's trainable state as named tensors that share
-// the network's memory: the scores and their momentum (slot), the weights
-// and their momentum (learned), and batch-norm running statistics. The
-// candidate weights are not part of it: they are regenerated from the seed.
+// the network's memory: the score coefficients (slot: the network-wide A, B
+// and two numbers per connection, which with the fixed random numbers give
+// every score and its momentum), the weights and their momentum (learned),
+// and batch-norm running statistics. The fixed random numbers are not part
+// of it: they are drawn again from the seed.
 func (n *Network) State() []checkpoint.Tensor {
 	var out []checkpoint.Tensor
+	if len(n.Slots) > 0 {
+		out = append(out, checkpoint.Tensor{Name: "slot/coef", F64: []float64{n.coef.A, n.coef.B}})
+	}
 	for _, l := range n.Slots {
-		out = append(out,
-			checkpoint.Tensor{Name: "slot/" + l.Info.Name + "/scores", F32: l.Scores},
-			checkpoint.Tensor{Name: "slot/" + l.Info.Name + "/velocity", F32: l.Velocity})
+		out = append(out, checkpoint.Tensor{Name: "slot/" + l.Info.Name + "/y", F32: l.Y})
 	}
 	for _, l := range n.Learned {
 		out = append(out,
@@ -51,10 +54,13 @@ func (n *Network) Restore(ts map[string]checkpoint.Tensor, step int64) error {
 		if !ok {
 			return fmt.Errorf("the checkpoint has no tensor %q: it was written by another network", want.Name)
 		}
-		if len(got.F32) != len(want.F32) {
-			return fmt.Errorf("tensor %q has %d values in the checkpoint, the network needs %d", want.Name, len(got.F32), len(want.F32))
+		if len(got.F32) != len(want.F32) || len(got.F64) != len(want.F64) {
+			return fmt.Errorf("tensor %q has %d values in the checkpoint, the network needs %d", want.Name, len(got.F32)+len(got.F64), len(want.F32)+len(want.F64))
 		}
 		copy(want.F32, got.F32)
+		if want.Name == "slot/coef" {
+			n.coef = Coef{A: got.F64[0], B: got.F64[1]}
+		}
 	}
 	n.step = step
 	for _, l := range n.Slots {

@@ -190,6 +190,7 @@ func (r *run) build() error {
 		WeightInit:  e.Initializers.Weights.Module.(framework.Initializer),
 		ScoreInit:   e.Initializers.Scores.Module.(framework.Initializer),
 		LearnedInit: e.LearnedInit,
+		Regenerate:  e.Storage == "regenerated",
 	}
 	net, err := nn.Build(e.Arch, o)
 	if err != nil {
