@@ -44,7 +44,7 @@ type Experiment struct {
 	Train   Train  `yaml:"train"`
 	// Finetune configures method finetune.
 	Finetune Finetune `yaml:"finetune"`
-	Data        Data   `yaml:"data"`
+	Data     Data     `yaml:"data"`
 	// Sweep maps config paths to lists of values; the runs are their
 	// Cartesian product. Empty for a single run.
 	Sweep yaml.Node `yaml:"sweep,omitempty"`
