@@ -1,0 +1,84 @@
+package kernels
+
+import "math"
+
+// ReLUForward computes y = max(x, 0) elementwise; NaN stays NaN. y may be x.
+func ReLUForward(x, y []float32) {
+	checkLen("relu y", len(y), len(x))
+	t := eltTasks.get()
+	*t = eltTask{kind: reluForward, a: x, b: y}
+	runElt(t, len(x))
+}
+
+// ReLUBackward computes dx = dy where y > 0 and 0 elsewhere, from the forward
+// output y. dx may be dy.
+func ReLUBackward(y, dy, dx []float32) {
+	checkLen("relu dy", len(dy), len(y))
+	checkLen("relu dx", len(dx), len(y))
+	t := eltTasks.get()
+	*t = eltTask{kind: reluBackward, a: y, b: dy, c: dx}
+	runElt(t, len(y))
+}
+
+type eltKind int
+
+const (
+	reluForward eltKind = iota
+	reluBackward
+	dropoutForward
+	mulElt
+)
+
+// eltTask runs one elementwise kernel over a range of elements.
+type eltTask struct {
+	kind    eltKind
+	a, b, c []float32
+	p       float32
+	scale   float32
+	key     uint64
+	counter uint64
+}
+
+var eltTasks freeList[eltTask]
+
+func runElt(t *eltTask, n int) {
+	runParallel(n, elemChunks(n), procs(), t)
+	eltTasks.put(t)
+}
+
+func (t *eltTask) run(_, lo, hi int) {
+	switch t.kind {
+	case reluForward:
+		// Written so that the compiler emits CMOV: random signs would
+		// make a branch mispredict half the time.
+		x, y := t.a[lo:hi], t.b[lo:hi]
+		y = y[:len(x)]
+		for i, v := range x {
+			b := math.Float32bits(v) // outside the if, for CMOV
+			var r uint32
+			if !(v < 0) {
+				r = b
+			}
+			y[i] = math.Float32frombits(r)
+		}
+	case reluBackward:
+		y, dy, dx := t.a[lo:hi], t.b[lo:hi], t.c[lo:hi]
+		dy, dx = dy[:len(y)], dx[:len(y)]
+		for i, v := range y {
+			g := math.Float32bits(dy[i]) // loaded unconditionally, for CMOV
+			var r uint32
+			if v > 0 {
+				r = g
+			}
+			dx[i] = math.Float32frombits(r)
+		}
+	case dropoutForward:
+		t.dropout(lo, hi)
+	case mulElt:
+		a, b, c := t.a[lo:hi], t.b[lo:hi], t.c[lo:hi]
+		b, c = b[:len(a)], c[:len(a)]
+		for i, v := range a {
+			c[i] = v * b[i]
+		}
+	}
+}

@@ -1,0 +1,233 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+)
+
+// BatchNorm normalises each channel of an (N, C, HW) tensor, with no
+// learnable scale or shift, following PyTorch's BatchNorm2d(affine=false):
+// in training y = (x − mean)/√(var + Eps) with the batch mean and the biased
+// batch variance over N·HW values, and the running statistics move as
+// run ← (1 − Momentum)·run + Momentum·batch, the variance using the unbiased
+// estimate; at evaluation the running statistics are used instead.
+//
+// Batch statistics are summed in float64, one channel at a time in a fixed
+// order, so results do not depend on GOMAXPROCS. N may be changed between
+// training steps (e.g. for a short last batch), but not between a
+// ForwardTrain and its Backward; C and HW are fixed.
+type BatchNorm struct {
+	N, C, HW        int
+	Eps, Momentum   float32
+	RunMean, RunVar []float32
+
+	mean, invStd []float32 // saved by ForwardTrain for Backward
+	x            []float32 // input of the last ForwardTrain
+
+	kind   bnKind
+	y, dy  []float32
+	dx     []float32
+	n      int // N of the call in progress
+	hasRun bool
+}
+
+type bnKind int
+
+const (
+	bnTrain bnKind = iota
+	bnEval
+	bnBackward
+)
+
+// NewBatchNorm returns a BatchNorm for n×c×hw tensors with Eps 1e-5,
+// Momentum 0.1, running mean 0 and running variance 1.
+func NewBatchNorm(n, c, hw int) *BatchNorm {
+	b := &BatchNorm{N: n, C: c, HW: hw, Eps: 1e-5, Momentum: 0.1,
+		RunMean: make([]float32, c), RunVar: make([]float32, c)}
+	for i := range b.RunVar {
+		b.RunVar[i] = 1
+	}
+	return b
+}
+
+func (b *BatchNorm) check(x, y int) {
+	if b.N < 1 || b.C < 1 || b.HW < 1 || len(b.RunMean) < b.C || len(b.RunVar) < b.C {
+		panic(fmt.Sprintf("kernels: bad BatchNorm N=%d C=%d HW=%d with %d/%d running stats", b.N, b.C, b.HW, len(b.RunMean), len(b.RunVar)))
+	}
+	checkLen("batchnorm input", x, b.N*b.C*b.HW)
+	checkLen("batchnorm output", y, b.N*b.C*b.HW)
+}
+
+func (b *BatchNorm) parallel() {
+	b.n = b.N
+	runParallel(b.C, b.C, min(procs(), elemChunks(b.N*b.C*b.HW)), b)
+}
+
+// ForwardTrain normalises x into y with batch statistics, updates the running
+// statistics and keeps x, the batch mean and 1/√(var+Eps) for Backward: x
+// must stay unchanged until then, and y must not share memory with x.
+func (b *BatchNorm) ForwardTrain(x, y []float32) {
+	b.check(len(x), len(y))
+	if b.N*b.HW < 2 {
+		panic("kernels: BatchNorm training needs more than one value per channel")
+	}
+	if &x[0] == &y[0] {
+		panic("kernels: BatchNorm.ForwardTrain cannot run in place")
+	}
+	if len(b.mean) < b.C {
+		b.mean, b.invStd = make([]float32, b.C), make([]float32, b.C)
+	}
+	b.kind, b.x, b.y = bnTrain, x, y
+	b.parallel()
+	b.y, b.hasRun = nil, true
+}
+
+// ForwardEval normalises x into y with the running statistics; y may be x.
+func (b *BatchNorm) ForwardEval(x, y []float32) {
+	b.check(len(x), len(y))
+	saved := b.x
+	b.kind, b.x, b.y = bnEval, x, y
+	b.parallel()
+	b.x, b.y = saved, nil
+}
+
+// Backward computes dx = ∂L/∂x from dy for the last ForwardTrain, overwriting
+// dx (which may be dy):
+//
+//	dx = (dy − mean(dy) − x̂·mean(dy·x̂)) / √(var+Eps), x̂ = (x − mean)/√(var+Eps).
+func (b *BatchNorm) Backward(dy, dx []float32) {
+	if !b.hasRun {
+		panic("kernels: BatchNorm.Backward before ForwardTrain")
+	}
+	b.check(len(dy), len(dx))
+	b.kind, b.dy, b.dx = bnBackward, dy, dx
+	b.parallel()
+	b.dy, b.dx = nil, nil
+}
+
+// run implements ranger over channels [lo, hi).
+func (b *BatchNorm) run(_, lo, hi int) {
+	for c := lo; c < hi; c++ {
+		switch b.kind {
+		case bnTrain:
+			b.trainChannel(c)
+		case bnEval:
+			m, s := b.RunMean[c], float32(1/math.Sqrt(float64(b.RunVar[c])+float64(b.Eps)))
+			b.normalise(b.x, b.y, c, m, s)
+		case bnBackward:
+			b.backwardChannel(c)
+		}
+	}
+}
+
+// plane returns channel c of image i.
+func (b *BatchNorm) plane(t []float32, i, c int) []float32 {
+	o := (i*b.C + c) * b.HW
+	return t[o : o+b.HW]
+}
+
+func (b *BatchNorm) trainChannel(c int) {
+	var sum float64
+	for i := 0; i < b.n; i++ {
+		sum += sum64(b.plane(b.x, i, c))
+	}
+	m := float64(b.n * b.HW)
+	mean := sum / m
+	var ss float64
+	for i := 0; i < b.n; i++ {
+		ss += sumSq64(b.plane(b.x, i, c), mean)
+	}
+	v := ss / m
+	inv := float32(1 / math.Sqrt(v+float64(b.Eps)))
+	b.mean[c], b.invStd[c] = float32(mean), inv
+	mom := float64(b.Momentum)
+	b.RunMean[c] = float32((1-mom)*float64(b.RunMean[c]) + mom*mean)
+	b.RunVar[c] = float32((1-mom)*float64(b.RunVar[c]) + mom*v*m/(m-1))
+	b.normalise(b.x, b.y, c, b.mean[c], inv)
+}
+
+func (b *BatchNorm) normalise(x, y []float32, c int, mean, inv float32) {
+	for i := 0; i < b.n; i++ {
+		xs, ys := b.plane(x, i, c), b.plane(y, i, c)
+		ys = ys[:len(xs)]
+		for k, v := range xs {
+			ys[k] = (v - mean) * inv
+		}
+	}
+}
+
+func (b *BatchNorm) backwardChannel(c int) {
+	mean, inv := b.mean[c], b.invStd[c]
+	var sdy, sdyx float64
+	for i := 0; i < b.n; i++ {
+		s1, s2 := sumDyXhat64(b.plane(b.x, i, c), b.plane(b.dy, i, c), mean, inv)
+		sdy += s1
+		sdyx += s2
+	}
+	m := float64(b.n * b.HW)
+	a, g := float32(sdy/m), float32(sdyx/m)
+	for i := 0; i < b.n; i++ {
+		xs, ds, dx := b.plane(b.x, i, c), b.plane(b.dy, i, c), b.plane(b.dx, i, c)
+		ds, dx = ds[:len(xs)], dx[:len(xs)]
+		for k, v := range xs {
+			dx[k] = (ds[k] - a - (v-mean)*inv*g) * inv
+		}
+	}
+}
+
+// The float64 reductions below keep four partial sums to break the chain of
+// dependent additions; their order is fixed, so results are reproducible.
+
+func sum64(x []float32) float64 {
+	var s0, s1, s2, s3 float64
+	k := 0
+	for ; k+4 <= len(x); k += 4 {
+		s0 += float64(x[k])
+		s1 += float64(x[k+1])
+		s2 += float64(x[k+2])
+		s3 += float64(x[k+3])
+	}
+	for ; k < len(x); k++ {
+		s0 += float64(x[k])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+func sumSq64(x []float32, mean float64) float64 {
+	var s0, s1, s2, s3 float64
+	k := 0
+	for ; k+4 <= len(x); k += 4 {
+		d0, d1 := float64(x[k])-mean, float64(x[k+1])-mean
+		d2, d3 := float64(x[k+2])-mean, float64(x[k+3])-mean
+		s0 += d0 * d0
+		s1 += d1 * d1
+		s2 += d2 * d2
+		s3 += d3 * d3
+	}
+	for ; k < len(x); k++ {
+		d := float64(x[k]) - mean
+		s0 += d * d
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// sumDyXhat64 returns Σdy and Σdy·x̂ with x̂ = (x−mean)·inv computed in
+// float32 exactly as the forward pass computed y.
+func sumDyXhat64(x, dy []float32, mean, inv float32) (float64, float64) {
+	dy = dy[:len(x)]
+	var a0, a1, b0, b1 float64
+	k := 0
+	for ; k+2 <= len(x); k += 2 {
+		d0, d1 := float64(dy[k]), float64(dy[k+1])
+		a0 += d0
+		a1 += d1
+		b0 += d0 * float64((x[k]-mean)*inv)
+		b1 += d1 * float64((x[k+1]-mean)*inv)
+	}
+	for ; k < len(x); k++ {
+		d := float64(dy[k])
+		a0 += d
+		b0 += d * float64((x[k]-mean)*inv)
+	}
+	return a0 + a1, b0 + b1
+}

@@ -1,0 +1,18 @@
+//go:build amd64 && !purego
+
+package kernels
+
+import "golang.org/x/sys/cpu"
+
+// useAsm reports whether the AVX2 row helpers of rows_amd64.s can run here.
+var useAsm = cpu.X86.HasAVX2
+
+// copyRowsAVX2 is copyRows in AVX2 assembly; the caller checks bounds.
+//
+//go:noescape
+func copyRowsAVX2(dst *float32, ds int, src *float32, ss, rows, cols int)
+
+// addRowsAVX2 is addRows in AVX2 assembly; the caller checks bounds.
+//
+//go:noescape
+func addRowsAVX2(dst *float32, ds int, src *float32, ss, rows, cols int)
