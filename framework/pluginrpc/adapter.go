@@ -1,0 +1,532 @@
+package pluginrpc
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/pluginrpc/internal/shm"
+	"github.com/slotlab/slotlab/framework/pluginrpc/internal/wire"
+)
+
+// Error is an error of an external component. It names the plugin binary,
+// the component and what slotlab asked of it.
+type Error struct {
+	Plugin    string // the binary, as found
+	Component string // e.g. "selector epsgreedy"
+	Op        string // e.g. "Select for layer dense1 (training, step 3)"; "" for setup
+	Err       error
+}
+
+// Error formats the error as "plugin PATH: KIND NAME: OP: cause".
+func (e *Error) Error() string {
+	if e.Op == "" {
+		return fmt.Sprintf("plugin %s: %s: %v", e.Plugin, e.Component, e.Err)
+	}
+	return fmt.Sprintf("plugin %s: %s: %s: %v", e.Plugin, e.Component, e.Op, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// component is what the adapters of every kind share: the plugin process,
+// the component's description, its options and its instance in the plugin.
+type component struct {
+	proc *process
+	info wire.Component
+	raw  *yaml.Node // the options as written; nil: the defaults
+
+	mu       sync.Mutex
+	instance uint64     // 0 before setup
+	resolved *yaml.Node // the options after setup, defaults included
+	argmax   [2]bool    // the selection is the argmax [while training, for evaluation]
+	err      error      // why setup failed
+	closed   bool
+	segments []*segment // every segment shared with the plugin
+}
+
+// segment is shared memory mapped by both sides.
+type segment struct {
+	*shm.Segment
+	remote uint64 // the plugin's id of its mapping
+}
+
+func newAdapter(p *process, info wire.Component) framework.Module {
+	c := &component{proc: p, info: info}
+	switch info.Kind {
+	case wire.KindSelector:
+		return &Selector{Plugin: p.path, component: c}
+	case wire.KindInitializer:
+		return &Initializer{Plugin: p.path, component: c}
+	}
+	return &Sharing{Plugin: p.path, component: c, pools: map[string]framework.Pool{}}
+}
+
+func (c *component) fail(op string, err error) error {
+	return &Error{Plugin: c.proc.path, Component: wire.Singular(c.info.Kind) + " " + c.info.Name, Op: op, Err: err}
+}
+
+// SlotlabModule describes the component as a module: its ID, the plugin's
+// summary, and the binary as its source.
+func (c *component) SlotlabModule() framework.ModuleInfo {
+	p, info := c.proc, c.info
+	return framework.ModuleInfo{
+		ID:      framework.ModuleID(info.Kind + "." + info.Name),
+		Summary: info.Summary,
+		Source:  p.path,
+		New:     func() framework.Module { return newAdapter(p, info) },
+	}
+}
+
+// UnmarshalYAML keeps the options written in the configuration; the plugin
+// decodes them at setup (Validate).
+func (c *component) UnmarshalYAML(n *yaml.Node) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.instance != 0 {
+		return fmt.Errorf("plugin %s: %s %s: options must be given before the component is set up", c.proc.path, wire.Singular(c.info.Kind), c.info.Name)
+	}
+	c.raw = n
+	return nil
+}
+
+// MarshalYAML returns the options as the plugin resolved them, defaults
+// included, so that a run's config.yaml and hash are complete; before
+// setup, the options as written.
+func (c *component) MarshalYAML() (any, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.resolved != nil:
+		return c.resolved, nil
+	case c.raw != nil:
+		return c.raw, nil
+	}
+	return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, nil
+}
+
+// Validate sets the component up in the plugin, which decodes its options
+// strictly and validates them.
+func (c *component) Validate() error {
+	_, err := c.setup()
+	return err
+}
+
+// setup creates the instance in the plugin once and returns its id.
+func (c *component) setup() (uint64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.closed:
+		return 0, c.fail("", errors.New("used after Close"))
+	case c.instance != 0:
+		return c.instance, nil
+	case c.err != nil:
+		return 0, c.err
+	}
+	args := wire.SetupArgs{Kind: c.info.Kind, Name: c.info.Name}
+	if c.raw != nil {
+		b, err := yaml.Marshal(c.raw)
+		if err != nil {
+			return 0, c.fail("", fmt.Errorf("encoding options: %w", err))
+		}
+		args.Options = b
+	}
+	var reply wire.SetupReply
+	if err := c.proc.call(wire.MethodSetup, args, &reply); err != nil {
+		c.err = c.fail("", err)
+		return 0, c.err
+	}
+	if reply.Instance == 0 {
+		c.err = c.fail("", errors.New("the plugin gave instance 0"))
+		return 0, c.err
+	}
+	var doc yaml.Node
+	if yaml.Unmarshal(reply.Resolved, &doc) == nil && len(doc.Content) == 1 && doc.Content[0].Kind == yaml.MappingNode {
+		c.resolved = doc.Content[0]
+	}
+	c.instance = reply.Instance
+	c.argmax = [2]bool{reply.ArgmaxTrain, reply.ArgmaxEval}
+	return c.instance, nil
+}
+
+// share creates a shared memory segment of size bytes and has the plugin
+// map it.
+func (c *component) share(name string, size int64) (*segment, error) {
+	memfd := os.Getenv("SLOTLAB_PLUGIN_SHM") != "file"
+	for {
+		s, err := shm.Create(name, size, memfd)
+		if err != nil {
+			return nil, err
+		}
+		var reply wire.MapReply
+		err = c.proc.call(wire.MethodMap, wire.MapArgs{Path: s.Path, Size: int64(len(s.Bytes))}, &reply)
+		if err != nil {
+			s.Close()
+			if memfd && c.proc.failed() == nil {
+				memfd = false // the plugin may not open /proc/PID/fd: use a file
+				continue
+			}
+			return nil, fmt.Errorf("sharing memory with the plugin: %w", err)
+		}
+		s.Shared()
+		seg := &segment{Segment: s, remote: reply.Segment}
+		c.mu.Lock()
+		c.segments = append(c.segments, seg)
+		c.mu.Unlock()
+		return seg, nil
+	}
+}
+
+// Close releases the component's instance in the plugin and unmaps its
+// shared memory. The buffers a selector gave out must no longer be in use.
+// The plugin process itself runs on (see Shutdown).
+func (c *component) Close() error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil
+	}
+	c.closed = true
+	segs, inst := c.segments, c.instance
+	c.segments = nil
+	c.mu.Unlock()
+	if c.proc.failed() == nil {
+		for _, s := range segs {
+			_ = c.proc.call(wire.MethodUnmap, wire.UnmapArgs{Segment: s.remote}, &wire.Empty{})
+		}
+		if inst != 0 {
+			_ = c.proc.call(wire.MethodRelease, wire.ReleaseArgs{Instance: inst}, &wire.Empty{})
+		}
+	}
+	var err error
+	for _, s := range segs {
+		err = errors.Join(err, s.Close())
+	}
+	return err
+}
+
+// scratch is a pool of shared segments for calls whose tensors are not
+// already shared (initializers; selectors called on memory they did not
+// provide).
+type scratch struct {
+	mu   sync.Mutex
+	free []*segment
+}
+
+// get returns a free segment of at least size bytes.
+func (s *scratch) get(c *component, size int64) (*segment, error) {
+	s.mu.Lock()
+	for i, seg := range s.free {
+		if int64(len(seg.Bytes)) >= size {
+			s.free = append(s.free[:i], s.free[i+1:]...)
+			s.mu.Unlock()
+			return seg, nil
+		}
+	}
+	s.mu.Unlock()
+	n := int64(1 << 20)
+	for n < size {
+		n *= 2
+	}
+	return c.share("scratch", n)
+}
+
+func (s *scratch) put(seg *segment) {
+	s.mu.Lock()
+	s.free = append(s.free, seg)
+	s.mu.Unlock()
+}
+
+// Selector is an external selector. It owns the memory of the layers'
+// scores and selections (framework.BufferProvider), shared with the
+// plugin, so that each Select is one small call per layer.
+type Selector struct {
+	// Plugin is the binary the selector runs in. (Exported so that config
+	// records the resolved options, see MarshalYAML.)
+	Plugin string `yaml:"plugin"`
+	*component
+
+	mu      sync.Mutex
+	layers  []*layerBuffers
+	scratch scratch
+}
+
+var (
+	_ framework.Selector       = (*Selector)(nil)
+	_ framework.BufferProvider = (*Selector)(nil)
+	_ framework.ArgmaxSelector = (*Selector)(nil)
+	_ framework.Validator      = (*Selector)(nil)
+	_ yaml.Unmarshaler         = (*Selector)(nil)
+	_ yaml.Marshaler           = (*Selector)(nil)
+)
+
+// SelectsArgmax reports what the plugin's selector declared at setup: that
+// its choice is the argmax of the scores in this mode (the selector
+// implements framework.ArgmaxSelector in the plugin), so that the trainer
+// may select in its fused score update without calling Select for that
+// mode, as for a compiled-in argmax selector. It is false if setup fails
+// (the error comes from Buffers and Select).
+func (s *Selector) SelectsArgmax(training bool) bool {
+	if _, err := s.setup(); err != nil {
+		return false
+	}
+	s.component.mu.Lock()
+	defer s.component.mu.Unlock()
+	if training {
+		return s.argmax[0]
+	}
+	return s.argmax[1]
+}
+
+// layerBuffers are the shared buffers of one layer: scores, then the
+// training and the evaluation selection, each aligned to a cache line.
+type layerBuffers struct {
+	name string
+	seg  *segment
+	bufs framework.SelectionBuffers
+}
+
+// Buffers allocates a layer's scores and selections in memory shared with
+// the plugin.
+func (s *Selector) Buffers(layer framework.LayerInfo) (framework.SelectionBuffers, error) {
+	if _, err := s.setup(); err != nil {
+		return framework.SelectionBuffers{}, err
+	}
+	n, k := layer.Connections, layer.K
+	if n < 0 || k < 1 {
+		return framework.SelectionBuffers{}, s.fail("Buffers for layer "+layer.Name, fmt.Errorf("bad layer shape: %d connections, K = %d", n, k))
+	}
+	scoresOff := int64(0)
+	idxOff := shm.AlignUp(scoresOff + int64(n)*int64(k)*4)
+	evalOff := shm.AlignUp(idxOff + int64(n)*4)
+	size := shm.AlignUp(evalOff + int64(n)*4)
+	seg, err := s.share(layer.Name, size)
+	if err != nil {
+		return framework.SelectionBuffers{}, s.fail("Buffers for layer "+layer.Name, err)
+	}
+	var b framework.SelectionBuffers
+	b.Scores, _ = shm.Float32s(seg.Bytes, scoresOff, n*k)
+	b.Idx, _ = shm.Int32s(seg.Bytes, idxOff, n)
+	b.EvalIdx, _ = shm.Int32s(seg.Bytes, evalOff, n)
+	s.mu.Lock()
+	s.layers = append(s.layers, &layerBuffers{name: layer.Name, seg: seg, bufs: b})
+	s.mu.Unlock()
+	return b, nil
+}
+
+// find returns the shared buffers holding both slices, and their offsets.
+func (s *Selector) find(name string, idx []int32, scores []float32) (*segment, int64, int64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	try := func(l *layerBuffers) (int64, int64, bool) {
+		idxOff, ok1 := shm.Within(l.seg.Bytes, idx)
+		scoresOff, ok2 := shm.Within(l.seg.Bytes, scores)
+		return idxOff, scoresOff, ok1 && ok2
+	}
+	for _, l := range s.layers {
+		if l.name == name {
+			if idxOff, scoresOff, ok := try(l); ok {
+				return l.seg, idxOff, scoresOff, true
+			}
+		}
+	}
+	for _, l := range s.layers {
+		if idxOff, scoresOff, ok := try(l); ok {
+			return l.seg, idxOff, scoresOff, true
+		}
+	}
+	return nil, 0, 0, false
+}
+
+// Select has the plugin write the selection into idx. When idx and scores
+// are buffers from Buffers (as in training) only control crosses the
+// process boundary; other memory is copied through a scratch segment. The
+// indices the plugin writes are checked.
+func (s *Selector) Select(idx []int32, scores []float32, k int, ctx framework.SelectContext) error {
+	op := func() string {
+		mode := "training"
+		if !ctx.Training {
+			mode = "evaluation"
+		}
+		return fmt.Sprintf("Select for layer %s (%s, step %d)", ctx.Layer.Name, mode, ctx.Step)
+	}
+	inst, err := s.setup()
+	if err != nil {
+		return err
+	}
+	n := len(idx)
+	if k < 1 || len(scores) != n*k {
+		return s.fail(op(), fmt.Errorf("%d scores for %d connections and K = %d", len(scores), n, k))
+	}
+	if n == 0 {
+		return nil
+	}
+	args := wire.SelectArgs{Instance: inst, Count: n, K: k, Ctx: ctx}
+	var reply wire.CountReply
+	seg, idxOff, scoresOff, shared := s.find(ctx.Layer.Name, idx, scores)
+	if shared {
+		args.Segment, args.IdxOff, args.ScoresOff = seg.remote, idxOff, scoresOff
+		err = s.proc.call(wire.MethodSelect, args, &reply)
+	} else {
+		err = s.viaScratch(idx, scores, &args, &reply)
+	}
+	if err != nil {
+		return s.fail(op(), err)
+	}
+	if reply.Count != n {
+		return s.fail(op(), fmt.Errorf("the plugin says it selected %d connections, but was asked for %d", reply.Count, n))
+	}
+	for i, c := range idx {
+		if uint32(c) >= uint32(k) {
+			return s.fail(op(), fmt.Errorf("the plugin chose candidate %d for connection %d, but K = %d (valid: 0..%d)", c, ctx.Offset+i, k, k-1))
+		}
+	}
+	return nil
+}
+
+func (s *Selector) viaScratch(idx []int32, scores []float32, args *wire.SelectArgs, reply *wire.CountReply) error {
+	idxOff := shm.AlignUp(int64(len(scores)) * 4)
+	seg, err := s.scratch.get(s.component, idxOff+int64(len(idx))*4)
+	if err != nil {
+		return err
+	}
+	defer s.scratch.put(seg)
+	ss, _ := shm.Float32s(seg.Bytes, 0, len(scores))
+	si, _ := shm.Int32s(seg.Bytes, idxOff, len(idx))
+	copy(ss, scores)
+	copy(si, idx)
+	args.Segment, args.ScoresOff, args.IdxOff = seg.remote, 0, idxOff
+	if err := s.proc.call(wire.MethodSelect, *args, reply); err != nil {
+		return err
+	}
+	copy(idx, si)
+	return nil
+}
+
+// Initializer is an external initializer. Fill goes through shared
+// scratch memory in chunks, so large tensors never cross the RPC.
+type Initializer struct {
+	// Plugin is the binary the initializer runs in. (Exported so that
+	// config records the resolved options, see MarshalYAML.)
+	Plugin string `yaml:"plugin"`
+	*component
+	scratch scratch
+}
+
+var (
+	_ framework.Initializer = (*Initializer)(nil)
+	_ framework.Validator   = (*Initializer)(nil)
+)
+
+// fillChunk is the most elements one Fill call asks of the plugin.
+const fillChunk = 1 << 20
+
+// Fill has the plugin fill dst, elements [t.Offset, t.Offset+len(dst)) of
+// the tensor.
+func (in *Initializer) Fill(dst []float32, t framework.TensorInfo) error {
+	inst, err := in.setup()
+	if err != nil {
+		return err
+	}
+	op := func() string {
+		return fmt.Sprintf("Fill of the %s of layer %s (elements %d..%d)", t.Role, t.Layer.Name, t.Offset, t.Offset+uint64(len(dst)))
+	}
+	if len(dst) == 0 {
+		return nil
+	}
+	seg, err := in.scratch.get(in.component, int64(min(len(dst), fillChunk))*4)
+	if err != nil {
+		return in.fail(op(), err)
+	}
+	defer in.scratch.put(seg)
+	for lo := 0; lo < len(dst); lo += fillChunk {
+		hi := min(len(dst), lo+fillChunk)
+		part := t
+		part.Offset += uint64(lo)
+		var reply wire.CountReply
+		args := wire.FillArgs{Instance: inst, Segment: seg.remote, Count: hi - lo, Tensor: part}
+		if err := in.proc.call(wire.MethodFill, args, &reply); err != nil {
+			return in.fail(op(), err)
+		}
+		if reply.Count != hi-lo {
+			return in.fail(op(), fmt.Errorf("the plugin says it filled %d elements, but was asked for %d", reply.Count, hi-lo))
+		}
+		src, _ := shm.Float32s(seg.Bytes, 0, hi-lo)
+		copy(dst[lo:hi], src)
+	}
+	return nil
+}
+
+// Sharing is an external sharing strategy.
+type Sharing struct {
+	// Plugin is the binary the strategy runs in. (Exported so that config
+	// records the resolved options, see MarshalYAML.)
+	Plugin string `yaml:"plugin"`
+	*component
+
+	mu    sync.Mutex
+	pools map[string]framework.Pool
+	err   error
+}
+
+var (
+	_ framework.Sharing   = (*Sharing)(nil)
+	_ framework.Validator = (*Sharing)(nil)
+)
+
+// PoolErr asks the plugin for a layer's pool and checks it.
+func (s *Sharing) PoolErr(layer framework.LayerInfo) (framework.Pool, error) {
+	s.mu.Lock()
+	p, ok := s.pools[layer.Name]
+	s.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	op := "Pool for layer " + layer.Name
+	inst, err := s.setup()
+	if err != nil {
+		return framework.Pool{}, err
+	}
+	if err := s.proc.call(wire.MethodPool, wire.PoolArgs{Instance: inst, Layer: layer}, &p); err != nil {
+		return framework.Pool{}, s.fail(op, err)
+	}
+	if p.Key == "" || p.Stride < 0 || (p.Stride > 0 && p.Stride < layer.K) {
+		return framework.Pool{}, s.fail(op, fmt.Errorf("the plugin gave pool %q with stride %d: want a key and a stride of 0 (all connections share K weights) or at least K = %d", p.Key, p.Stride, layer.K))
+	}
+	s.mu.Lock()
+	s.pools[layer.Name] = p
+	s.mu.Unlock()
+	return p, nil
+}
+
+// Pool returns the layer's pool. framework.Sharing has no way to report an
+// error, so when the plugin fails, Pool logs the error to Stderr, keeps it
+// for Err, and returns a pool of the layer's own (per connection): PoolErr
+// is the checked form.
+func (s *Sharing) Pool(layer framework.LayerInfo) framework.Pool {
+	p, err := s.PoolErr(layer)
+	if err == nil {
+		return p
+	}
+	s.mu.Lock()
+	if s.err == nil {
+		s.err = err
+	}
+	s.mu.Unlock()
+	if w := Stderr; w != nil {
+		fmt.Fprintf(w, "slotlab: %v; layer %s falls back to weights of its own\n", err, layer.Name)
+	}
+	return framework.Pool{Key: "pluginrpc-fallback/" + layer.Name, Stride: layer.K}
+}
+
+// Err returns the first error Pool met, or nil.
+func (s *Sharing) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}

@@ -1,0 +1,584 @@
+// Package server is the plugin side of slotlab's plugin protocol: the RPC
+// service that runs a plugin's components on the host's shared memory.
+// Plugins use it through the public sdk package; tests of the protocol use
+// it directly to build plugins that misbehave.
+package server
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	goplugin "github.com/hashicorp/go-plugin"
+	"gopkg.in/yaml.v3"
+
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/pluginrpc/internal/shm"
+	"github.com/slotlab/slotlab/framework/pluginrpc/internal/wire"
+)
+
+// versions, if set, are the protocol versions a plugin speaks,
+// comma-separated, instead of wire.Version. It is a string without an
+// initializer so that tests can build plugins that speak others:
+//
+//	go build -ldflags "-X github.com/slotlab/slotlab/framework/pluginrpc/internal/server.versions=99"
+var versions string
+
+// Factory makes fresh instances of one component, holding default options.
+type Factory struct {
+	Kind, Name string
+	New        func() framework.Module
+}
+
+// Config is what a plugin serves.
+type Config struct {
+	Components []Factory
+	// Tamper, if set, is called with every reply before it is sent (for
+	// tests of the host's checks).
+	Tamper func(method string, args, reply any)
+}
+
+// Versions returns the protocol versions this plugin speaks.
+func Versions() []int {
+	if versions == "" {
+		return []int{wire.Version}
+	}
+	var out []int
+	for _, s := range strings.Split(versions, ",") {
+		if v, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
+			out = append(out, v)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+// Serve serves the components until the host ends the plugin, and exits.
+// Run by hand (without the host's handshake), the binary prints what it
+// serves instead.
+func Serve(cfg Config) {
+	s, err := New(cfg)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "slotlab plugin %s: %v\n", os.Args[0], err)
+		os.Exit(1)
+	}
+	if os.Getenv(wire.Handshake.MagicCookieKey) != wire.Handshake.MagicCookieValue {
+		s.printUsage()
+		os.Exit(2)
+	}
+	mine := Versions()
+	if host := os.Getenv("PLUGIN_PROTOCOL_VERSIONS"); host != "" && !overlap(mine, host) {
+		// go-plugin's handshake fails on the host's side; say here which
+		// versions this side speaks, which the host quotes.
+		fmt.Fprintf(os.Stderr, "slotlab plugin protocol: this plugin speaks versions %s; the host speaks %s\n", join(mine), host)
+	}
+	set := map[int]goplugin.PluginSet{}
+	for _, v := range mine {
+		set[v] = goplugin.PluginSet{wire.PluginName: &wire.RPCPlugin{Impl: s}}
+	}
+	go watchParent()
+	goplugin.Serve(&goplugin.ServeConfig{
+		HandshakeConfig:  goplugin.HandshakeConfig{MagicCookieKey: wire.Handshake.MagicCookieKey, MagicCookieValue: wire.Handshake.MagicCookieValue},
+		VersionedPlugins: set,
+		Logger:           hclog.New(&hclog.LoggerOptions{Level: hclog.Error, Output: os.Stderr, JSONFormat: true}),
+	})
+}
+
+func overlap(mine []int, host string) bool {
+	for _, s := range strings.Split(host, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			continue
+		}
+		for _, m := range mine {
+			if m == v {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func join(vs []int) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = strconv.Itoa(v)
+	}
+	return strings.Join(s, ",")
+}
+
+// watchParent ends the plugin when the host dies without ending it (a
+// crash, or os.Exit before cleaning up): the plugin is then adopted by
+// another process.
+func watchParent() {
+	parent := os.Getppid()
+	for range time.Tick(250 * time.Millisecond) {
+		if os.Getppid() != parent {
+			os.Exit(3)
+		}
+	}
+}
+
+func (s *Service) printUsage() {
+	fmt.Printf("%s is a slotlab plugin (protocol versions %s). It serves:\n\n", os.Args[0], join(Versions()))
+	d := s.describe()
+	for _, c := range d.Components {
+		fmt.Printf("  %s %s: %s\n", wire.Singular(c.Kind), c.Name, c.Summary)
+		for _, o := range c.Options {
+			doc := ""
+			if o.Doc != "" {
+				doc = " — " + o.Doc
+			}
+			fmt.Printf("      %s (%s, default %s)%s\n", o.Name, o.Type, o.Default, doc)
+		}
+	}
+	fmt.Printf("\nName a component in an experiment, e.g.\n\n  selector: {plugin: %s, name: NAME, ...options}\n\nand run it with slotlab run; slotlab starts this binary itself.\n", os.Args[0])
+}
+
+// Service runs the components; it is the net/rpc receiver "Plugin".
+type Service struct {
+	cfg       Config
+	factories map[string]Factory // kind + "." + name
+
+	mu        sync.RWMutex
+	next      uint64
+	instances map[uint64]*instance
+	segments  map[uint64][]byte
+}
+
+type instance struct {
+	kind, name string
+	mod        framework.Module
+}
+
+var _ wire.Service = (*Service)(nil)
+
+// ifaces are the framework interfaces of the kinds.
+var ifaces = map[string]string{wire.KindSelector: "Selector", wire.KindInitializer: "Initializer", wire.KindSharing: "Sharing"}
+
+// New checks the components and returns the service.
+func New(cfg Config) (*Service, error) {
+	s := &Service{cfg: cfg, factories: map[string]Factory{}, instances: map[uint64]*instance{}, segments: map[uint64][]byte{}}
+	if len(cfg.Components) == 0 {
+		return nil, errors.New("serves no components")
+	}
+	for _, f := range cfg.Components {
+		if f.Name == "" || strings.ContainsAny(f.Name, " \t\n.") {
+			return nil, fmt.Errorf("bad component name %q", f.Name)
+		}
+		if f.New == nil {
+			return nil, fmt.Errorf("%s %s has no constructor", wire.Singular(f.Kind), f.Name)
+		}
+		m := f.New()
+		var ok bool
+		switch f.Kind {
+		case wire.KindSelector:
+			_, ok = m.(framework.Selector)
+		case wire.KindInitializer:
+			_, ok = m.(framework.Initializer)
+		case wire.KindSharing:
+			_, ok = m.(framework.Sharing)
+		default:
+			return nil, fmt.Errorf("unknown kind %q of component %s", f.Kind, f.Name)
+		}
+		if !ok {
+			return nil, fmt.Errorf("%s %s: %T does not implement framework.%s", wire.Singular(f.Kind), f.Name, m, ifaces[f.Kind])
+		}
+		key := f.Kind + "." + f.Name
+		if _, dup := s.factories[key]; dup {
+			return nil, fmt.Errorf("%s %s is served twice", wire.Singular(f.Kind), f.Name)
+		}
+		s.factories[key] = f
+	}
+	s.cfg.Components = slices.Clone(cfg.Components)
+	slices.SortFunc(s.cfg.Components, func(a, b Factory) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name))
+	})
+	return s, nil
+}
+
+func (s *Service) tamper(method string, args, reply any) {
+	if s.cfg.Tamper != nil {
+		s.cfg.Tamper(method, args, reply)
+	}
+}
+
+// Describe lists the components.
+func (s *Service) Describe(_ wire.Empty, reply *wire.DescribeReply) error {
+	*reply = s.describe()
+	s.tamper(wire.MethodDescribe, wire.Empty{}, reply)
+	return nil
+}
+
+func (s *Service) describe() wire.DescribeReply {
+	r := wire.DescribeReply{Versions: Versions()}
+	for _, f := range s.cfg.Components {
+		m := f.New()
+		r.Components = append(r.Components, wire.Component{
+			Kind: f.Kind, Name: f.Name, Summary: m.SlotlabModule().Summary, Options: options(m),
+		})
+	}
+	return r
+}
+
+// options describes the exported fields of a module's struct.
+func options(m framework.Module) []wire.Option {
+	v := reflect.ValueOf(m)
+	for v.Kind() == reflect.Pointer && !v.IsNil() {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return nil
+	}
+	var out []wire.Option
+	for _, f := range fields(v.Type()) {
+		fv := v.FieldByIndex(f.index)
+		def, err := yaml.Marshal(fv.Interface())
+		d := strings.TrimSpace(string(def))
+		if err != nil {
+			d = "?"
+		}
+		out = append(out, wire.Option{Name: f.name, Type: fv.Type().String(), Default: d, Doc: f.doc})
+	}
+	return out
+}
+
+type field struct {
+	name, doc string
+	index     []int
+}
+
+// fields lists the YAML options of a struct type, as yaml.v3 names them.
+func fields(t reflect.Type) []field {
+	var out []field
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" {
+			continue
+		}
+		if strings.Contains(opts, "inline") && f.Type.Kind() == reflect.Struct {
+			for _, sub := range fields(f.Type) {
+				sub.index = append([]int{i}, sub.index...)
+				out = append(out, sub)
+			}
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		out = append(out, field{name: name, doc: f.Tag.Get("doc"), index: []int{i}})
+	}
+	return out
+}
+
+// Setup creates an instance and decodes its options strictly.
+func (s *Service) Setup(args wire.SetupArgs, reply *wire.SetupReply) error {
+	f, ok := s.factories[args.Kind+"."+args.Name]
+	if !ok {
+		return fmt.Errorf("serves no %s named %q", wire.Singular(args.Kind), args.Name)
+	}
+	m := f.New()
+	if err := decode(m, args.Options); err != nil {
+		return err
+	}
+	if v, ok := m.(framework.Validator); ok {
+		if err := v.Validate(); err != nil {
+			return err
+		}
+	}
+	resolved, err := yaml.Marshal(m)
+	if err != nil {
+		resolved = nil
+	}
+	s.mu.Lock()
+	s.next++
+	id := s.next
+	s.instances[id] = &instance{kind: f.Kind, name: f.Name, mod: m}
+	s.mu.Unlock()
+	*reply = wire.SetupReply{Instance: id, Resolved: resolved}
+	if a, ok := m.(framework.ArgmaxSelector); ok && f.Kind == wire.KindSelector {
+		reply.ArgmaxTrain, reply.ArgmaxEval = a.SelectsArgmax(true), a.SelectsArgmax(false)
+	}
+	s.tamper(wire.MethodSetup, args, reply)
+	return nil
+}
+
+// decode decodes a YAML mapping of options into m, rejecting unknown keys.
+func decode(m framework.Module, opts []byte) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(opts, &doc); err != nil {
+		return fmt.Errorf("options: %s", cleanYAML(err))
+	}
+	if doc.Kind == 0 {
+		return nil
+	}
+	n := doc.Content[0]
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("options must be a mapping of keys, like {eps: 0.1}")
+	}
+	if len(n.Content) == 0 {
+		return nil
+	}
+	v := reflect.ValueOf(m)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return fmt.Errorf("takes no options, but was given %s", n.Content[0].Value)
+	}
+	known := map[string]bool{}
+	var names []string
+	for _, f := range fields(v.Elem().Type()) {
+		known[f.name] = true
+		names = append(names, f.name)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i].Value
+		if !known[k] {
+			if len(names) == 0 {
+				return fmt.Errorf("unknown option %q: it takes no options", k)
+			}
+			return fmt.Errorf("unknown option %q; its options are: %s", k, strings.Join(names, ", "))
+		}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(opts))
+	dec.KnownFields(true)
+	if err := dec.Decode(m); err != nil {
+		return fmt.Errorf("options: %s", cleanYAML(err))
+	}
+	return nil
+}
+
+// cleanYAML drops yaml.v3's prefixes and line numbers, which refer to the
+// options as re-encoded, not to the experiment file.
+func cleanYAML(err error) string {
+	s := strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:\n")
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		l = strings.TrimPrefix(strings.TrimSpace(l), "yaml: ")
+		if strings.HasPrefix(l, "line ") {
+			if _, rest, ok := strings.Cut(l, ": "); ok {
+				l = rest
+			}
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "; ")
+}
+
+// Release drops an instance.
+func (s *Service) Release(args wire.ReleaseArgs, reply *wire.Empty) error {
+	s.mu.Lock()
+	delete(s.instances, args.Instance)
+	s.mu.Unlock()
+	return nil
+}
+
+// Map maps a segment of the host's shared memory.
+func (s *Service) Map(args wire.MapArgs, reply *wire.MapReply) error {
+	b, err := shm.Open(args.Path, args.Size)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.next++
+	id := s.next
+	s.segments[id] = b
+	s.mu.Unlock()
+	reply.Segment = id
+	s.tamper(wire.MethodMap, args, reply)
+	return nil
+}
+
+// Unmap releases a segment.
+func (s *Service) Unmap(args wire.UnmapArgs, reply *wire.Empty) error {
+	s.mu.Lock()
+	b, ok := s.segments[args.Segment]
+	delete(s.segments, args.Segment)
+	s.mu.Unlock()
+	if ok {
+		return shm.Unmap(b)
+	}
+	return nil
+}
+
+func (s *Service) lookup(inst, seg uint64, kind string) (framework.Module, []byte, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	in, ok := s.instances[inst]
+	if !ok {
+		return nil, nil, fmt.Errorf("no instance %d (released, or never set up)", inst)
+	}
+	if in.kind != kind {
+		return nil, nil, fmt.Errorf("instance %d is a %s, not a %s", inst, wire.Singular(in.kind), wire.Singular(kind))
+	}
+	if seg == 0 {
+		return in.mod, nil, nil
+	}
+	b, ok := s.segments[seg]
+	if !ok {
+		return nil, nil, fmt.Errorf("no shared memory segment %d", seg)
+	}
+	return in.mod, b, nil
+}
+
+// Select runs a selector in place on shared memory, splitting the range
+// into chunks selected in parallel, as the host does for built-in
+// selectors.
+func (s *Service) Select(args wire.SelectArgs, reply *wire.CountReply) error {
+	m, b, err := s.lookup(args.Instance, args.Segment, wire.KindSelector)
+	if err != nil {
+		return err
+	}
+	if args.K < 1 {
+		return fmt.Errorf("K must be at least 1, not %d", args.K)
+	}
+	scores, err := shm.Float32s(b, args.ScoresOff, args.Count*args.K)
+	if err != nil {
+		return fmt.Errorf("scores: %w", err)
+	}
+	idx, err := shm.Int32s(b, args.IdxOff, args.Count)
+	if err != nil {
+		return fmt.Errorf("indices: %w", err)
+	}
+	sel, k := m.(framework.Selector), args.K
+	chunk := max(256, 16384/k)
+	err = parallel(args.Count, chunk, func(lo, hi int) error {
+		ctx := args.Ctx
+		ctx.Offset += lo
+		return safely(func() error { return sel.Select(idx[lo:hi], scores[lo*k:hi*k], k, ctx) })
+	})
+	if err != nil {
+		return err
+	}
+	reply.Count = args.Count
+	s.tamper(wire.MethodSelect, args, reply)
+	return nil
+}
+
+// Fill runs an initializer in place on shared memory, in parallel chunks.
+func (s *Service) Fill(args wire.FillArgs, reply *wire.CountReply) error {
+	m, b, err := s.lookup(args.Instance, args.Segment, wire.KindInitializer)
+	if err != nil {
+		return err
+	}
+	dst, err := shm.Float32s(b, args.Off, args.Count)
+	if err != nil {
+		return err
+	}
+	init := m.(framework.Initializer)
+	err = parallel(args.Count, 1<<16, func(lo, hi int) error {
+		t := args.Tensor
+		t.Offset += uint64(lo)
+		return safely(func() error { return init.Fill(dst[lo:hi], t) })
+	})
+	if err != nil {
+		return err
+	}
+	reply.Count = args.Count
+	s.tamper(wire.MethodFill, args, reply)
+	return nil
+}
+
+// Pool asks a sharing strategy for a layer's pool.
+func (s *Service) Pool(args wire.PoolArgs, reply *framework.Pool) error {
+	m, _, err := s.lookup(args.Instance, 0, wire.KindSharing)
+	if err != nil {
+		return err
+	}
+	err = safely(func() error {
+		*reply = m.(framework.Sharing).Pool(args.Layer)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.tamper(wire.MethodPool, args, reply)
+	return nil
+}
+
+// safely runs fn, turning a panic into an error that says where it was.
+func safely(fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v\n%s", r, firstFrames(debug.Stack()))
+		}
+	}()
+	return fn()
+}
+
+// firstFrames keeps the top of a stack trace, from the panicking function.
+func firstFrames(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "panic(") && i+1 < len(lines) {
+			lines = lines[i+2:]
+			break
+		}
+	}
+	return strings.Join(lines[:min(len(lines), 6)], "\n")
+}
+
+// parallel runs fn over chunks of [0, n) on all cores and returns the first
+// error.
+func parallel(n, chunk int, fn func(lo, hi int) error) error {
+	chunks := (n + chunk - 1) / chunk
+	workers := min(runtime.GOMAXPROCS(0), chunks)
+	if workers <= 1 {
+		for lo := 0; lo < n; lo += chunk {
+			if err := fn(lo, min(n, lo+chunk)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		next  int
+	)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				c := next
+				next++
+				stop := first != nil
+				mu.Unlock()
+				if stop || c >= chunks {
+					return
+				}
+				lo := c * chunk
+				if err := fn(lo, min(n, lo+chunk)); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}

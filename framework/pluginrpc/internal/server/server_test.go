@@ -1,0 +1,148 @@
+package server
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/pluginrpc/internal/wire"
+)
+
+type opts struct {
+	Eps   float64 `yaml:"eps" doc:"a probability"`
+	Mode  string  `yaml:"mode"`
+	Inner struct {
+		Depth int `yaml:"depth"`
+	} `yaml:",inline"`
+	Skip   int `yaml:"-"`
+	hidden int
+}
+
+func (*opts) SlotlabModule() framework.ModuleInfo { return framework.ModuleInfo{Summary: "test"} }
+func (*opts) Select([]int32, []float32, int, framework.SelectContext) error {
+	return nil
+}
+
+type none struct{}
+
+func (none) SlotlabModule() framework.ModuleInfo { return framework.ModuleInfo{} }
+
+func TestDecode(t *testing.T) {
+	for _, tc := range []struct {
+		name, yaml string
+		want       string // "" for success
+	}{
+		{"empty", "", ""},
+		{"null", "null", ""},
+		{"empty mapping", "{}", ""},
+		{"options", "{eps: 0.5, mode: x, depth: 3}", ""},
+		{"unknown", "{epsilon: 1}", `unknown option "epsilon"; its options are: eps, mode, depth`},
+		{"skipped field", "{skip: 1}", `unknown option "skip"`},
+		{"wrong type", "{eps: [1]}", "cannot unmarshal"},
+		{"list", "[1]", "must be a mapping"},
+		{"syntax", "{eps: ", "options:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &opts{Eps: 0.1}
+			err := decode(m, []byte(tc.yaml))
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+	m := &opts{}
+	if err := decode(m, []byte("{eps: 0.5, depth: 3}")); err != nil || m.Eps != 0.5 || m.Inner.Depth != 3 {
+		t.Fatalf("%+v %v", m, err)
+	}
+	if err := decode(none{}, []byte("{a: 1}")); err == nil || !strings.Contains(err.Error(), "takes no options") {
+		t.Fatalf("options for a module without: %v", err)
+	}
+}
+
+func TestOptionsDescribe(t *testing.T) {
+	got := options(&opts{Eps: 0.25, Mode: "a"})
+	var names []string
+	for _, o := range got {
+		names = append(names, o.Name+"="+o.Default+":"+o.Type)
+	}
+	if want := []string{"eps=0.25:float64", "mode=a:string", "depth=0:int"}; !slices.Equal(names, want) {
+		t.Fatalf("options %v, want %v", names, want)
+	}
+	if got[0].Doc != "a probability" {
+		t.Fatalf("doc %q", got[0].Doc)
+	}
+	if options(none{}) != nil {
+		t.Fatal("options of a non-struct")
+	}
+}
+
+func TestNewChecks(t *testing.T) {
+	sel := func() framework.Module { return &opts{} }
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"nothing", Config{}, "serves no components"},
+		{"bad name", Config{Components: []Factory{{Kind: wire.KindSelector, Name: "a.b", New: sel}}}, "bad component name"},
+		{"no constructor", Config{Components: []Factory{{Kind: wire.KindSelector, Name: "a"}}}, "no constructor"},
+		{"wrong kind", Config{Components: []Factory{{Kind: wire.KindInitializer, Name: "a", New: sel}}}, "does not implement framework.Initializer"},
+		{"unknown kind", Config{Components: []Factory{{Kind: "optimizers", Name: "a", New: sel}}}, "unknown kind"},
+		{"twice", Config{Components: []Factory{{Kind: wire.KindSelector, Name: "a", New: sel}, {Kind: wire.KindSelector, Name: "a", New: sel}}}, "served twice"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := New(tc.cfg)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestParallel(t *testing.T) {
+	for _, tc := range []struct{ n, chunk int }{{0, 4}, {1, 4}, {10, 3}, {1000, 7}} {
+		var sum atomic.Int64
+		if err := parallel(tc.n, tc.chunk, func(lo, hi int) error {
+			for i := lo; i < hi; i++ {
+				sum.Add(int64(i))
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if want := int64(tc.n * (tc.n - 1) / 2); sum.Load() != want {
+			t.Fatalf("n=%d: sum %d, want %d", tc.n, sum.Load(), want)
+		}
+	}
+	boom := errors.New("boom")
+	if err := parallel(100, 1, func(lo, _ int) error {
+		if lo == 50 {
+			return boom
+		}
+		return nil
+	}); err != boom {
+		t.Fatalf("error %v", err)
+	}
+	if err := safely(func() error { panic("x") }); err == nil || !strings.HasPrefix(err.Error(), "panic: x") {
+		t.Fatalf("safely: %v", err)
+	}
+}
+
+// FuzzDecode checks that no options text makes the decoder panic.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{"", "{eps: 1}", "[1, 2]", "{depth: x}", "a: {b: c}", "&a [*a]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_ = decode(&opts{}, []byte(s))
+	})
+}

@@ -1,0 +1,192 @@
+// Package wire is the protocol between slotlab (the host) and an external
+// plugin process: the go-plugin handshake, the protocol versions, and the
+// arguments and replies of every remote call. Both sides import it, so a
+// change here is a change of protocol: bump Version and keep serving the
+// old one where possible.
+//
+// The calls carry control only. Tensors live in shared memory segments
+// (memfd or temporary files) that the host creates and the plugin maps with
+// Map; calls name a segment and byte offsets into it.
+package wire
+
+import (
+	"net/rpc"
+
+	goplugin "github.com/hashicorp/go-plugin"
+
+	"github.com/slotlab/slotlab/framework"
+)
+
+// Version is the slotlab plugin protocol version this source speaks.
+const Version = 1
+
+// PluginName is the name under which the plugin process dispenses its
+// service (go-plugin's plugin set has one entry).
+const PluginName = "slotlab"
+
+// Handshake is the go-plugin handshake of slotlab plugins. The magic cookie
+// is not a security measure: it lets a plugin binary run by hand say what
+// it is, and a host tell a slotlab plugin from another program.
+var Handshake = goplugin.HandshakeConfig{
+	MagicCookieKey:   "SLOTLAB_PLUGIN_MAGIC_COOKIE",
+	MagicCookieValue: "3f7d1c0e-slot-machines-k-candidates",
+}
+
+// Kinds are the namespaces of the modules a plugin can serve, as in
+// framework module IDs.
+const (
+	KindSelector    = "selectors"
+	KindInitializer = "initializers"
+	KindSharing     = "sharing"
+)
+
+// Singular returns the kind as a word for messages ("selector").
+func Singular(kind string) string {
+	switch kind {
+	case KindSelector:
+		return "selector"
+	case KindInitializer:
+		return "initializer"
+	case KindSharing:
+		return "sharing strategy"
+	}
+	return kind
+}
+
+// Empty is the argument or reply of calls that carry nothing.
+type Empty struct{}
+
+// Option describes one option of a component.
+type Option struct {
+	Name    string // the YAML key
+	Type    string // the Go type, e.g. float64
+	Default string // the default value, in YAML
+	Doc     string // the field's doc tag, if any
+}
+
+// Component describes one component a plugin serves.
+type Component struct {
+	Kind    string // KindSelector, KindInitializer or KindSharing
+	Name    string // the name YAML uses: {plugin: PATH, name: NAME}
+	Summary string
+	Options []Option
+}
+
+// DescribeReply is what a plugin serves.
+type DescribeReply struct {
+	// Versions are the protocol versions the plugin speaks.
+	Versions   []int
+	Components []Component
+}
+
+// SetupArgs create an instance of a component with its options.
+type SetupArgs struct {
+	Kind, Name string
+	// Options is a YAML mapping (empty: the defaults).
+	Options []byte
+}
+
+// SetupReply identifies the new instance.
+type SetupReply struct {
+	Instance uint64
+	// Resolved is the YAML mapping of the instance's options after
+	// decoding, defaults included.
+	Resolved []byte
+	// ArgmaxTrain and ArgmaxEval say that a selector's choice is the
+	// argmax of the scores while training and for the evaluated network
+	// (framework.ArgmaxSelector): the host's trainer may then select those
+	// itself, in its fused score update, without calling the plugin.
+	ArgmaxTrain, ArgmaxEval bool
+}
+
+// ReleaseArgs drop an instance.
+type ReleaseArgs struct {
+	Instance uint64
+}
+
+// MapArgs ask the plugin to map a shared memory segment.
+type MapArgs struct {
+	// Path is what the plugin opens: /proc/PID/fd/N for a memfd of the
+	// host, or a temporary file.
+	Path string
+	Size int64
+}
+
+// MapReply names the mapped segment.
+type MapReply struct {
+	Segment uint64
+}
+
+// UnmapArgs ask the plugin to unmap a segment.
+type UnmapArgs struct {
+	Segment uint64
+}
+
+// SelectArgs run a selector over Count connections whose scores (Count×K
+// float32) and indices (Count int32) lie in a segment at byte offsets.
+type SelectArgs struct {
+	Instance  uint64
+	Segment   uint64
+	ScoresOff int64
+	IdxOff    int64
+	Count     int
+	K         int
+	Ctx       framework.SelectContext
+}
+
+// CountReply says how many elements the plugin wrote.
+type CountReply struct {
+	Count int
+}
+
+// FillArgs run an initializer over Count float32 at a byte offset of a
+// segment; Tensor.Offset is the absolute index of the first one.
+type FillArgs struct {
+	Instance uint64
+	Segment  uint64
+	Off      int64
+	Count    int
+	Tensor   framework.TensorInfo
+}
+
+// PoolArgs ask a sharing strategy for a layer's pool.
+type PoolArgs struct {
+	Instance uint64
+	Layer    framework.LayerInfo
+}
+
+// Methods are the remote methods, as net/rpc names them.
+const (
+	MethodDescribe = "Plugin.Describe"
+	MethodSetup    = "Plugin.Setup"
+	MethodRelease  = "Plugin.Release"
+	MethodMap      = "Plugin.Map"
+	MethodUnmap    = "Plugin.Unmap"
+	MethodSelect   = "Plugin.Select"
+	MethodFill     = "Plugin.Fill"
+	MethodPool     = "Plugin.Pool"
+)
+
+// Service is what a plugin serves over net/rpc under the name "Plugin".
+type Service interface {
+	Describe(args Empty, reply *DescribeReply) error
+	Setup(args SetupArgs, reply *SetupReply) error
+	Release(args ReleaseArgs, reply *Empty) error
+	Map(args MapArgs, reply *MapReply) error
+	Unmap(args UnmapArgs, reply *Empty) error
+	Select(args SelectArgs, reply *CountReply) error
+	Fill(args FillArgs, reply *CountReply) error
+	Pool(args PoolArgs, reply *framework.Pool) error
+}
+
+// RPCPlugin is the go-plugin net/rpc plugin of slotlab: on the plugin side
+// it serves Impl; on the host side it dispenses the raw *rpc.Client.
+type RPCPlugin struct {
+	Impl Service
+}
+
+// Server returns the service the plugin registers under "Plugin".
+func (p *RPCPlugin) Server(*goplugin.MuxBroker) (any, error) { return p.Impl, nil }
+
+// Client returns the connection to the plugin's service.
+func (*RPCPlugin) Client(_ *goplugin.MuxBroker, c *rpc.Client) (any, error) { return c, nil }
