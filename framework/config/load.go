@@ -251,7 +251,7 @@ func (e *Experiment) autoLearningRate() float64 {
 	switch {
 	case e.Method == "learned":
 		return 0.01
-	case e.Selector.ID == "probabilistic" || e.Selector.ID == "selectors.probabilistic":
+	case e.Selector.Plugin == "" && (e.Selector.ID == "probabilistic" || e.Selector.ID == "selectors.probabilistic"):
 		return 25
 	case e.K <= 8:
 		return 0.2

@@ -164,6 +164,9 @@ func (r *ModuleRef) build(src *Source, path, ns string) ErrorList {
 	}
 	if v, ok := r.Module.(framework.Validator); ok {
 		if err := v.Validate(); err != nil {
+			if r.Plugin != "" {
+				return fail("%v", err) // plugin errors name the plugin and component
+			}
 			return fail("%s: %v", r.ID, err)
 		}
 	}

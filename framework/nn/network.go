@@ -74,6 +74,16 @@ func Build(arch *config.Architecture, o Options) (*Network, error) {
 		switch o.Method {
 		case "slot":
 			spec := o.Sharing.Pool(info)
+			if pe, ok := o.Sharing.(interface {
+				PoolErr(framework.LayerInfo) (framework.Pool, error)
+			}); ok {
+				if spec, err = pe.PoolErr(info); err != nil {
+					return nil, fmt.Errorf("sharing for layer %s: %w", info.Name, err)
+				}
+			}
+			if spec.Stride != 0 && spec.Stride != info.K {
+				return nil, fmt.Errorf("sharing for layer %s: pool stride %d; it must be K (%d) or 0", info.Name, spec.Stride, info.K)
+			}
 			p := pools[spec.Key]
 			size := spec.Size(info.Connections, info.K)
 			if p == nil {

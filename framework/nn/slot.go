@@ -175,7 +175,8 @@ func (l *SlotLayer) SelectEval(step int64) error {
 
 // choose runs the selection for training or evaluation without updating.
 func (l *SlotLayer) choose(training bool, step int64) error {
-	if l.whole {
+	argmax := (training && l.argmaxTrain) || (!training && l.argmaxEval)
+	if l.whole && !argmax {
 		return l.chooseWhole(training, step)
 	}
 	return l.parallel(func(lo, hi int) error {
@@ -211,7 +212,9 @@ func (l *SlotLayer) selectChunk(lo, hi int, s0, w []float32, sc *scratch, traini
 }
 
 // chooseWhole writes out every score of the layer into the selector's own
-// buffer and calls it once.
+// buffer and calls it once. (A selector that declares itself the argmax is
+// not called: the argmax is fused into the update, writing into its
+// buffers all the same.)
 func (l *SlotLayer) chooseWhole(training bool, step int64) error {
 	k := l.Info.K
 	if err := l.parallel(func(lo, hi int) error {
@@ -256,7 +259,7 @@ func (l *SlotLayer) Update(m stepCoef, nextStep int64) error {
 		if !advance(l.Y[2*lo:2*hi], l.Grad[lo:hi], mc) {
 			return &NonFiniteError{Layer: l.Info.Name, What: "scores"}
 		}
-		if l.whole {
+		if l.whole && !l.argmaxTrain {
 			return nil
 		}
 		sc := getScratch()
@@ -269,7 +272,7 @@ func (l *SlotLayer) Update(m stepCoef, nextStep int64) error {
 	}); err != nil {
 		return err
 	}
-	if l.whole {
+	if l.whole && !l.argmaxTrain {
 		return l.chooseWhole(true, nextStep)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -92,6 +93,7 @@ func Run(ctx context.Context, e *config.Experiment, o Options) (*Outcome, error)
 		return out, fmt.Errorf("writing config: %w", err)
 	}
 	r := &run{exp: e, opt: o, dir: dir, hash: hash}
+	defer closeModules(e)
 	res, err := r.execute(ctx)
 	out.Result = res
 	return out, err
@@ -403,4 +405,14 @@ func (r *run) result(err error) *results.Result {
 		res.Status, res.Error = "failed", err.Error()
 	}
 	return res
+}
+
+// closeModules releases what modules hold (an external plugin's shared
+// memory) once a run is over.
+func closeModules(e *config.Experiment) {
+	for _, m := range []framework.Module{e.Selector.Module, e.Sharing.Module, e.Initializers.Weights.Module, e.Initializers.Scores.Module} {
+		if c, ok := m.(io.Closer); ok {
+			_ = c.Close()
+		}
+	}
 }
