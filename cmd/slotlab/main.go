@@ -28,6 +28,8 @@ var commands = map[string]command{
 	"run":          {"train an experiment: run FILE.yaml [key=value ...] [--out DIR] [--restart]", runCmd},
 	"list-modules": {"list the registered selectors, initializers and sharing strategies", listModulesCmd},
 	"describe":     {"print a network layer by layer: shapes, weights, mult-adds, memory", describeCmd},
+	"export":       {"write a run's best network: export RUN_DIR --format slot|dense -o FILE", exportCmd},
+	"eval":         {"evaluate an exported network on its test set: eval FILE", evalCmd},
 	"bench":        {"time training steps (samples/s, peak memory), optionally against PyTorch: bench FILE.yaml [--compare torch]", benchCmd},
 	"sweep":        {"run the product of swept values: sweep FILE.yaml [key=v1,v2 ...] [-j N]", sweepCmd},
 	"plot":         {"plots of runs: plot DIR... --kind k-sweep|curves|cost [-o PREFIX]", plotCmd},

@@ -192,7 +192,11 @@ func (e *Experiment) resolve() ErrorList {
 		d.Download = &yes
 	}
 	if d.Dir != "" && !filepath.IsAbs(d.Dir) {
-		d.Dir = filepath.Join(filepath.Dir(e.Path), d.Dir)
+		// Relative to the experiment file, made absolute so that the
+		// resolved config in a run directory still points at it.
+		if abs, err := filepath.Abs(filepath.Join(filepath.Dir(e.Path), d.Dir)); err == nil {
+			d.Dir = abs
+		}
 	}
 	if e.Sweep.Kind != 0 && e.Sweep.Kind != yaml.MappingNode {
 		bad("sweep", "sweep must map config keys to lists of values, e.g. {k: [2, 4, 8], seed: [0, 1]}")

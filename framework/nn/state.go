@@ -84,3 +84,55 @@ func (n *Network) Selection() []checkpoint.Tensor {
 	}
 	return append(out, n.bnState()...)
 }
+
+// LoadSelection sets the evaluated network from tensors written by
+// Selection: the selection of every slot layer (whose weights are gathered
+// from the candidates), or the weights of every learned layer, and the
+// batch-norm statistics.
+func (n *Network) LoadSelection(ts map[string]checkpoint.Tensor) error {
+	for _, want := range n.Selection() {
+		got, ok := ts[want.Name]
+		if !ok {
+			return fmt.Errorf("no tensor %q: the file was written for another network", want.Name)
+		}
+		if len(got.F32) != len(want.F32) || len(got.I32) != len(want.I32) {
+			return fmt.Errorf("tensor %q has %d values, the network needs %d", want.Name, len(got.F32)+len(got.I32), len(want.F32)+len(want.I32))
+		}
+		copy(want.F32, got.F32)
+		copy(want.I32, got.I32)
+	}
+	for _, l := range n.Slots {
+		k := l.Info.K
+		err := l.parallel(func(lo, hi int) error {
+			sc := getScratch()
+			defer scratchPool.Put(sc)
+			_, w, err := l.fixed(lo, hi, sc)
+			if err != nil {
+				return err
+			}
+			return gather(l.EvalWeff[lo:hi], l.EvalIdx[lo:hi], w, l.Pool.Stride, lo, k)
+		})
+		if err != nil {
+			return fmt.Errorf("layer %s: %w", l.Info.Name, err)
+		}
+	}
+	return nil
+}
+
+// EvalWeights returns, per weighted layer, the weights of the evaluated
+// network: the selected weights of a slot machine (after PrepareEval or
+// LoadSelection) or a learned network's weights.
+func (n *Network) EvalWeights() []checkpoint.Tensor {
+	var out []checkpoint.Tensor
+	for _, l := range n.Slots {
+		out = append(out, checkpoint.Tensor{Name: l.Info.Name, F32: l.EvalWeff})
+	}
+	for _, l := range n.Learned {
+		out = append(out, checkpoint.Tensor{Name: l.Info.Name, F32: l.W})
+	}
+	return out
+}
+
+// BatchNormStats returns the running statistics of the batch-norm layers,
+// named bn/INDEX/mean and bn/INDEX/var by architecture layer index.
+func (n *Network) BatchNormStats() []checkpoint.Tensor { return n.bnState() }

@@ -106,21 +106,21 @@ type run struct {
 	dir  string
 	hash string
 
-	net               *nn.Network
-	train, val, test  *data.Set
-	norm              data.Normalization
-	aug               data.Augment
-	seed              uint64
-	epochs            []results.Epoch
-	stepSeconds       float64
-	samples           int64
-	flopsPerStep      float64
-	flops             float64 // cumulative training cost
-	started           time.Time
-	best              int // index into epochs of the best validation accuracy, -1 before any
-	perm, idx, evalIx []int
-	partial           partialEpoch // progress inside the current epoch
-	resumed           bool
+	net              *nn.Network
+	train, val, test *data.Set
+	norm             data.Normalization
+	aug              data.Augment
+	seed             uint64
+	epochs           []results.Epoch
+	stepSeconds      float64
+	samples          int64
+	flopsPerStep     float64
+	flops            float64 // cumulative training cost
+	started          time.Time
+	best             int // index into epochs of the best validation accuracy, -1 before any
+	perm             []int
+	partial          partialEpoch // progress inside the current epoch
+	resumed          bool
 }
 
 // partialEpoch is the progress of an unfinished epoch, saved in a
@@ -344,20 +344,25 @@ func (r *run) epoch(ctx context.Context, ep, steps int) error {
 // evaluate returns the mean loss and the accuracy (%) of the evaluated
 // network on s.
 func (r *run) evaluate(s *data.Set) (float64, float64, error) {
-	x, labels := r.net.EvalInput()
+	return Evaluate(r.net, s, r.norm)
+}
+
+// Evaluate runs a network's evaluation graph over a whole set (the last
+// batch padded) and returns the mean loss and the accuracy in percent. Call
+// net.PrepareEval first for a network that is being trained.
+func Evaluate(net *nn.Network, s *data.Set, norm data.Normalization) (float64, float64, error) {
+	x, labels := net.EvalInput()
 	b := len(labels)
-	if r.evalIx == nil {
-		r.evalIx = make([]int, b)
-	}
+	idx := make([]int, b)
 	var lossSum float64
 	var correct int
 	for off := 0; off < s.N; off += b {
 		n := min(b, s.N-off)
 		for j := 0; j < n; j++ {
-			r.evalIx[j] = off + j
+			idx[j] = off + j
 		}
-		data.FillBatch(x, labels, s, r.evalIx[:n], r.norm, data.Augment{}, rng.Stream{}, 0)
-		loss, c, err := r.net.EvalStep(n)
+		data.FillBatch(x, labels, s, idx[:n], norm, data.Augment{}, rng.Stream{}, 0)
+		loss, c, err := net.EvalStep(n)
 		if err != nil {
 			return 0, 0, err
 		}
