@@ -1,12 +1,21 @@
-// Package slotupdate is the fused score update and selection kernel of slot
-// machine training: one pass over a layer's scores applies the SGD step with
-// the straight-through gradient and selects the highest-scoring candidate of
-// every connection.
+// Package slotupdate holds the hot loops of slot machine training.
 //
-// Layout: connection i has K scores s[i*K : i*K+K], K momenta v[i*K : i*K+K]
-// and K candidate weights w[i*stride : i*stride+K], where stride is K (own
-// weights) or 0 (all connections share w[0:K]). g[i] is ∂L/∂W_eff of
-// connection i, so the straight-through gradient of score k is g[i]·w[i*stride+k].
+// Advance, ArgmaxFactored and WriteScores (factored.go) are the kernels of
+// the factored scores framework/nn trains with (s_ik = A·s0_ik + Y[2i]·w_ik,
+// see nn.SlotLayer): they step the two coefficients per connection, select
+// the highest-scoring candidate of every connection from the scores computed
+// on the fly, and write the scores out for selectors that need them.
+//
+// Update and Argmax (slotupdate.go) are the earlier fused kernel over stored
+// scores and momenta: one pass over a layer's scores applies the SGD step
+// with the straight-through gradient and selects the highest-scoring
+// candidate of every connection. SGDStep updates ordinary learned weights.
+//
+// Layout of Update and Argmax: connection i has K scores s[i*K : i*K+K],
+// K momenta v[i*K : i*K+K] and K candidate weights w[i*stride : i*stride+K],
+// where stride is K (own weights) or 0 (all connections share w[0:K]). g[i]
+// is ∂L/∂W_eff of connection i, so the straight-through gradient of score k
+// is g[i]·w[i*stride+k].
 //
 // On amd64 with AVX2 (chosen at run time) the common cases run in assembly
 // (update_amd64.s): K = 1, 2 and 4 several connections per YMM register,

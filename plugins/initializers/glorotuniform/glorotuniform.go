@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/rng"
 )
 
 func init() { framework.Register(&GlorotUniform{}) }
@@ -53,15 +54,18 @@ func BoundOf(name string, fanIn, fanOut int) (float64, error) {
 	return 0, fmt.Errorf("bound must be std (sqrt(2/(fan_in+fan_out)), the paper) or glorot (sqrt(6/(fan_in+fan_out)), the official code), not %q", name)
 }
 
-// Fill writes U(−b, b) values.
+// Fill writes U(−b, b) values: element j is
+//
+//	float32(b) * (2*u - 1),   u = t.Uniform(t.Offset + uint64(j))
+//
+// (2u−1 is exact, so this is b·(2u−1) rounded once), computed by
+// rng.Stream.FillUniformScaled with lo = −1, hi = 1, scale = float32(b),
+// whose −1 + float32(2*u) is the same exact value.
 func (g *GlorotUniform) Fill(dst []float32, t framework.TensorInfo) error {
 	b, err := BoundOf(g.Bound, t.Layer.FanIn, t.Layer.FanOut)
 	if err != nil {
 		return err
 	}
-	bound := float32(b)
-	for j := range dst {
-		dst[j] = bound * (2*t.Uniform(t.Offset+uint64(j)) - 1)
-	}
+	rng.Stream{Key: uint64(t.Stream)}.FillUniformScaled(dst, t.Offset, -1, 1, float32(b))
 	return nil
 }

@@ -64,3 +64,34 @@ func withStream(t framework.TensorInfo, s rng.Stream) framework.TensorInfo {
 	t.Stream = framework.StreamKey(s.Key)
 	return t
 }
+
+// TestFillMatchesFormula checks Fill bit for bit against the element-wise
+// formula it always used, bound*(2u−1), over bounds, offsets and lengths
+// (the vectorised fill must not change a single value of a model).
+func TestFillMatchesFormula(t *testing.T) {
+	for _, bound := range []string{"std", "glorot"} {
+		g := &GlorotUniform{Bound: bound}
+		for _, fan := range [][2]int{{784, 300}, {3, 5}, {4608, 512}, {1, 1}} {
+			layer := framework.LayerInfo{Kind: framework.Dense, FanIn: fan[0], FanOut: fan[1]}
+			b, _ := BoundOf(bound, fan[0], fan[1])
+			bf := float32(b)
+			for _, key := range []uint64{0, 1, rng.New(5, "weights", "fc2").Key, 1<<64 - 1} {
+				for _, off := range []uint64{0, 3, 1 << 20, 1<<64 - 40} {
+					for _, n := range []int{0, 1, 5, 8, 13, 64, 1001} {
+						info := framework.TensorInfo{Layer: layer, Role: framework.Weights, Offset: off, Stream: framework.StreamKey(key)}
+						dst := make([]float32, n)
+						if err := g.Fill(dst, info); err != nil {
+							t.Fatal(err)
+						}
+						for j, v := range dst {
+							want := bf * (2*info.Uniform(off+uint64(j)) - 1)
+							if math.Float32bits(v) != math.Float32bits(want) {
+								t.Fatalf("bound %s fan %v key %#x offset %d: dst[%d] = %v, want %v", bound, fan, key, off, j, v, want)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/rng"
 	"github.com/slotlab/slotlab/plugins/initializers/glorotuniform"
 )
 
@@ -57,9 +58,10 @@ func (s *ScaledUniform) Fill(dst []float32, t framework.TensorInfo) error {
 	if t.Layer.Kind == framework.Conv {
 		lambda = s.Conv
 	}
+	// Element j is hi * t.Uniform(t.Offset+uint64(j)): FillUniformScaled
+	// with lo = 0, hi = 1 computes 0 + float32(1*u) = u exactly, then
+	// scales it.
 	hi := float32(lambda * b)
-	for j := range dst {
-		dst[j] = hi * t.Uniform(t.Offset+uint64(j))
-	}
+	rng.Stream{Key: uint64(t.Stream)}.FillUniformScaled(dst, t.Offset, 0, 1, hi)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/rng"
+	"github.com/slotlab/slotlab/plugins/initializers/glorotuniform"
 )
 
 func TestScalesPerLayerKind(t *testing.T) {
@@ -42,4 +43,40 @@ func TestScalesPerLayerKind(t *testing.T) {
 func withStream(t framework.TensorInfo, s rng.Stream) framework.TensorInfo {
 	t.Stream = framework.StreamKey(s.Key)
 	return t
+}
+
+// TestFillMatchesFormula checks Fill bit for bit against the element-wise
+// formula it always used, hi*u with hi = float32(λ·b), over layer kinds,
+// offsets and lengths.
+func TestFillMatchesFormula(t *testing.T) {
+	for _, s := range []*ScaledUniform{{Bound: "std", Conv: 1, Dense: 0.1}, {Bound: "glorot", Conv: 1, Dense: 1}, {Bound: "std", Conv: 0.37, Dense: 3}} {
+		for _, kind := range []framework.LayerKind{framework.Dense, framework.Conv} {
+			for _, fan := range [][2]int{{784, 300}, {27, 576}, {1, 1}} {
+				layer := framework.LayerInfo{Kind: kind, FanIn: fan[0], FanOut: fan[1]}
+				b, _ := glorotuniform.BoundOf(s.Bound, fan[0], fan[1])
+				lambda := s.Dense
+				if kind == framework.Conv {
+					lambda = s.Conv
+				}
+				hi := float32(lambda * b)
+				for _, key := range []uint64{0, rng.New(5, "scores", "conv1").Key, 1<<64 - 1} {
+					for _, off := range []uint64{0, 7, 1 << 33, 1<<64 - 40} {
+						for _, n := range []int{0, 1, 6, 8, 17, 1000} {
+							info := framework.TensorInfo{Layer: layer, Role: framework.Scores, Offset: off, Stream: framework.StreamKey(key)}
+							dst := make([]float32, n)
+							if err := s.Fill(dst, info); err != nil {
+								t.Fatal(err)
+							}
+							for j, v := range dst {
+								want := hi * info.Uniform(off+uint64(j))
+								if math.Float32bits(v) != math.Float32bits(want) {
+									t.Fatalf("%+v %s key %#x offset %d: dst[%d] = %v, want %v", s, kind, key, off, j, v, want)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
 }

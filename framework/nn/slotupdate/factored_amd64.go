@@ -1,0 +1,171 @@
+//go:build amd64 && !purego
+
+package slotupdate
+
+// The kernels of factored_amd64.s.
+
+// advanceAVX2 is Advance for n connections, n a multiple of 4.
+//
+//go:noescape
+func advanceAVX2(y, grad *float32, n int, m *[6]float32) (ok bool)
+
+// The selection kernels write idx and weff for n connections whose initial
+// scores start at s0 and coefficients at y; w advances by wstep bytes per
+// register of scores (argmaxFK2, argmaxFK4, argmaxFK8) or per connection
+// (argmaxFK8n); wstep 0 reuses the same 8 (or K) weights for every
+// connection. n must be a multiple of 8/K for K < 8; k is only read by
+// argmaxFK8n, which handles every K that is a multiple of 8.
+
+//go:noescape
+func argmaxFK2(idx *int32, weff, s0, w, y *float32, n, k, wstep int, a float32)
+
+//go:noescape
+func argmaxFK4(idx *int32, weff, s0, w, y *float32, n, k, wstep int, a float32)
+
+//go:noescape
+func argmaxFK8(idx *int32, weff, s0, w, y *float32, n, k, wstep int, a float32)
+
+//go:noescape
+func argmaxFK8n(idx *int32, weff, s0, w, y *float32, n, k, wstep int, a float32)
+
+// The score kernels write the n*K scores of n connections to dst, with w
+// stepped as in the selection kernels (scoresK1 takes 8 connections per
+// step, scoresK2 4, scoresK4 2, scoresK8n 1).
+
+//go:noescape
+func scoresK1(dst, s0, w, y *float32, n, k, wstep int, a float32)
+
+//go:noescape
+func scoresK2(dst, s0, w, y *float32, n, k, wstep int, a float32)
+
+//go:noescape
+func scoresK4(dst, s0, w, y *float32, n, k, wstep int, a float32)
+
+//go:noescape
+func scoresK8n(dst, s0, w, y *float32, n, k, wstep int, a float32)
+
+// asmBlock is about the most scores (or, for Advance, connections) one
+// assembly call handles, so that a long call does not hold off preemption
+// for more than some 20 µs.
+const asmBlock = 1 << 16
+
+func advanceAsm(y, g []float32, m *[6]float32) bool {
+	n := len(g)
+	q := n &^ 3
+	ok := true
+	for lo := 0; lo < q; lo += asmBlock {
+		hi := min(q, lo+asmBlock)
+		ok = advanceAVX2(&y[2*lo], &g[lo], hi-lo, m) && ok
+	}
+	if q < n {
+		ok = advanceGo(y[2*q:], g[q:], m) && ok
+	}
+	return ok
+}
+
+// factoredGroup returns how many connections the kernels for K take per
+// step, or 0 if there is no kernel for K.
+func factoredGroup(k int) int {
+	switch {
+	case k == 1:
+		return 8
+	case k == 2:
+		return 4
+	case k == 4:
+		return 2
+	case k%8 == 0:
+		return 1
+	}
+	return 0
+}
+
+// blockRows returns how many connections of K one assembly call takes: a
+// multiple of the kernel's group gr, about asmBlock scores.
+func blockRows(k, gr int) int {
+	return max(gr, asmBlock/k/gr*gr)
+}
+
+// kernelW returns the weights pointer and the w step of the kernels for K
+// and stride: for stride 0 and K < 8, the K shared weights repeated over
+// one register, in rep.
+func kernelW(w []float32, k, stride int, rep *[8]float32) (*float32, int) {
+	if stride != 0 {
+		if k >= 8 {
+			return &w[0], 4 * k
+		}
+		return &w[0], 32
+	}
+	if k >= 8 {
+		return &w[0], 0
+	}
+	for l := range rep {
+		rep[l] = w[l%k]
+	}
+	return &rep[0], 0
+}
+
+// argmaxFactoredAsm is ArgmaxFactored for K ≥ 2 with the kernels where K
+// has one, and the Go code for the other K and the last connections.
+func argmaxFactoredAsm(idx []int32, weff, s0, w, y []float32, a float32, k, stride int) {
+	n := len(idx)
+	gr := factoredGroup(k)
+	m := 0
+	if gr != 0 {
+		m = n / gr * gr
+	}
+	if m > 0 {
+		var rep [8]float32
+		rows := blockRows(k, gr)
+		for lo := 0; lo < m; lo += rows {
+			c := min(m, lo+rows) - lo
+			wp, wstep := kernelW(w[lo*stride:], k, stride, &rep)
+			ip, fp, sp, yp := &idx[lo], &weff[lo], &s0[lo*k], &y[2*lo]
+			switch k {
+			case 2:
+				argmaxFK2(ip, fp, sp, wp, yp, c, k, wstep, a)
+			case 4:
+				argmaxFK4(ip, fp, sp, wp, yp, c, k, wstep, a)
+			case 8:
+				argmaxFK8(ip, fp, sp, wp, yp, c, k, wstep, a)
+			default:
+				argmaxFK8n(ip, fp, sp, wp, yp, c, k, wstep, a)
+			}
+		}
+	}
+	if m < n {
+		argmaxFactoredGo(idx[m:], weff[m:], s0[m*k:], w[m*stride:], y[2*m:], a, k, stride)
+	}
+}
+
+// writeScoresAsm is WriteScores with the kernels where K has one; len(dst)
+// = n*K.
+func writeScoresAsm(dst, s0, w, y []float32, a float32, k, stride int) {
+	n := len(dst) / k
+	gr := factoredGroup(k)
+	m := 0
+	if gr != 0 {
+		m = n / gr * gr
+	}
+	if m > 0 {
+		var rep [8]float32
+		rows := blockRows(k, gr)
+		for lo := 0; lo < m; lo += rows {
+			c := min(m, lo+rows) - lo
+			wp, wstep := kernelW(w[lo*stride:], k, stride, &rep)
+			dp, sp, yp := &dst[lo*k], &s0[lo*k], &y[2*lo]
+			switch k {
+			case 1:
+				scoresK1(dp, sp, wp, yp, c, k, wstep, a)
+			case 2:
+				scoresK2(dp, sp, wp, yp, c, k, wstep, a)
+			case 4:
+				scoresK4(dp, sp, wp, yp, c, k, wstep, a)
+			default:
+				scoresK8n(dp, sp, wp, yp, c, k, wstep, a)
+			}
+		}
+	}
+	if m < n {
+		writeScoresGo(dst[m*k:], s0[m*k:], w[m*stride:], y[2*m:], a, k, stride)
+	}
+}
