@@ -59,6 +59,9 @@ func runCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(exp.Sweep.Content) > 0 {
+		return fmt.Errorf("%s has a sweep: block; run it with `slotlab sweep %s`, or one point of it with `slotlab run %s sweep={} key=value ...`", file, file, file)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var progress train.Progress = train.Quiet{}

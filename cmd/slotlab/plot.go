@@ -1,0 +1,72 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/slotlab/slotlab/framework/results"
+)
+
+const plotUsage = `usage: slotlab plot DIR... --kind k-sweep|curves|cost [-o PREFIX] [--series KEYS] [--metric NAME] [--band minmax|std]
+
+Reads every result.json under the directories and writes PREFIX.png and
+PREFIX.svg (default PREFIX: plots/<kind>):
+  k-sweep  the metric against K, a panel per network: slot GS, slot PS, ...
+           as lines with error bars (±1 sample std over seeds), the learned
+           baseline as a dashed horizontal line with its ±std band
+  curves   validation and test accuracy per epoch, a line per network,
+           method and K: the mean over seeds with a band (min..max or ±std)
+  cost     test accuracy against cumulative training FLOPs (log x), a
+           point per epoch, a panel per network
+--series names the lines by other keys, as table's --rows: --series
+sharing draws a line per sharing strategy.`
+
+func plotCmd(args []string) error {
+	fs := flag.NewFlagSet("plot", flag.ContinueOnError)
+	kind := fs.String("kind", results.PlotKSweep, strings.Join(results.PlotKinds, ", "))
+	out := fs.String("o", "", "output prefix: writes PREFIX.png and PREFIX.svg (default plots/<kind>)")
+	metric := fs.String("metric", "test_acc", "the result field on the y axis of k-sweep")
+	band := fs.String("band", results.BandMinMax, "band of curves and cost over seeds: minmax or std")
+	series := fs.String("series", "", "keys whose values make a line, comma-separated (default: method for k-sweep, method,k for curves and cost)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), plotUsage)
+		fs.PrintDefaults()
+	}
+	dirs, err := splitArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(dirs) == 0 {
+		fs.Usage()
+		return fmt.Errorf("missing run directory (e.g. runs/lenet)")
+	}
+	if *band != results.BandMinMax && *band != results.BandStd {
+		return fmt.Errorf("--band must be minmax or std, not %q", *band)
+	}
+	runs, err := results.Scan(dirs...)
+	if err != nil {
+		return err
+	}
+	if len(runs) == 0 {
+		return fmt.Errorf("no result.json under %s", strings.Join(dirs, ", "))
+	}
+	fig, err := results.PlotFigure(runs, results.PlotOptions{Kind: *kind, Metric: *metric, Band: *band, Series: keyList(*series)})
+	if err != nil {
+		return err
+	}
+	for _, w := range fig.Warnings {
+		fmt.Fprintln(os.Stderr, "warning:", w)
+	}
+	prefix := *out
+	if prefix == "" {
+		prefix = filepath.Join("plots", *kind)
+	}
+	paths, err := fig.Save(prefix)
+	for _, p := range paths {
+		fmt.Println("wrote", p)
+	}
+	return err
+}

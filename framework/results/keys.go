@@ -1,0 +1,162 @@
+package results
+
+import (
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Derived keys: values computed from a result rather than stored in it.
+const (
+	// KeyNetwork is the architecture's name (lenet-300-100, conv4, ...).
+	KeyNetwork = "network"
+	// KeyMethod is the method with its selector as the paper names them:
+	// "slot GS", "slot PS", "learned" (see MethodLabel).
+	KeyMethod = "method"
+	// KeyKOrLearned is "K=<k>" for methods that select among K weights
+	// and "learned" for the learned-weights baseline, the columns of the
+	// paper's table, where the baseline has a column of its own.
+	KeyKOrLearned = "k_or_learned"
+	// ConfigPrefix forces a key to be looked up in the resolved config:
+	// config.method is "slot" where method is "slot GS".
+	ConfigPrefix = "config."
+)
+
+// selectorAbbrev are the paper's names of the built-in selectors.
+var selectorAbbrev = map[string]string{"greedy": "GS", "probabilistic": "PS"}
+
+// MethodLabel names a run's method as the paper does: "learned" for the
+// learned-weights baseline, else the method and the selector's
+// abbreviation ("slot GS", "slot PS"; other selectors by name).
+func MethodLabel(r *Result) string {
+	if r.Method == "learned" {
+		return "learned"
+	}
+	sel := r.Selector
+	if a, ok := selectorAbbrev[sel]; ok {
+		sel = a
+	}
+	if sel == "" {
+		return r.Method
+	}
+	return r.Method + " " + sel
+}
+
+// Value returns a run's value of key as text, and whether the run has it.
+// A key is, in this order: a derived key (network, method,
+// k_or_learned); a field of result.json (k, seed, selector, sharing,
+// test_acc, train_flops, ...); a dotted path in the resolved config
+// (train.epochs, selector.eval, data.train_limit). Prefix a key with
+// "config." to read the config even where a result field has the name.
+func (r *Run) Value(key string) (string, bool) {
+	if strings.HasPrefix(key, ConfigPrefix) {
+		v, ok := r.flatConfig()[strings.TrimPrefix(key, ConfigPrefix)]
+		return v, ok
+	}
+	switch key {
+	case KeyNetwork:
+		return r.Result.Architecture, r.Result.Architecture != ""
+	case KeyMethod:
+		return MethodLabel(r.Result), true
+	case KeyKOrLearned:
+		if r.Result.Method == "learned" {
+			return "learned", true
+		}
+		return "K=" + strconv.Itoa(r.Result.K), true
+	}
+	if v, ok := r.resultFields()[key]; ok {
+		return text(v), true
+	}
+	v, ok := r.flatConfig()[key]
+	return v, ok
+}
+
+// Number returns a run's value of key as a number.
+func (r *Run) Number(key string) (float64, bool) {
+	s, ok := r.Value(key)
+	if !ok {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
+}
+
+// Keys lists the keys a run has: result fields and config paths.
+func (r *Run) Keys() []string {
+	set := map[string]bool{KeyNetwork: true, KeyMethod: true, KeyKOrLearned: true}
+	for k, v := range r.resultFields() {
+		if _, nested := v.(map[string]any); !nested {
+			set[k] = true
+		}
+	}
+	for k := range r.flatConfig() {
+		set[k] = true
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (r *Run) resultFields() map[string]any {
+	if r.fields == nil {
+		r.fields = map[string]any{}
+		if b, err := json.Marshal(r.Result); err == nil {
+			_ = json.Unmarshal(b, &r.fields)
+		}
+		delete(r.fields, "config")
+	}
+	return r.fields
+}
+
+// flatConfig is the resolved config as dotted key → value text; lists and
+// mappings are also given whole under their own key.
+func (r *Run) flatConfig() map[string]string {
+	if r.config == nil {
+		r.config = map[string]string{}
+		flatten("", r.Result.Config, r.config)
+	}
+	return r.config
+}
+
+func flatten(prefix string, v any, out map[string]string) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		if prefix != "" {
+			out[prefix] = text(v)
+		}
+		return
+	}
+	if prefix != "" {
+		out[prefix] = text(v)
+		prefix += "."
+	}
+	for k, c := range m {
+		flatten(prefix+k, c, out)
+	}
+}
+
+// text formats a JSON or YAML value: numbers without trailing zeros,
+// lists and mappings as JSON.
+func text(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case int:
+		return strconv.Itoa(x)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}

@@ -1,0 +1,229 @@
+package results
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// Table formats.
+const (
+	FormatMarkdown = "md"
+	FormatASCII    = "ascii"
+	FormatCSV      = "csv"
+	FormatLaTeX    = "latex"
+)
+
+// Formats lists the table formats.
+var Formats = []string{FormatMarkdown, FormatASCII, FormatCSV, FormatLaTeX}
+
+// metricNames describe the usual metrics in table notes.
+var metricNames = map[string]string{
+	"test_acc":         "test accuracy (%) at the best validation epoch",
+	"val_acc":          "best validation accuracy (%)",
+	"final_test_acc":   "test accuracy (%) after the last epoch",
+	"final_val_acc":    "validation accuracy (%) after the last epoch",
+	"final_train_loss": "training loss of the last epoch",
+	"train_flops":      "training cost (FLOPs)",
+	"train_seconds":    "wall time (s)",
+}
+
+// WriteTable renders a grid as md (Markdown), ascii (a text table), csv
+// (one line per cell: the row and column values, mean, std, n, failed and
+// best as separate columns) or latex (a booktabs tabular). Cells show
+// mean ± sample std, and the number of runs where it differs between
+// cells; the best entry of each row is bold (md, latex) or starred
+// (ascii). Notes (what the cells are, failed runs) follow the table, as
+// % comments in LaTeX; CSV has none.
+func WriteTable(w io.Writer, g *Grid, format string) error {
+	switch format {
+	case FormatMarkdown, FormatASCII:
+		return writeText(w, g, format)
+	case FormatCSV:
+		return writeCSV(w, g)
+	case FormatLaTeX:
+		return writeLaTeX(w, g)
+	}
+	return fmt.Errorf("unknown table format %q: use one of %s", format, strings.Join(Formats, ", "))
+}
+
+// number formats a value of the grid's metric: accuracies with two
+// decimals, anything else with four significant digits.
+func (g *Grid) number(x float64) string {
+	if strings.HasSuffix(g.Metric, "_acc") {
+		return strconv.FormatFloat(x, 'f', 2, 64)
+	}
+	return strconv.FormatFloat(x, 'g', 4, 64)
+}
+
+// cellText is a cell as "mean ± std", with " (n=N)" unless every cell
+// has the same number of runs; pm is the ± sign of the format.
+func (g *Grid) cellText(c *Cell, pm string) string {
+	switch {
+	case c == nil:
+		return ""
+	case c.N == 0:
+		return "failed"
+	}
+	s := g.number(c.Mean)
+	if c.N > 1 {
+		s += pm + g.number(c.Std)
+	}
+	if g.UniformN() == 0 {
+		s += fmt.Sprintf(" (n=%d)", c.N)
+	}
+	return s
+}
+
+// ColLabel is the header of column j (see labelOf).
+func (g *Grid) ColLabel(j int) string {
+	if len(g.ColKeys) == 0 {
+		return g.Metric
+	}
+	return labelOf(g.ColKeys, g.Cols[j])
+}
+
+// labelOf names the values of keys: "K=2" for K, key=value for other
+// numbers, the value itself for text, "–" for a missing value.
+func labelOf(keys []string, values Group) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		v := values[i]
+		_, err := strconv.ParseFloat(v, 64)
+		switch {
+		case k == "k" && err == nil:
+			parts[i] = "K=" + v
+		case err == nil:
+			parts[i] = k + "=" + v
+		case v == "":
+			parts[i] = "–"
+		default:
+			parts[i] = v
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// notes are the lines that say what the cells hold and which runs failed.
+func (g *Grid) notes(best string) []string {
+	what := metricNames[g.Metric]
+	if what == "" {
+		what = g.Metric
+	}
+	how := "mean ± sample std (n runs, one per seed, given per cell)"
+	if n := g.UniformN(); n == 1 {
+		how = "one run per cell"
+	} else if n > 1 {
+		how = fmt.Sprintf("mean ± sample std over n = %d runs (seeds) per cell", n)
+	}
+	lines := []string{fmt.Sprintf("%s: %s; best of each row %s.", what, how, best)}
+	if len(g.Failed) > 0 {
+		var where []string
+		for i, row := range g.Cells {
+			for j, c := range row {
+				if c != nil && len(c.Failed) > 0 {
+					where = append(where, fmt.Sprintf("%s / %s (%d)", g.Rows[i].Label(), g.ColLabel(j), len(c.Failed)))
+				}
+			}
+		}
+		lines = append(lines, fmt.Sprintf("%d failed run(s) excluded: %s.", len(g.Failed), strings.Join(where, ", ")))
+	}
+	return lines
+}
+
+// writeText renders Markdown or an ASCII table through tablewriter.
+func writeText(w io.Writer, g *Grid, format string) error {
+	opts := []tablewriter.Option{tablewriter.WithHeaderAutoFormat(tw.Off), tablewriter.WithRowAutoFormat(tw.Off)}
+	mark := func(s string) string { return s + " *" }
+	best := "marked *"
+	if format == FormatMarkdown {
+		opts = append(opts, tablewriter.WithRenderer(renderer.NewMarkdown()))
+		mark = func(s string) string { return "**" + s + "**" }
+		best = "in bold"
+	} else {
+		opts = append(opts, tablewriter.WithRendition(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)}))
+	}
+	align := make([]tw.Align, 0, len(g.RowKeys)+len(g.Cols))
+	for range g.RowKeys {
+		align = append(align, tw.AlignLeft)
+	}
+	for range g.Cols {
+		align = append(align, tw.AlignRight)
+	}
+	opts = append(opts, tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}))
+	t := tablewriter.NewTable(w, opts...)
+	header := append([]string(nil), g.RowKeys...)
+	for j := range g.Cols {
+		header = append(header, g.ColLabel(j))
+	}
+	t.Header(header)
+	for i, row := range g.Cells {
+		line := append([]string(nil), g.Rows[i]...)
+		for j := range line {
+			if line[j] == "" {
+				line[j] = "–"
+			}
+		}
+		for _, c := range row {
+			s := g.cellText(c, " ± ")
+			if c != nil && c.Best {
+				s = mark(s)
+			}
+			line = append(line, s)
+		}
+		if err := t.Append(line); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	for _, n := range g.notes(best) {
+		if format == FormatMarkdown {
+			n = "\n" + n
+		}
+		if _, err := fmt.Fprintln(w, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeCSV writes one record per non-empty cell.
+func writeCSV(w io.Writer, g *Grid) error {
+	cw := csv.NewWriter(w)
+	header := append([]string(nil), g.RowKeys...)
+	header = append(header, g.ColKeys...)
+	header = append(header, "metric", "mean", "std", "n", "failed", "best")
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 12, 64) }
+	for i, row := range g.Cells {
+		for j, c := range row {
+			if c == nil {
+				continue
+			}
+			rec := append(append([]string(nil), g.Rows[i]...), g.Cols[j]...)
+			mean, std := "", ""
+			if c.N > 0 {
+				mean = f(c.Mean)
+			}
+			if c.N > 1 {
+				std = f(c.Std)
+			}
+			rec = append(rec, g.Metric, mean, std, strconv.Itoa(c.N), strconv.Itoa(len(c.Failed)), strconv.FormatBool(c.Best))
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,41 @@
+package sweep
+
+import (
+	"context"
+
+	"github.com/slotlab/slotlab/framework/results"
+)
+
+// Job is one run handed to an executor.
+type Job struct {
+	Run *Run
+	// Out is the root of the run store; the run trains into Dir.
+	Out string
+	Dir string
+	// File is the experiment file, for executors that start `slotlab run`.
+	File string
+}
+
+// Report is what an executor says about a job when it ends.
+type Report struct {
+	Job *Job
+	// Result is the run's result when the executor has one (a run that
+	// failed before training may have none).
+	Result *results.Result
+	// Cached is true when nothing was trained because the run directory
+	// already held a finished result.
+	Cached bool
+	// Err is the run's error, nil when it finished.
+	Err error
+}
+
+// Executor runs a sweep's jobs: in this process, as local subprocesses,
+// or (later) on a cluster. Execute calls done once for every job that
+// ran, from any goroutine (the sweep serialises the calls), and returns
+// when every job has ended or, once ctx is cancelled, when the jobs
+// already started have ended; jobs never started are not reported.
+type Executor interface {
+	// Name is how the manifest records the executor.
+	Name() string
+	Execute(ctx context.Context, jobs []*Job, done func(Report))
+}

@@ -1,0 +1,103 @@
+package perlayer_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/config"
+	"github.com/slotlab/slotlab/framework/nn"
+	_ "github.com/slotlab/slotlab/plugins/standard"
+)
+
+const k = 8
+
+// build makes Lenet-300-100 as a slot machine with K = 8 and the sharing
+// strategy named.
+func build(t *testing.T, sharing string) *nn.Network {
+	t.Helper()
+	e, err := config.Load(filepath.Join("..", "..", "..", "experiments", "lenet.yaml"), []string{"sharing=" + sharing, "k=8", "train.batch_size=4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := nn.Build(e.Arch, nn.Options{
+		Method: "slot", K: e.K, Seed: 7, Batch: 4, EvalBatch: 4,
+		Selector:   e.Selector.Module.(framework.Selector),
+		Sharing:    e.Sharing.Module.(framework.Sharing),
+		WeightInit: e.Initializers.Weights.Module.(framework.Initializer),
+		ScoreInit:  e.Initializers.Scores.Module.(framework.Initializer),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net
+}
+
+// TestPerLayerValuesAreShared checks that each layer holds one pool of K
+// values, and that changing one value of a layer's pool changes the weight
+// of every connection of that layer that selects it, in training and in
+// evaluation, and of no other connection of any layer.
+func TestPerLayerValuesAreShared(t *testing.T) {
+	net := build(t, "per_layer")
+	if len(net.Pools) != len(net.Slots) || len(net.Slots) != 3 {
+		t.Fatalf("%d pools for %d layers, want one per layer", len(net.Pools), len(net.Slots))
+	}
+	for i, l := range net.Slots {
+		if l.Pool != net.Pools[i] || len(l.Pool.Values) != k || l.Pool.Stride != 0 {
+			t.Fatalf("layer %s: pool %p with %d values, stride %d; want its own pool of K=%d values, stride 0", l.Info.Name, l.Pool, len(l.Pool.Values), l.Pool.Stride, k)
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		layer int
+		c     int
+	}{
+		{"first layer", 0, 3},
+		{"hidden layer", 1, 5},
+		{"last layer", 2, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := 0.125 + float32(tc.layer)
+			net.Slots[tc.layer].Pool.Values[tc.c] = v
+			for li, l := range net.Slots {
+				if err := l.Select(1); err != nil {
+					t.Fatal(err)
+				}
+				if err := l.SelectEval(1); err != nil {
+					t.Fatal(err)
+				}
+				users := 0
+				for i := 0; i < l.Info.Connections; i++ {
+					if l.Weff[i] != l.Pool.Values[l.Idx[i]] || l.EvalWeff[i] != l.Pool.Values[l.EvalIdx[i]] {
+						t.Fatalf("layer %d connection %d: weight %v is not value %d of its layer's pool", li, i, l.Weff[i], l.Idx[i])
+					}
+					uses := li == tc.layer && int(l.Idx[i]) == tc.c
+					if uses {
+						users++
+					}
+					if uses != (l.Weff[i] == v) {
+						t.Fatalf("layer %d connection %d selects %d and has weight %v; only layer %d's connections that select %d have the changed value %v", li, i, l.Idx[i], l.Weff[i], tc.layer, tc.c, v)
+					}
+				}
+				if li == tc.layer && users < 2 {
+					t.Fatalf("only %d connections of layer %d select value %d; the test needs several", users, li, tc.c)
+				}
+			}
+		})
+	}
+}
+
+// TestPerLayerMemory checks that describe counts K values per layer for the
+// candidate weights instead of K per connection.
+func TestPerLayerMemory(t *testing.T) {
+	net := build(t, "per_layer")
+	own := nn.Describe(net.Plan, "slot", k, nil, false)
+	shared := nn.Describe(net.Plan, "slot", k, net.Options.Sharing, false)
+	var conns int64
+	for _, l := range net.Slots {
+		conns += int64(l.Info.Connections)
+	}
+	if want := 4 * (conns*k - 3*k); own.Memory-shared.Memory != want {
+		t.Fatalf("per-layer sharing saves %d bytes, want %d (K values per layer instead of K per connection)", own.Memory-shared.Memory, want)
+	}
+}
