@@ -1,0 +1,25 @@
+//go:build !amd64 || purego
+
+package gemm
+
+// hasAVX2 is false: this build has no assembly micro-kernel.
+const hasAVX2 = false
+
+// kernel6x16 is never called in this build.
+func kernel6x16(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+// kernel6x16D is never called in this build.
+func kernel6x16D(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+// The packing routines of pack_amd64.s are never called in this build.
+
+func packB16T(dst, src *float32, ld, kb int) { panic("gemm: no assembly in this build") }
+func packA6T(dst, src *float32, ld, kb int)  { panic("gemm: no assembly in this build") }
+func packA6N(dst, src *float32, ld, kb int)  { panic("gemm: no assembly in this build") }
+func packB16NRows(dst, src *float32, ld, kb, np int) {
+	panic("gemm: no assembly in this build")
+}

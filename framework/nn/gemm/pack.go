@@ -1,0 +1,113 @@
+package gemm
+
+// packA packs rows [i0,i0+mb) and columns [p0,p0+kb) of op(A) into dst as
+// consecutive micro-panels of mr rows: panel t holds, for each p in turn,
+// the mr values op(A)[i0+t·mr+r][p0+p], r = 0..mr-1. Rows past mb are zero.
+func packA(dst, a []float32, lda int, trans bool, i0, mb, p0, kb, mr int) {
+	for ir := 0; ir < mb; ir += mr {
+		rows := min(mr, mb-ir)
+		d := dst[ir*kb : (ir+mr)*kb]
+		if trans {
+			// op(A)[i][p] = a[p*lda+i]: each p reads rows contiguous values.
+			base := p0*lda + i0 + ir
+			if mr == 6 && rows == 6 && hasAVX2 {
+				_, _ = d[6*kb-1], a[base+(kb-1)*lda+5]
+				packA6T(&d[0], &a[base], lda, kb)
+				continue
+			}
+			for p := range kb {
+				s := a[base+p*lda : base+p*lda+rows]
+				dp := d[p*mr : p*mr+mr]
+				for r, v := range s {
+					dp[r] = v
+				}
+				clear(dp[rows:])
+			}
+			continue
+		}
+		// op(A)[i][p] = a[i*lda+p]: interleave rows of A.
+		base := (i0+ir)*lda + p0
+		if mr == 6 && rows == 6 && hasAVX2 {
+			_, _ = d[6*kb-1], a[base+5*lda+kb-1]
+			packA6N(&d[0], &a[base], lda, kb)
+			continue
+		}
+		for r := range rows {
+			s := a[base+r*lda : base+r*lda+kb]
+			for p, v := range s {
+				d[p*mr+r] = v
+			}
+		}
+		for r := rows; r < mr; r++ {
+			for p := range kb {
+				d[p*mr+r] = 0
+			}
+		}
+	}
+}
+
+// packB packs rows [p0,p0+kb) and columns [j0,j0+nb) of op(B) into dst as
+// consecutive micro-panels of nr columns: panel t holds, for each p in
+// turn, the nr values op(B)[p0+p][j0+t·nr+j], j = 0..nr-1. Columns past nb
+// are zero.
+func packB(dst, b []float32, ldb int, trans bool, p0, kb, j0, nb, nr int) {
+	jr := 0
+	if nr == 16 && hasAVX2 && nb >= 16 {
+		full := nb / 16
+		if !trans {
+			// All full panels at once, reading B a row at a time:
+			// sequential reads suit the prefetchers best when B streams
+			// from memory.
+			_, _ = dst[full*16*kb-1], b[(p0+kb-1)*ldb+j0+full*16-1]
+			packB16NRows(&dst[0], &b[p0*ldb+j0], ldb, kb, full)
+			jr = full * 16
+		} else {
+			// op(B)[p][j] = b[j*ldb+p]: transpose 8×8 blocks.
+			k8 := kb &^ 7
+			for ; jr+16 <= nb; jr += 16 {
+				d := dst[jr*kb : (jr+16)*kb]
+				base := (j0+jr)*ldb + p0
+				_ = b[base+15*ldb+kb-1]
+				if k8 > 0 {
+					packB16T(&d[0], &b[base], ldb, k8)
+				}
+				for j := range 16 {
+					s := b[base+j*ldb : base+j*ldb+kb]
+					for p := k8; p < kb; p++ {
+						d[16*p+j] = s[p]
+					}
+				}
+			}
+		}
+	}
+	for ; jr < nb; jr += nr {
+		cols := min(nr, nb-jr)
+		d := dst[jr*kb : (jr+nr)*kb]
+		if !trans {
+			// op(B)[p][j] = b[p*ldb+j]: each p copies cols contiguous values.
+			base := p0*ldb + j0 + jr
+			for p := range kb {
+				s := b[base+p*ldb : base+p*ldb+cols]
+				dp := d[p*nr : p*nr+nr]
+				for j, v := range s {
+					dp[j] = v
+				}
+				clear(dp[cols:])
+			}
+			continue
+		}
+		// op(B)[p][j] = b[j*ldb+p]: scatter each stored row into a column.
+		base := (j0+jr)*ldb + p0
+		for j := range cols {
+			s := b[base+j*ldb : base+j*ldb+kb]
+			for p, v := range s {
+				d[p*nr+j] = v
+			}
+		}
+		for j := cols; j < nr; j++ {
+			for p := range kb {
+				d[p*nr+j] = 0
+			}
+		}
+	}
+}
