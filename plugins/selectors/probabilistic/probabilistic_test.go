@@ -1,6 +1,7 @@
 package probabilistic
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -92,5 +93,44 @@ func TestEvalModes(t *testing.T) {
 	}
 	if err := (&Probabilistic{Eval: "mode"}).Validate(); err == nil {
 		t.Fatal("eval: mode was accepted")
+	}
+}
+
+func TestExp32(t *testing.T) {
+	worst := 0.0
+	for x := float32(0); x > -87; x -= 0.0137 {
+		got, want := float64(exp32(x)), math.Exp(float64(x))
+		if want < 1e-37 { // float32 subnormals: absolute error only
+			continue
+		}
+		if rel := math.Abs(got-want) / want; rel > worst {
+			worst = rel
+		}
+	}
+	if worst > 3e-7 {
+		t.Fatalf("exp32 relative error %g", worst)
+	}
+	if exp32(0) != 1 || exp32(-100) != 0 {
+		t.Fatalf("exp32(0) = %v, exp32(-100) = %v", exp32(0), exp32(-100))
+	}
+}
+
+func BenchmarkSelect(b *testing.B) {
+	for _, k := range []int{2, 8, 64} {
+		b.Run(fmt.Sprintf("K%d", k), func(b *testing.B) {
+			const n = 4096
+			scores := make([]float32, n*k)
+			s := rng.New(5, "scores")
+			for i := range scores {
+				scores[i] = s.Float32(uint64(i))
+			}
+			idx := make([]int32, n)
+			p := &Probabilistic{Eval: "argmax"}
+			b.SetBytes(int64(4 * n * k))
+			for i := 0; b.Loop(); i++ {
+				_ = p.Select(idx, scores, k, ctx(true, int64(i), 0))
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n*k), "ns/score")
+		})
 	}
 }
