@@ -34,6 +34,7 @@ var commands = map[string]command{
 	"sweep":        {"run the product of swept values: sweep FILE.yaml [key=v1,v2 ...] [-j N]", sweepCmd},
 	"plot":         {"plots of runs: plot DIR... --kind k-sweep|curves|cost [-o PREFIX]", plotCmd},
 	"table":        {"mean ± std tables of runs: table DIR... [--rows K] [--cols K] [--metric M] [--format md|ascii|csv|latex]", tableCmd},
+	"status":       {"done / queued / running / failed runs of sweeps, with Slurm's view: status DIR... [-v]", statusCmd},
 }
 
 func usage() {

@@ -24,6 +24,7 @@ var selfCommand = func() ([]string, error) {
 }
 
 const sweepUsage = `usage: slotlab sweep FILE.yaml [key=value ...] [key=v1,v2,... ...] [--out DIR] [-j N] [--quiet] [--dry-run]
+       slotlab sweep FILE.yaml ... --executor slurm [--partition P] [--cpus-per-task N] [--mem M] [--time T] [--wait]
 
 Runs the Cartesian product of the file's sweep: block and the axes given
 here. key=v1,v2 sweeps key over the values; key=value sets key for every
@@ -31,7 +32,10 @@ run (and replaces the file's axis for it). A value starting with [ or { is
 one YAML list or mapping and a quoted value one string, so
 train.schedule.restarts=[25,75] sets a list. Runs already finished are
 skipped, failed ones are recorded and the rest go on; OUT/<name>/sweep.json
-lists the runs.`
+lists the runs. With --executor slurm (or executor: {type: slurm, ...} in
+the sweep block) the runs not finished are submitted as one Slurm job
+array and the command returns; slotlab status OUT follows them, and
+submitting again sends only what is missing.`
 
 func sweepCmd(args []string) error {
 	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
@@ -39,6 +43,7 @@ func sweepCmd(args []string) error {
 	jobs := fs.Int("j", 1, "runs at once: 1 trains in this process on every core; N > 1 starts N `slotlab run` processes with GOMAXPROCS = cores/N each")
 	quiet := fs.Bool("quiet", false, "print a line per run, no per-epoch progress")
 	dry := fs.Bool("dry-run", false, "list the runs and which are already finished; train nothing")
+	ef := addExecFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), sweepUsage)
 		fs.PrintDefaults()
@@ -67,10 +72,14 @@ func sweepCmd(args []string) error {
 		fmt.Printf(", %d repeated combinations run once", plan.Duplicates)
 	}
 	fmt.Println()
+	cfg, err := ef.config(plan, *jobs)
+	if err != nil {
+		return err
+	}
 	if *dry {
 		return printPlan(plan, *out)
 	}
-	ex, err := executor(*jobs, *quiet)
+	ex, err := ef.sweepExecutor(cfg, *quiet)
 	if err != nil {
 		return err
 	}
@@ -78,6 +87,9 @@ func sweepCmd(args []string) error {
 	defer stop()
 	sum, err := sweep.Execute(ctx, plan, sweep.Options{Out: *out, Executor: ex, Log: os.Stdout})
 	printSummary(sum)
+	if sum != nil && sum.Queued > 0 {
+		fmt.Printf("follow the queued runs with: slotlab status %s\n", *out)
+	}
 	if err == nil && sum.Failed > 0 {
 		err = fmt.Errorf("%d of %d runs failed (each has result.json with the error; run the sweep again to retry them)", sum.Failed, sum.Total)
 	}
@@ -133,6 +145,9 @@ func printSummary(s *sweep.Summary) {
 		return
 	}
 	fmt.Printf("sweep: %d runs: %d done, %d skipped (cached), %d failed", s.Total, s.Done, s.Cached, s.Failed)
+	if s.Queued > 0 {
+		fmt.Printf(", %d queued", s.Queued)
+	}
 	if s.Pending > 0 {
 		fmt.Printf(", %d not run", s.Pending)
 	}

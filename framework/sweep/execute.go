@@ -26,6 +26,9 @@ type Options struct {
 // Summary is what a sweep did.
 type Summary struct {
 	Total, Done, Cached, Failed, Pending int
+	// Queued counts the runs handed to a cluster scheduler that have not
+	// ended yet (the slurm executor without --wait).
+	Queued int
 	// Failures are the failed runs with their errors.
 	Failures []Failure
 	// Manifests are the sweep.json files written.
@@ -65,6 +68,11 @@ func Execute(ctx context.Context, p *Plan, o Options) (*Summary, error) {
 		}
 		jobs = append(jobs, &Job{Run: r, Out: o.Out, Dir: dir, File: p.File})
 	}
+	if p, ok := o.Executor.(Preparer); ok {
+		if err := p.Prepare(jobs); err != nil {
+			return st.sum, err
+		}
+	}
 	if err := st.initManifests(start); err != nil {
 		return st.sum, err
 	}
@@ -76,7 +84,17 @@ func Execute(ctx context.Context, p *Plan, o Options) (*Summary, error) {
 			st.err = err
 		}
 	})
-	st.sum.Pending = st.sum.Total - st.sum.Done - st.sum.Cached - st.sum.Failed
+	if f, ok := o.Executor.(Failer); ok {
+		if err := f.Err(); err != nil && st.err == nil {
+			st.err = err
+		}
+	}
+	for _, e := range st.entries {
+		if e.Status == StatusQueued {
+			st.sum.Queued++
+		}
+	}
+	st.sum.Pending = st.sum.Total - st.sum.Done - st.sum.Cached - st.sum.Failed - st.sum.Queued
 	st.sum.Elapsed = time.Since(start)
 	if err := st.writeManifests(); err != nil && st.err == nil {
 		st.err = err
@@ -105,6 +123,13 @@ type state struct {
 func (st *state) finish(rep Report) {
 	r := rep.Job.Run
 	e := &st.entries[r.Index]
+	if rep.Queued != "" {
+		e.Status, e.Job, e.Error = StatusQueued, rep.Queued, ""
+		if st.opt.Log != nil {
+			fmt.Fprintf(st.opt.Log, "queued %s/%s  %s  as job %s\n", r.Exp.Name, r.ID(), r.Label(), rep.Queued)
+		}
+		return
+	}
 	res := rep.Result
 	interrupted := false
 	switch {

@@ -16,9 +16,10 @@ import (
 // with status "failed" and the error. train.Run writes one when training
 // fails; a run that failed before training (missing data, a batch larger
 // than the data) has none, and gets one here, so that tables count it and
-// the next sweep retries it.
+// the next sweep retries it. A result.json of an interrupted run (a Slurm
+// task stopped by its time limit) is kept: its checkpoint resumes it.
 func recordFailure(j *Job, runErr error) (*results.Result, error) {
-	if r, err := results.ReadResult(j.Dir); err == nil && r.ConfigHash == j.Run.Hash && r.Status == "failed" {
+	if r, err := results.ReadResult(j.Dir); err == nil && r.ConfigHash == j.Run.Hash && (r.Status == "failed" || r.Status == "interrupted") {
 		return r, nil
 	}
 	r := failedResult(j.Run, runErr)

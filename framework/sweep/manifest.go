@@ -16,6 +16,7 @@ const (
 	StatusDone    = "done"    // trained by this sweep
 	StatusCached  = "cached"  // a finished result was already there
 	StatusFailed  = "failed"  // see the entry's error and result.json
+	StatusQueued  = "queued"  // handed to a cluster scheduler; see the entry's job
 )
 
 // Manifest is sweep.json: the runs of the sweeps of one experiment into
@@ -40,6 +41,7 @@ type Counts struct {
 	Done    int `json:"done"`
 	Cached  int `json:"cached"`
 	Failed  int `json:"failed"`
+	Queued  int `json:"queued,omitempty"`
 	Pending int `json:"pending"`
 }
 
@@ -51,7 +53,10 @@ type Entry struct {
 	Dir       string   `json:"dir"`
 	Overrides []string `json:"overrides"`
 	Status    string   `json:"status"`
-	Error     string   `json:"error,omitempty"`
+	// Job is the Slurm array task that runs or ran it (12_3), for runs
+	// queued by the slurm executor.
+	Job   string `json:"slurm_job,omitempty"`
+	Error string `json:"error,omitempty"`
 	// TestAcc is the test accuracy at the best validation epoch (%), for
 	// finished runs.
 	TestAcc *float64 `json:"test_acc,omitempty"`
@@ -87,6 +92,8 @@ func (m *Manifest) count() {
 			c.Cached++
 		case StatusFailed:
 			c.Failed++
+		case StatusQueued:
+			c.Queued++
 		default:
 			c.Pending++
 		}

@@ -5,8 +5,9 @@
 // trains; runs whose config already has a finished result are skipped; a
 // failed run is recorded with its error and the sweep goes on; a manifest,
 // OUT/<name>/sweep.json, lists the runs and their status. How runs execute
-// is an Executor's business: in this process one after another, or as
-// parallel `slotlab run` subprocesses.
+// is an Executor's business: in this process one after another, as
+// parallel `slotlab run` subprocesses, or as one Slurm job array whose
+// tasks train into the same store (see Slurm and Status).
 package sweep
 
 import (
@@ -14,6 +15,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/results"
@@ -32,6 +35,9 @@ type Plan struct {
 	// Duplicates counts combinations that gave a config already planned
 	// (a variant that repeats another, say); each config runs once.
 	Duplicates int
+	// Executor is the sweep block's executor: entry, nil when it has none;
+	// ParseExecutor reads it.
+	Executor *yaml.Node
 }
 
 // Run is one run of a sweep.
@@ -78,7 +84,7 @@ func New(file string, args []string) (*Plan, error) {
 		_, lerr := config.Load(file, nil)
 		return nil, lerr
 	}
-	b, err := fileBlock(file, &a)
+	b, ex, err := fileBlock(file, &a)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +92,7 @@ func New(file string, args []string) (*Plan, error) {
 		b = b.without(k)
 	}
 	b = append(b, a.dimensions()...)
-	p := &Plan{File: file, Args: a, Keys: b.keys()}
+	p := &Plan{File: file, Args: a, Keys: b.keys(), Executor: ex}
 	seen := map[string]bool{}
 	var errs loadErrors
 	points := b.points()
@@ -112,24 +118,29 @@ func New(file string, args []string) (*Plan, error) {
 }
 
 // fileBlock returns the file's sweep block, or the one given as a
-// sweep=... override (which it removes from the base overrides).
-func fileBlock(file string, a *Args) (block, error) {
+// sweep=... override (which it removes from the base overrides), and the
+// block's executor: entry.
+func fileBlock(file string, a *Args) (block, *yaml.Node, error) {
 	for i, s := range a.Base {
 		if k, _, _ := strings.Cut(s, "="); strings.TrimSpace(k) != "sweep" {
 			continue
 		}
 		o, err := config.ParseOverride(s)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		a.Base = append(a.Base[:i:i], a.Base[i+1:]...)
-		return parseBlock("", o.Value)
+		n, ex := splitExecutor(o.Value)
+		b, err := parseBlock("", n)
+		return b, ex, err
 	}
 	n, err := readBlock(file)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return parseBlock(file, n)
+	n, ex := splitExecutor(n)
+	b, err := parseBlock(file, n)
+	return b, ex, err
 }
 
 // Names returns the experiment names of the plan's runs (one, unless name
