@@ -44,6 +44,31 @@ func scoresK4(dst, s0, w, y *float32, n, k, wstep int, a float32)
 //go:noescape
 func scoresK8n(dst, s0, w, y *float32, n, k, wstep int, a float32)
 
+// sel2 and sel4 map the 8-bit mask of the scores equal to their
+// connection's maximum (VMOVMSKPS of one register: 4 connections of K = 2,
+// or 2 of K = 4) to the selections of these connections: the lowest set bit
+// of each connection's bits, 0 if none is set (all scores NaN). Read by
+// argmaxFK2 and argmaxFK4.
+var (
+	sel2 = selTable[[4]int32](2)
+	sel4 = selTable[[2]int32](4)
+)
+
+func selTable[T [4]int32 | [2]int32](k int) (t [256]T) {
+	for m := range t {
+		for j := range 8 / k {
+			bits := m >> (j * k) & (1<<k - 1)
+			for b := range k {
+				if bits>>b&1 != 0 {
+					t[m][j] = int32(b)
+					break
+				}
+			}
+		}
+	}
+	return t
+}
+
 // asmBlock is about the most scores (or, for Advance, connections) one
 // assembly call handles, so that a long call does not hold off preemption
 // for more than some 20 µs.

@@ -9,7 +9,7 @@
 //	R9 idx (or dst), R10 weff, SI s0, DX w, DI y, CX loop count, R11 w step
 //	in bytes, Y15 a, Y12 -Inf.
 //
-// The selection (as in update_amd64.s) replaces NaN scores by -Inf (VMAXPS
+// The selection (as in slotupdate_amd64.s) replaces NaN scores by -Inf (VMAXPS
 // returns its second source when either is NaN), takes the maximum M of each
 // connection, and picks the first score equal to M; when none is (all NaN)
 // it picks 0.

@@ -8,10 +8,6 @@ const hasAVX2 = false
 // useAsm selects the assembly kernels; always false in this build.
 var useAsm = false
 
-func updateAsm(s, v, w, g []float32, k, stride int, p SGD, idx []int32, weff []float32) bool {
-	return updateGo(s, v, w, g, k, stride, p, idx, weff)
-}
-
 func argmaxAsm(s, w []float32, k, stride int, idx []int32, weff []float32) {
 	argmaxGo(s, w, k, stride, idx, weff)
 }

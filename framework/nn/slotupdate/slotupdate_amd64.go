@@ -1,0 +1,67 @@
+//go:build amd64 && !purego
+
+package slotupdate
+
+import "golang.org/x/sys/cpu"
+
+// hasAVX2 reports whether the AVX2 kernels can run here (they also use
+// TZCNT, which every AVX2 processor has).
+var hasAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasBMI1
+
+// useAsm selects the assembly kernels (the tests switch it off to run the
+// Go code on the same machine).
+var useAsm = hasAVX2
+
+// The kernels of slotupdate_amd64.s.
+
+// flagNesterov is the flags bit of sgdAVX2 for Nesterov momentum.
+const flagNesterov = 1
+
+// sgdAVX2 is SGDStep over n elements, n a multiple of 8.
+//
+//go:noescape
+func sgdAVX2(x, v, grad *float32, n int, lr, mu, wd float32, flags int) (ok bool)
+
+// argmaxKn is Argmax for n connections of any K ≥ 2 with wstep = 4*stride;
+// see argmaxAsm for the connections it must not be given.
+//
+//go:noescape
+func argmaxKn(s, w *float32, idx *int32, weff *float32, n, k, wstep int)
+
+// argmaxAsm is Argmax with argmaxKn, whose last register of a connection
+// reads 8-K%8 values past it: the last connections, where that would leave
+// s[:n*K], go to argmaxGo, and so does K = 1 (nothing to compare).
+func argmaxAsm(s, w []float32, k, stride int, idx []int32, weff []float32) {
+	if k == 1 {
+		argmaxGo(s, w, k, stride, idx, weff)
+		return
+	}
+	n := len(idx)
+	m := n
+	if r := k % 8; r != 0 {
+		m = max(0, n-(8-r+k-1)/k)
+	}
+	if m > 0 {
+		argmaxKn(&s[0], &w[0], &idx[0], &weff[0], m, k, 4*stride)
+	}
+	if m < n {
+		argmaxGo(s[m*k:], w[m*stride:], k, stride, idx[m:], weff[m:])
+	}
+}
+
+func sgdAsm(x, v, g []float32, p SGD) bool {
+	n := len(x)
+	m := n &^ 7
+	ok := true
+	if m > 0 {
+		flags := 0
+		if p.Nesterov {
+			flags = flagNesterov
+		}
+		ok = sgdAVX2(&x[0], &v[0], &g[0], m, p.LR, p.Momentum, p.WeightDecay, flags)
+	}
+	if m < n {
+		ok = sgdGo(x[m:], v[m:], g[m:], p) && ok
+	}
+	return ok
+}
