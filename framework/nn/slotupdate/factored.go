@@ -1,6 +1,9 @@
 package slotupdate
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // The kernels of the factored score representation of framework/nn
 // (SlotLayer): the scores of connection i are never stored but computed as
@@ -18,9 +21,8 @@ import "fmt"
 // (factored_amd64.s: Advance for every n; ArgmaxFactored and WriteScores for
 // K = 1, 2, 4 and multiples of 8, both strides) and the Go code of this file
 // (every other K, the tails, and builds without the kernels) agree bit for
-// bit (NaN payloads aside). The selection is that of Argmax: the first
-// maximum, −0 and +0 tie, NaN never wins unless all K scores are NaN, then
-// candidate 0.
+// bit (NaN payloads aside). The selection picks the first maximum: −0 and
+// +0 tie, NaN never wins unless all K scores are NaN, then candidate 0.
 
 // Advance takes one step of the per-connection coefficients of connections
 // 0..n-1, n = len(g): with y0 = y[2i], y1 = y[2i+1] and m = {m00, m01, m10,
@@ -134,6 +136,20 @@ func advanceGo(y, g []float32, m *[6]float32) bool {
 		acc += (n0 - n0) + (n1 - n1)
 	}
 	return acc == 0
+}
+
+// key maps x to an int32 that orders like x, with −0 = +0 and NaN below
+// everything (−Inf included), so that the selection is an integer maximum
+// the compiler makes branch-free.
+func key(x float32) int32 {
+	b := math.Float32bits(x)
+	mag := int32(b & 0x7fffffff)
+	sgn := int32(b) >> 31
+	k := mag ^ sgn - sgn
+	if mag > 0x7f800000 {
+		k = math.MinInt32
+	}
+	return k
 }
 
 // argmaxFactoredGo is the portable ArgmaxFactored, for K ≥ 2; len(weff) =

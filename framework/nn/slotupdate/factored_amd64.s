@@ -9,10 +9,9 @@
 //	R9 idx (or dst), R10 weff, SI s0, DX w, DI y, CX loop count, R11 w step
 //	in bytes, Y15 a, Y12 -Inf.
 //
-// The selection (as in slotupdate_amd64.s) replaces NaN scores by -Inf (VMAXPS
-// returns its second source when either is NaN), takes the maximum M of each
-// connection, and picks the first score equal to M; when none is (all NaN)
-// it picks 0.
+// The selection replaces NaN scores by -Inf (VMAXPS returns its second
+// source when either is NaN), takes the maximum M of each connection, and
+// picks the first score equal to M; when none is (all NaN) it picks 0.
 
 DATA fnegInf<>+0(SB)/4, $0xff800000
 GLOBL fnegInf<>(SB), RODATA|NOPTR, $4

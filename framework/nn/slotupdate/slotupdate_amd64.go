@@ -22,33 +22,6 @@ const flagNesterov = 1
 //go:noescape
 func sgdAVX2(x, v, grad *float32, n int, lr, mu, wd float32, flags int) (ok bool)
 
-// argmaxKn is Argmax for n connections of any K ≥ 2 with wstep = 4*stride;
-// see argmaxAsm for the connections it must not be given.
-//
-//go:noescape
-func argmaxKn(s, w *float32, idx *int32, weff *float32, n, k, wstep int)
-
-// argmaxAsm is Argmax with argmaxKn, whose last register of a connection
-// reads 8-K%8 values past it: the last connections, where that would leave
-// s[:n*K], go to argmaxGo, and so does K = 1 (nothing to compare).
-func argmaxAsm(s, w []float32, k, stride int, idx []int32, weff []float32) {
-	if k == 1 {
-		argmaxGo(s, w, k, stride, idx, weff)
-		return
-	}
-	n := len(idx)
-	m := n
-	if r := k % 8; r != 0 {
-		m = max(0, n-(8-r+k-1)/k)
-	}
-	if m > 0 {
-		argmaxKn(&s[0], &w[0], &idx[0], &weff[0], m, k, 4*stride)
-	}
-	if m < n {
-		argmaxGo(s[m*k:], w[m*stride:], k, stride, idx[m:], weff[m:])
-	}
-}
-
 func sgdAsm(x, v, g []float32, p SGD) bool {
 	n := len(x)
 	m := n &^ 7

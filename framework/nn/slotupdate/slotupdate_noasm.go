@@ -8,8 +8,4 @@ const hasAVX2 = false
 // useAsm selects the assembly kernels; always false in this build.
 var useAsm = false
 
-func argmaxAsm(s, w []float32, k, stride int, idx []int32, weff []float32) {
-	argmaxGo(s, w, k, stride, idx, weff)
-}
-
 func sgdAsm(x, v, g []float32, p SGD) bool { return sgdGo(x, v, g, p) }
