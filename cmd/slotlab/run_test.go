@@ -164,3 +164,20 @@ func TestNaNStopsTheRun(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+// TestRegeneratedRunMatchesStored trains the same config with the fixed
+// random numbers stored and regenerated: metrics.jsonl must be identical
+// (bar wall-clock seconds).
+func TestRegeneratedRunMatchesStored(t *testing.T) {
+	var got [][]byte
+	for _, storage := range []string{"storage=stored", "storage=regenerated"} {
+		out := filepath.Join(t.TempDir(), "runs")
+		if err := runCmd(append([]string{repoFile("experiments", "lenet.yaml"), "--out", out, "--quiet", storage}, quick...)); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, stripTimes(t, runDirs(t, out)[0]))
+	}
+	if !bytes.Equal(got[0], got[1]) {
+		t.Fatalf("stored and regenerated runs differ:\n%s\n%s", got[0], got[1])
+	}
+}

@@ -2,11 +2,11 @@ package nn
 
 import (
 	"fmt"
+	"path/filepath"
 	"testing"
 
+	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/rng"
-	"github.com/slotlab/slotlab/plugins/initializers/glorotuniform"
-	"github.com/slotlab/slotlab/plugins/initializers/scaleduniform"
 )
 
 // BenchmarkLenetStep times one training step of Lenet-300-100 at batch 128:
@@ -30,8 +30,7 @@ func BenchmarkLenetStep(b *testing.B) {
 			o.Selector = fusedArgmax{} // as selectors.greedy
 			if c.regen {
 				o.Regenerate = true
-				o.WeightInit = &glorotuniform.GlorotUniform{Bound: "std"}
-				o.ScoreInit = &scaleduniform.ScaledUniform{Bound: "std", Conv: 1, Dense: 0.1}
+				o.WeightInit, o.ScoreInit = paperInit{}, paperInit{lambda: 0.1}
 			}
 			n, err := Build(lenetArch(), o)
 			if err != nil {
@@ -60,5 +59,54 @@ func BenchmarkLenetStep(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
 		})
+	}
+}
+
+// BenchmarkArchitectures times one training step of every network of the
+// paper (the architecture files), as a K=8 slot machine and with learned
+// weights, at batch 128 (VGG-19 at 32).
+func BenchmarkArchitectures(b *testing.B) {
+	for _, name := range []string{"lenet-300-100", "conv2", "conv4", "conv6", "vgg19"} {
+		for _, method := range []string{"slot", "learned"} {
+			b.Run(name+"/"+method, func(b *testing.B) {
+				a, err := config.LoadArchitecture(filepath.Join("..", "..", "architectures", name+".yaml"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				batch := 128
+				if name == "vgg19" {
+					batch = 32
+				}
+				o := testOptions(method, 8, batch)
+				o.Selector = fusedArgmax{}
+				o.WeightInit, o.ScoreInit = paperInit{}, paperInit{lambda: 1}
+				n, err := Build(a, o)
+				if err != nil {
+					b.Fatal(err)
+				}
+				x, y := n.TrainInput()
+				s := rng.New(1, "bench")
+				for i := range x {
+					x[i] = 2*s.Float32(uint64(i)) - 1
+				}
+				for i := range y {
+					y[i] = int32(i % 10)
+				}
+				h := Hyper{LR: 0.1, Momentum: 0.9, WeightDecay: 1e-4}
+				for i := 0; i < 2; i++ {
+					if _, _, err := n.TrainStep(h); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if _, _, err := n.TrainStep(h); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
+			})
+		}
 	}
 }

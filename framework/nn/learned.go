@@ -13,17 +13,25 @@ type LearnedLayer struct {
 	W        []float32 // the weights both graphs use
 	Velocity []float32
 	Grad     []float32 // ∂L/∂W of the last step (owned by the graph)
+
+	sgd     slotupdate.SGD // the step Update is working on
+	updater *chunks
 }
 
 // Update takes one SGD step (momentum, weight decay) on the weights.
 func (l *LearnedLayer) Update(h Hyper) error {
-	p := slotupdate.SGD{LR: h.LR, Momentum: h.Momentum, WeightDecay: h.WeightDecay, Nesterov: h.Nesterov}
-	return parallelChunks(len(l.W), 1<<14, func(lo, hi int) error {
-		if !slotupdate.SGDStep(l.W[lo:hi], l.Velocity[lo:hi], l.Grad[lo:hi], p) {
-			return &NonFiniteError{Layer: l.Info.Name, What: "weights"}
-		}
-		return nil
-	})
+	l.sgd = slotupdate.SGD{LR: h.LR, Momentum: h.Momentum, WeightDecay: h.WeightDecay, Nesterov: h.Nesterov}
+	if l.updater == nil {
+		l.updater = newChunks(len(l.W), 1<<14, l.updateChunk)
+	}
+	return l.updater.Run()
+}
+
+func (l *LearnedLayer) updateChunk(lo, hi int) error {
+	if !slotupdate.SGDStep(l.W[lo:hi], l.Velocity[lo:hi], l.Grad[lo:hi], l.sgd) {
+		return &NonFiniteError{Layer: l.Info.Name, What: "weights"}
+	}
+	return nil
 }
 
 // newLearnedLayer initialises the weights: from the weight initializer, or

@@ -5,6 +5,7 @@ import (
 	"hash"
 	"hash/fnv"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
@@ -74,13 +75,20 @@ func newBuffer(shape tensor.Shape) buffer {
 	return buffer{data: data, t: tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data))}
 }
 
-// f32 returns the float32 data of a gorgonia value.
+// f32 returns the float32 data of a gorgonia value without copying or
+// allocating (tensor.Dense.Data allocates a slice header through reflect on
+// every call, which would be the largest allocation of a training step).
 func f32(v G.Value) []float32 {
-	switch x := v.(type) {
-	case *tensor.Dense:
-		return x.Data().([]float32)
-	case tensor.Tensor:
-		return x.Data().([]float32)
+	if x, ok := v.(*tensor.Dense); ok && x.Dtype() == tensor.Float32 {
+		if len(x.Raw) == 0 {
+			return nil
+		}
+		return unsafe.Slice((*float32)(unsafe.Pointer(&x.Raw[0])), len(x.Raw)/4)
+	}
+	if x, ok := v.(tensor.Tensor); ok {
+		if d, ok := x.Data().([]float32); ok {
+			return d
+		}
 	}
 	panic(fmt.Sprintf("nn: expected a float32 tensor, got %T", v))
 }

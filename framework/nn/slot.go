@@ -72,6 +72,11 @@ type SlotLayer struct {
 	whole       bool // the selector is called once per layer (BufferProvider)
 	argmaxTrain bool // the selector is the argmax: selection is fused into the update
 	argmaxEval  bool
+	// The step Update is working on, read by updateChunk; updater runs
+	// updateChunk on all cores without allocating.
+	stepMap  [6]float32
+	nextStep int64
+	updater  *chunks
 }
 
 // Coef are the network-wide coefficients of the scores (see SlotLayer).
@@ -254,28 +259,35 @@ func (l *SlotLayer) chooseWhole(training bool, step int64) error {
 // next step, chunk by chunk so that each chunk's fixed numbers are read
 // once. It returns an error if a score became NaN or infinite.
 func (l *SlotLayer) Update(m stepCoef, nextStep int64) error {
-	mc := [6]float32{float32(m.M00), float32(m.M01), float32(m.M10), float32(m.M11), float32(m.E0), float32(m.E1)}
-	if err := l.parallel(func(lo, hi int) error {
-		if !advance(l.Y[2*lo:2*hi], l.Grad[lo:hi], mc) {
-			return &NonFiniteError{Layer: l.Info.Name, What: "scores"}
-		}
-		if l.whole && !l.argmaxTrain {
-			return nil
-		}
-		sc := getScratch()
-		defer scratchPool.Put(sc)
-		s0, w, err := l.fixed(lo, hi, sc)
-		if err != nil {
-			return err
-		}
-		return l.selectChunk(lo, hi, s0, w, sc, true, nextStep)
-	}); err != nil {
+	l.stepMap = [6]float32{float32(m.M00), float32(m.M01), float32(m.M10), float32(m.M11), float32(m.E0), float32(m.E1)}
+	l.nextStep = nextStep
+	if l.updater == nil {
+		l.updater = newChunks(l.Info.Connections, l.chunk(), l.updateChunk)
+	}
+	if err := l.updater.Run(); err != nil {
 		return err
 	}
 	if l.whole && !l.argmaxTrain {
 		return l.chooseWhole(true, nextStep)
 	}
 	return nil
+}
+
+// updateChunk is Update's work on connections lo..hi-1.
+func (l *SlotLayer) updateChunk(lo, hi int) error {
+	if !advance(l.Y[2*lo:2*hi], l.Grad[lo:hi], l.stepMap) {
+		return &NonFiniteError{Layer: l.Info.Name, What: "scores"}
+	}
+	if l.whole && !l.argmaxTrain {
+		return nil
+	}
+	sc := getScratch()
+	defer scratchPool.Put(sc)
+	s0, w, err := l.fixed(lo, hi, sc)
+	if err != nil {
+		return err
+	}
+	return l.selectChunk(lo, hi, s0, w, sc, true, l.nextStep)
 }
 
 // MaterializeScores returns every score of the layer (Connections × K),
@@ -323,25 +335,45 @@ func (l *SlotLayer) parallel(fn func(lo, hi int) error) error {
 }
 
 func parallelChunks(n, chunk int, fn func(lo, hi int) error) error {
-	var (
-		mu  sync.Mutex
-		err error
-	)
-	chunks := (n + chunk - 1) / chunk
-	kernels.Parallel(chunks, func(clo, chi int) {
-		for c := clo; c < chi; c++ {
-			lo, hi := c*chunk, min(n, (c+1)*chunk)
-			if e := fn(lo, hi); e != nil {
-				mu.Lock()
-				if err == nil {
-					err = e
-				}
-				mu.Unlock()
-				return
+	return newChunks(n, chunk, fn).Run()
+}
+
+// chunks runs a function over fixed chunks of [0, n) on all cores and
+// collects the first error. Made once and run every step, it allocates
+// nothing per run.
+type chunks struct {
+	n, size int
+	fn      func(lo, hi int) error
+	body    func(clo, chi int) // c.run, bound once
+	mu      sync.Mutex
+	err     error
+}
+
+func newChunks(n, size int, fn func(lo, hi int) error) *chunks {
+	c := &chunks{n: n, size: size, fn: fn}
+	c.body = c.run
+	return c
+}
+
+// Run calls fn on every chunk and returns the first error.
+func (c *chunks) Run() error {
+	c.err = nil
+	kernels.Parallel((c.n+c.size-1)/c.size, c.body)
+	return c.err
+}
+
+func (c *chunks) run(clo, chi int) {
+	for i := clo; i < chi; i++ {
+		lo, hi := i*c.size, min(c.n, (i+1)*c.size)
+		if err := c.fn(lo, hi); err != nil {
+			c.mu.Lock()
+			if c.err == nil {
+				c.err = err
 			}
+			c.mu.Unlock()
+			return
 		}
-	})
-	return err
+	}
 }
 
 // newSlotLayer allocates a slot layer and draws (or sets up the
