@@ -55,3 +55,31 @@ type SelectionBuffers struct {
 type BufferProvider interface {
 	Buffers(layer LayerInfo) (SelectionBuffers, error)
 }
+
+// FactoredBuffers are the per-layer buffers of a FactoredSelector: the
+// fixed initial scores and candidate weights (Connections × K each), the
+// two score coefficients per connection (Y, 2 × Connections), and the
+// selections.
+type FactoredBuffers struct {
+	Init, Weights, Y []float32
+	Idx, EvalIdx     []int32
+}
+
+// FactoredSelector is implemented by BufferProviders that can select from
+// the scores in the factored form the trainer keeps them in,
+//
+//	scores[i*K+k] = a·Init[i*K+k] + Y[2i]·Weights[i*K+k]
+//
+// (float32, each product rounded, then added: slotupdate.WriteScores), so
+// that the trainer need not write every score out before each selection.
+// The trainer keeps its initial scores, candidate weights and coefficients
+// in the buffers of FactoredBuffers (ok = false: the selector cannot for
+// this layer, and Buffers is used instead) and calls SelectFactored with
+// one of the layer's two index buffers. This is how an external plugin
+// computes each chunk's scores in its own cache instead of reading them
+// from memory the host wrote.
+type FactoredSelector interface {
+	BufferProvider
+	FactoredBuffers(layer LayerInfo) (b FactoredBuffers, ok bool, err error)
+	SelectFactored(idx []int32, a float32, k int, ctx SelectContext) error
+}

@@ -64,12 +64,16 @@ type SlotLayer struct {
 	// every call; nil otherwise.
 	Scores []float32
 
-	coef        *Coef
-	selector    framework.Selector
-	stream      framework.StreamKey
-	initStream  rng.Stream
-	scoreInit   framework.Initializer
-	whole       bool // the selector is called once per layer (BufferProvider)
+	coef       *Coef
+	selector   framework.Selector
+	stream     framework.StreamKey
+	initStream rng.Stream
+	scoreInit  framework.Initializer
+	whole      bool // the selector is called once per layer (BufferProvider)
+	// factored is the selector when it selects from the factored scores
+	// (framework.FactoredSelector) in buffers it owns: Init, Pool.Values,
+	// Y, Idx and EvalIdx; Scores is then nil.
+	factored    framework.FactoredSelector
 	argmaxTrain bool // the selector is the argmax: selection is fused into the update
 	argmaxEval  bool
 	// The step Update is working on, read by updateChunk; updater runs
@@ -217,30 +221,37 @@ func (l *SlotLayer) selectChunk(lo, hi int, s0, w []float32, sc *scratch, traini
 }
 
 // chooseWhole writes out every score of the layer into the selector's own
-// buffer and calls it once. (A selector that declares itself the argmax is
-// not called: the argmax is fused into the update, writing into its
-// buffers all the same.)
+// buffer and calls it once, or, for a factored selector, calls it once on
+// the factored scores it shares. (A selector that declares itself the
+// argmax is not called: the argmax is fused into the update, writing into
+// its buffers all the same.)
 func (l *SlotLayer) chooseWhole(training bool, step int64) error {
 	k := l.Info.K
-	if err := l.parallel(func(lo, hi int) error {
-		sc := getScratch()
-		defer scratchPool.Put(sc)
-		s0, w, err := l.fixed(lo, hi, sc)
-		if err != nil {
-			return err
-		}
-		writeScores(l.Scores[lo*k:hi*k], s0, w, l.Y[2*lo:2*hi], float32(l.coef.A), k, l.Pool.Stride)
-		return nil
-	}); err != nil {
-		return err
-	}
 	idx, weff := l.Idx, l.Weff
 	if !training {
 		idx, weff = l.EvalIdx, l.EvalWeff
 	}
 	ctx := framework.SelectContext{Layer: l.Info, Training: training, Step: step, Stream: l.stream}
-	if err := l.selector.Select(idx, l.Scores, k, ctx); err != nil {
-		return err
+	if l.factored != nil {
+		if err := l.factored.SelectFactored(idx, float32(l.coef.A), k, ctx); err != nil {
+			return err
+		}
+	} else {
+		if err := l.parallel(func(lo, hi int) error {
+			sc := getScratch()
+			defer scratchPool.Put(sc)
+			s0, w, err := l.fixed(lo, hi, sc)
+			if err != nil {
+				return err
+			}
+			writeScores(l.Scores[lo*k:hi*k], s0, w, l.Y[2*lo:2*hi], float32(l.coef.A), k, l.Pool.Stride)
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := l.selector.Select(idx, l.Scores, k, ctx); err != nil {
+			return err
+		}
 	}
 	return l.parallel(func(lo, hi int) error {
 		sc := getScratch()
@@ -393,7 +404,15 @@ func newSlotLayer(info framework.LayerInfo, pool *Pool, coef *Coef, o *Options) 
 	if a, ok := o.Selector.(framework.ArgmaxSelector); ok {
 		l.argmaxTrain, l.argmaxEval = a.SelectsArgmax(true), a.SelectsArgmax(false)
 	}
-	if bp, ok := o.Selector.(framework.BufferProvider); ok {
+	if fs, ok := o.Selector.(framework.FactoredSelector); ok && !o.Regenerate && pool.Stride == k && !pool.regen {
+		if err := l.useFactored(fs, pool); err != nil {
+			return nil, err
+		}
+	}
+	switch bp, ok := o.Selector.(framework.BufferProvider); {
+	case l.factored != nil:
+		// The selector's buffers, set up by useFactored.
+	case ok:
 		b, err := bp.Buffers(info)
 		if err != nil {
 			return nil, fmt.Errorf("layer %s: %w", info.Name, err)
@@ -402,11 +421,13 @@ func newSlotLayer(info framework.LayerInfo, pool *Pool, coef *Coef, o *Options) 
 			return nil, fmt.Errorf("layer %s: the selector gave buffers of %d scores and %d/%d indices, want %d and %d", info.Name, len(b.Scores), len(b.Idx), len(b.EvalIdx), n*k, n)
 		}
 		l.Scores, l.Idx, l.EvalIdx, l.whole = b.Scores, b.Idx, b.EvalIdx, true
-	} else {
+	default:
 		l.Idx, l.EvalIdx = make([]int32, n), make([]int32, n)
 	}
 	if !o.Regenerate {
-		l.Init = make([]float32, n*k)
+		if l.Init == nil {
+			l.Init = make([]float32, n*k)
+		}
 		err := parallelChunks(n*k, 1<<16, func(lo, hi int) error {
 			t := framework.TensorInfo{Layer: info, Role: framework.Scores, Offset: uint64(lo), Stream: framework.StreamKey(l.initStream.Key)}
 			return o.ScoreInit.Fill(l.Init[lo:hi], t)
@@ -419,6 +440,30 @@ func newSlotLayer(info framework.LayerInfo, pool *Pool, coef *Coef, o *Options) 
 		}
 	}
 	return l, nil
+}
+
+// useFactored moves the layer's initial scores, candidate weights (the
+// pool's values, copied), coefficients and selections into the buffers of
+// a factored selector, if it gives them for this layer.
+func (l *SlotLayer) useFactored(fs framework.FactoredSelector, pool *Pool) error {
+	info := l.Info
+	n, k := info.Connections, info.K
+	b, ok, err := fs.FactoredBuffers(info)
+	if err != nil {
+		return fmt.Errorf("layer %s: %w", info.Name, err)
+	}
+	if !ok {
+		return nil
+	}
+	if len(b.Init) != n*k || len(b.Weights) != n*k || len(b.Y) != 2*n || len(b.Idx) != n || len(b.EvalIdx) != n {
+		return fmt.Errorf("layer %s: the selector gave factored buffers of %d/%d/%d scores, weights and coefficients and %d/%d indices, want %d, %d, %d and %d", info.Name, len(b.Init), len(b.Weights), len(b.Y), len(b.Idx), len(b.EvalIdx), n*k, n*k, 2*n, n)
+	}
+	copy(b.Weights, pool.Values)
+	pool.Values = b.Weights
+	clear(b.Y)
+	l.Init, l.Y, l.Idx, l.EvalIdx = b.Init, b.Y, b.Idx, b.EvalIdx
+	l.whole, l.factored = true, fs
+	return nil
 }
 
 // newPool makes the pool of candidate weights of a sharing key, drawing its

@@ -257,12 +257,13 @@ type Selector struct {
 }
 
 var (
-	_ framework.Selector       = (*Selector)(nil)
-	_ framework.BufferProvider = (*Selector)(nil)
-	_ framework.ArgmaxSelector = (*Selector)(nil)
-	_ framework.Validator      = (*Selector)(nil)
-	_ yaml.Unmarshaler         = (*Selector)(nil)
-	_ yaml.Marshaler           = (*Selector)(nil)
+	_ framework.Selector         = (*Selector)(nil)
+	_ framework.BufferProvider   = (*Selector)(nil)
+	_ framework.FactoredSelector = (*Selector)(nil)
+	_ framework.ArgmaxSelector   = (*Selector)(nil)
+	_ framework.Validator        = (*Selector)(nil)
+	_ yaml.Unmarshaler           = (*Selector)(nil)
+	_ yaml.Marshaler             = (*Selector)(nil)
 )
 
 // SelectsArgmax reports what the plugin's selector declared at setup: that
@@ -284,11 +285,17 @@ func (s *Selector) SelectsArgmax(training bool) bool {
 }
 
 // layerBuffers are the shared buffers of one layer: scores, then the
-// training and the evaluation selection, each aligned to a cache line.
+// training and the evaluation selection, each aligned to a cache line; or,
+// for a factored layer, initial scores, weights, coefficients and the two
+// selections.
 type layerBuffers struct {
 	name string
 	seg  *segment
 	bufs framework.SelectionBuffers
+	// factored: the byte offsets of the initial scores, weights and
+	// coefficients.
+	factored            bool
+	initOff, wOff, yOff int64
 }
 
 // Buffers allocates a layer's scores and selections in memory shared with
@@ -317,6 +324,106 @@ func (s *Selector) Buffers(layer framework.LayerInfo) (framework.SelectionBuffer
 	s.layers = append(s.layers, &layerBuffers{name: layer.Name, seg: seg, bufs: b})
 	s.mu.Unlock()
 	return b, nil
+}
+
+// FactoredBuffers allocates a layer's initial scores, candidate weights,
+// score coefficients and selections in memory shared with the plugin, so
+// that each SelectFactored carries control only and the plugin computes
+// the scores in its own cache. ok is false when the plugin speaks only
+// protocol version 1, which has no SelectFactored.
+func (s *Selector) FactoredBuffers(layer framework.LayerInfo) (framework.FactoredBuffers, bool, error) {
+	if _, err := s.setup(); err != nil {
+		return framework.FactoredBuffers{}, false, err
+	}
+	if s.proc.version < 2 {
+		return framework.FactoredBuffers{}, false, nil
+	}
+	n, k := layer.Connections, layer.K
+	if n < 0 || k < 1 {
+		return framework.FactoredBuffers{}, false, s.fail("FactoredBuffers for layer "+layer.Name, fmt.Errorf("bad layer shape: %d connections, K = %d", n, k))
+	}
+	nk := int64(n) * int64(k) * 4
+	initOff := int64(0)
+	wOff := shm.AlignUp(initOff + nk)
+	yOff := shm.AlignUp(wOff + nk)
+	idxOff := shm.AlignUp(yOff + int64(n)*8)
+	evalOff := shm.AlignUp(idxOff + int64(n)*4)
+	size := shm.AlignUp(evalOff + int64(n)*4)
+	seg, err := s.share(layer.Name, size)
+	if err != nil {
+		return framework.FactoredBuffers{}, false, s.fail("FactoredBuffers for layer "+layer.Name, err)
+	}
+	var b framework.FactoredBuffers
+	b.Init, _ = shm.Float32s(seg.Bytes, initOff, n*k)
+	b.Weights, _ = shm.Float32s(seg.Bytes, wOff, n*k)
+	b.Y, _ = shm.Float32s(seg.Bytes, yOff, 2*n)
+	b.Idx, _ = shm.Int32s(seg.Bytes, idxOff, n)
+	b.EvalIdx, _ = shm.Int32s(seg.Bytes, evalOff, n)
+	s.mu.Lock()
+	s.layers = append(s.layers, &layerBuffers{name: layer.Name, seg: seg, factored: true, initOff: initOff, wOff: wOff, yOff: yOff,
+		bufs: framework.SelectionBuffers{Idx: b.Idx, EvalIdx: b.EvalIdx}})
+	s.mu.Unlock()
+	return b, true, nil
+}
+
+// SelectFactored has the plugin write into idx, one of the selections of a
+// layer's FactoredBuffers, the selection from the scores a·Init + Y·Weights,
+// which the plugin computes chunk by chunk. The indices it writes are
+// checked.
+func (s *Selector) SelectFactored(idx []int32, a float32, k int, ctx framework.SelectContext) error {
+	op := s.selectOp(ctx)
+	inst, err := s.setup()
+	if err != nil {
+		return err
+	}
+	n := len(idx)
+	if n == 0 {
+		return nil
+	}
+	var l *layerBuffers
+	var idxOff int64
+	s.mu.Lock()
+	for _, c := range s.layers {
+		if off, ok := shm.Within(c.seg.Bytes, idx); ok && c.factored {
+			l, idxOff = c, off
+			break
+		}
+	}
+	s.mu.Unlock()
+	if l == nil {
+		return s.fail(op(), errors.New("the indices are not a selection of the selector's factored buffers"))
+	}
+	args := wire.SelectFactoredArgs{Instance: inst, Segment: l.seg.remote, InitOff: l.initOff, WeightsOff: l.wOff, YOff: l.yOff, IdxOff: idxOff, Count: n, K: k, A: a, Ctx: ctx}
+	var reply wire.CountReply
+	if err := s.proc.call(wire.MethodSelectFactored, args, &reply); err != nil {
+		return s.fail(op(), err)
+	}
+	return s.check(op, idx, k, ctx, reply.Count)
+}
+
+// selectOp names a selection for messages.
+func (s *Selector) selectOp(ctx framework.SelectContext) func() string {
+	return func() string {
+		mode := "training"
+		if !ctx.Training {
+			mode = "evaluation"
+		}
+		return fmt.Sprintf("Select for layer %s (%s, step %d)", ctx.Layer.Name, mode, ctx.Step)
+	}
+}
+
+// check verifies what the plugin says it selected and the indices it wrote.
+func (s *Selector) check(op func() string, idx []int32, k int, ctx framework.SelectContext, count int) error {
+	n := len(idx)
+	if count != n {
+		return s.fail(op(), fmt.Errorf("the plugin says it selected %d connections, but was asked for %d", count, n))
+	}
+	for i, c := range idx {
+		if uint32(c) >= uint32(k) {
+			return s.fail(op(), fmt.Errorf("the plugin chose candidate %d for connection %d, but K = %d (valid: 0..%d)", c, ctx.Offset+i, k, k-1))
+		}
+	}
+	return nil
 }
 
 // find returns the shared buffers holding both slices, and their offsets.
@@ -348,13 +455,7 @@ func (s *Selector) find(name string, idx []int32, scores []float32) (*segment, i
 // process boundary; other memory is copied through a scratch segment. The
 // indices the plugin writes are checked.
 func (s *Selector) Select(idx []int32, scores []float32, k int, ctx framework.SelectContext) error {
-	op := func() string {
-		mode := "training"
-		if !ctx.Training {
-			mode = "evaluation"
-		}
-		return fmt.Sprintf("Select for layer %s (%s, step %d)", ctx.Layer.Name, mode, ctx.Step)
-	}
+	op := s.selectOp(ctx)
 	inst, err := s.setup()
 	if err != nil {
 		return err
@@ -378,15 +479,7 @@ func (s *Selector) Select(idx []int32, scores []float32, k int, ctx framework.Se
 	if err != nil {
 		return s.fail(op(), err)
 	}
-	if reply.Count != n {
-		return s.fail(op(), fmt.Errorf("the plugin says it selected %d connections, but was asked for %d", reply.Count, n))
-	}
-	for i, c := range idx {
-		if uint32(c) >= uint32(k) {
-			return s.fail(op(), fmt.Errorf("the plugin chose candidate %d for connection %d, but K = %d (valid: 0..%d)", c, ctx.Offset+i, k, k-1))
-		}
-	}
-	return nil
+	return s.check(op, idx, k, ctx, reply.Count)
 }
 
 func (s *Selector) viaScratch(idx []int32, scores []float32, args *wire.SelectArgs, reply *wire.CountReply) error {

@@ -10,6 +10,7 @@ import (
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/nn"
+	"github.com/slotlab/slotlab/framework/pluginrpc/plugintest"
 	"github.com/slotlab/slotlab/framework/rng"
 )
 
@@ -67,23 +68,37 @@ var hyper = nn.Hyper{LR: 0.2, Momentum: 0.9, WeightDecay: 1e-4}
 
 // TestNetworkThroughPlugins trains Lenet for a few steps with compiled-in
 // modules and with the same modules served by plugins (greedy, declared an
-// argmax or not; a uniform score initializer): losses, selections and
-// selected weights must be identical.
+// argmax or not, over protocol version 2 (the plugin computes the scores
+// from their factored form) and version 1 (the host writes them out); a
+// uniform score initializer): losses, selections and selected weights must
+// be identical.
 func TestNetworkThroughPlugins(t *testing.T) {
+	v1 := func(t *testing.T) string {
+		return bins.Build(t, "slotlab-greedy-v1", "./examples/plugins/greedy", plugintest.VersionsFlag("1"))
+	}
 	for _, tc := range []struct {
-		name, opts   string
+		name         string
+		bin          func(*testing.T) string
+		opts         string
 		argmax, eval bool
+		factored     bool // the layers select through SelectFactored
 	}{
-		{"through the plugin", "fused: false", false, false},
-		{"fused", "", true, true},
+		{"through the plugin", greedyBin, "fused: false", false, false, true},
+		{"through a version 1 plugin", v1, "fused: false", false, false, false},
+		{"fused", greedyBin, "", true, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sel := load(t, greedyBin(t), "greedy", "selectors", tc.opts).(*Selector)
+			sel := load(t, tc.bin(t), "greedy", "selectors", tc.opts).(*Selector)
 			if sel.SelectsArgmax(true) != tc.argmax || sel.SelectsArgmax(false) != tc.eval {
 				t.Fatalf("SelectsArgmax = %v, %v", sel.SelectsArgmax(true), sel.SelectsArgmax(false))
 			}
 			ref := lenet(t, builtin[framework.Selector](t, "selectors.greedy"), hostUniform{0.01})
 			ext := lenet(t, sel, load(t, faultyBin(t), "uniform", "initializers", "scale: 0.01").(framework.Initializer))
+			for _, l := range ext.Slots {
+				if factored := l.Scores == nil; factored != tc.factored {
+					t.Fatalf("layer %s: factored = %v, want %v", l.Info.Name, factored, tc.factored)
+				}
+			}
 			for step := range 5 {
 				l1, c1, err1 := ref.TrainStep(hyper)
 				l2, c2, err2 := ext.TrainStep(hyper)
@@ -132,20 +147,29 @@ func TestSelectsArgmax(t *testing.T) {
 }
 
 // BenchmarkLenetExternalGreedy times Lenet-300-100 training steps (K = 8,
-// batch 64) with the built-in greedy selector and with the external one,
-// declared an argmax (as the example is by default) and not (fused:
-// false), interleaved in the same run, and reports each and its ratio to
-// the built-in.
+// batch 64) with the built-in greedy selector and with the external one:
+// declared an argmax (as the example is by default: the host selects in its
+// fused update), and not (fused: false: the plugin selects every step),
+// over protocol version 2 (the plugin computes the scores from their
+// factored form) and version 1 (the host writes the scores out), all
+// interleaved in the same run; it reports each speed and its ratio to the
+// built-in.
 func BenchmarkLenetExternalGreedy(b *testing.B) {
 	init := builtin[framework.Initializer](b, "initializers.scaled_uniform")
-	path := bins.Build(b, "slotlab-greedy", "./examples/plugins/greedy", "")
+	v2 := bins.Build(b, "slotlab-greedy", "./examples/plugins/greedy", "")
+	v1 := bins.Build(b, "slotlab-greedy-v1", "./examples/plugins/greedy", plugintest.VersionsFlag("1"))
+	variants := []struct{ name, path, opts string }{
+		{"fused", v2, "fused: true"},
+		{"rpc", v2, "fused: false"},
+		{"rpc-v1", v1, "fused: false"},
+	}
 	nets := []*nn.Network{lenet(b, builtin[framework.Selector](b, "selectors.greedy"), init)}
-	for _, opts := range []string{"fused: true", "fused: false"} {
+	for _, v := range variants {
 		var doc yaml.Node
-		if err := yaml.Unmarshal([]byte(opts), &doc); err != nil {
+		if err := yaml.Unmarshal([]byte(v.opts), &doc); err != nil {
 			b.Fatal(err)
 		}
-		sel, err := Load(path, "greedy", "selectors", doc.Content[0])
+		sel, err := Load(v.path, "greedy", "selectors", doc.Content[0])
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -163,8 +187,8 @@ func BenchmarkLenetExternalGreedy(b *testing.B) {
 	}
 	n := float64(b.N * 64)
 	b.ReportMetric(n/took[0].Seconds(), "builtin-samples/s")
-	b.ReportMetric(n/took[1].Seconds(), "fused-samples/s")
-	b.ReportMetric(n/took[2].Seconds(), "rpc-samples/s")
-	b.ReportMetric(took[0].Seconds()/took[1].Seconds(), "fused/builtin")
-	b.ReportMetric(took[0].Seconds()/took[2].Seconds(), "rpc/builtin")
+	for i, v := range variants {
+		b.ReportMetric(n/took[i+1].Seconds(), v.name+"-samples/s")
+		b.ReportMetric(took[0].Seconds()/took[i+1].Seconds(), v.name+"/builtin")
+	}
 }

@@ -12,7 +12,9 @@ import (
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/config"
+	"github.com/slotlab/slotlab/framework/nn/slotupdate"
 	"github.com/slotlab/slotlab/framework/pluginrpc/plugintest"
+	"github.com/slotlab/slotlab/framework/pluginrpc/sdk"
 	"github.com/slotlab/slotlab/framework/rng"
 	_ "github.com/slotlab/slotlab/plugins/standard"
 )
@@ -324,30 +326,39 @@ func TestVersionNegotiation(t *testing.T) {
 	}
 }
 
+// runtimeFaults are the faulty selector's modes and what the error of each
+// must say.
+var runtimeFaults = []struct {
+	mode string
+	want []string
+}{
+	{"error", []string{"faulty selector fails at step 2"}},
+	{"panic", []string{"panic: faulty selector panics at step 2"}},
+	{"crash", []string{"the plugin exited (exit status 2)", "panic: faulty plugin crashes at step 2"}},
+	{"kill", []string{"the plugin was killed (signal: killed)"}},
+	{"hang", []string{"did not answer Select within 1s", "killed it"}},
+	{"range", []string{"chose candidate 8 for connection", "but K = 8"}},
+	{"count", []string{"says it selected 999 connections, but was asked for 1000"}},
+}
+
+// faultySelector starts a fresh faulty plugin (a fault kills its process)
+// whose selector misbehaves from step 2 as mode says, with a 1 s timeout,
+// and returns it with a layer dense1 of n connections.
+func faultySelector(t *testing.T, path, mode string, n, k int) (*Selector, framework.LayerInfo) {
+	t.Setenv("SLOTLAB_PLUGIN_TIMEOUT", "1s")
+	Shutdown()
+	return load(t, path, "faulty", "selectors", "{mode: "+mode+", at: 2}").(*Selector), layer("dense1", n, k)
+}
+
 // TestRuntimeFaults makes the faulty selector misbehave at step 2 of a
 // layer's selections and checks the error, and that the next load of the
 // plugin (the next run of a sweep) works again.
 func TestRuntimeFaults(t *testing.T) {
 	path := faultyBin(t)
 	const n, k = 1000, 8
-	for _, tc := range []struct {
-		mode string
-		want []string
-	}{
-		{"error", []string{"faulty selector fails at step 2"}},
-		{"panic", []string{"panic: faulty selector panics at step 2"}},
-		{"crash", []string{"the plugin exited (exit status 2)", "panic: faulty plugin crashes at step 2"}},
-		{"kill", []string{"the plugin was killed (signal: killed)"}},
-		{"hang", []string{"did not answer Select within 1s", "killed it"}},
-		{"range", []string{"chose candidate 8 for connection", "but K = 8"}},
-		{"count", []string{"says it selected 999 connections, but was asked for 1000"}},
-	} {
+	for _, tc := range runtimeFaults {
 		t.Run(tc.mode, func(t *testing.T) {
-			t.Setenv("SLOTLAB_PLUGIN_TIMEOUT", "1s")
-			// A fresh process for each fault.
-			Shutdown()
-			s := load(t, path, "faulty", "selectors", "{mode: "+tc.mode+", at: 2}").(*Selector)
-			l := layer("dense1", n, k)
+			s, l := faultySelector(t, path, tc.mode, n, k)
 			b, err := s.Buffers(l)
 			if err != nil {
 				t.Fatal(err)
@@ -374,6 +385,42 @@ func TestRuntimeFaults(t *testing.T) {
 			if err := s2.Select(b2.Idx, b2.Scores, k, framework.SelectContext{Layer: l, Training: true, Step: 2}); err != nil {
 				t.Fatalf("after the fault: %v", err)
 			}
+		})
+	}
+}
+
+// TestRuntimeFaultsFactored makes the faulty selector misbehave at step 2
+// when it selects from factored scores (protocol version 2), and checks
+// the error; the selections before the fault are the argmax of the scores
+// the host would write out.
+func TestRuntimeFaultsFactored(t *testing.T) {
+	path := faultyBin(t)
+	const n, k = 1000, 8
+	for _, tc := range runtimeFaults {
+		t.Run(tc.mode, func(t *testing.T) {
+			s, l := faultySelector(t, path, tc.mode, n, k)
+			b, ok, err := s.FactoredBuffers(l)
+			if err != nil || !ok {
+				t.Fatalf("FactoredBuffers: %v, %v", ok, err)
+			}
+			randomScores(b.Init, 1)
+			randomScores(b.Weights, 2)
+			randomScores(b.Y, 3)
+			const a = 0.9
+			scores := make([]float32, n*k)
+			slotupdate.WriteScores(scores, b.Init, b.Weights, b.Y, a, k, k)
+			want := make([]int32, n)
+			sdk.Argmax(want, scores, k)
+			for step := int64(0); step < 2; step++ {
+				if err := s.SelectFactored(b.Idx, a, k, framework.SelectContext{Layer: l, Training: true, Step: step}); err != nil {
+					t.Fatalf("step %d: %v", step, err)
+				}
+				if !slices.Equal(b.Idx, want) {
+					t.Fatalf("step %d: the selection is not the argmax of the factored scores", step)
+				}
+			}
+			err = s.SelectFactored(b.Idx, a, k, framework.SelectContext{Layer: l, Training: true, Step: 2})
+			wantErr(t, err, append([]string{"plugin " + path, "selector faulty", "Select for layer dense1 (training, step 2)"}, tc.want...)...)
 		})
 	}
 }

@@ -23,7 +23,7 @@ import (
 // ProtocolVersions are the plugin protocol versions this slotlab speaks.
 // The handshake picks the highest one the plugin also speaks; a plugin
 // that speaks none of them fails at start with both lists.
-var ProtocolVersions = []int{wire.Version}
+var ProtocolVersions = wire.Versions
 
 // DefaultTimeout is how long slotlab waits for a plugin to start and for
 // each call to return, unless the environment variable
@@ -244,7 +244,9 @@ func (p *process) call(method string, args, reply any) error {
 		}
 		return p.lost(c.Error)
 	case <-t.C:
-		return p.fail(fmt.Errorf("the plugin did not answer %s within %s (SLOTLAB_PLUGIN_TIMEOUT); slotlab killed it", strings.TrimPrefix(method, "Plugin."), p.timeout), true)
+		// SelectFactored is a Select to the user: name it so.
+		name := strings.TrimSuffix(strings.TrimPrefix(method, "Plugin."), "Factored")
+		return p.fail(fmt.Errorf("the plugin did not answer %s within %s (SLOTLAB_PLUGIN_TIMEOUT); slotlab killed it", name, p.timeout), true)
 	}
 }
 

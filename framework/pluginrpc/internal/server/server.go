@@ -25,6 +25,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/nn/slotupdate"
 	"github.com/slotlab/slotlab/framework/pluginrpc/internal/shm"
 	"github.com/slotlab/slotlab/framework/pluginrpc/internal/wire"
 )
@@ -53,7 +54,7 @@ type Config struct {
 // Versions returns the protocol versions this plugin speaks.
 func Versions() []int {
 	if versions == "" {
-		return []int{wire.Version}
+		return slices.Clone(wire.Versions)
 	}
 	var out []int
 	for _, s := range strings.Split(versions, ",") {
@@ -471,6 +472,61 @@ func (s *Service) Select(args wire.SelectArgs, reply *wire.CountReply) error {
 	s.tamper(wire.MethodSelect, args, reply)
 	return nil
 }
+
+// SelectFactored runs a selector in place on shared memory whose scores
+// it computes from their factored form, chunk by chunk in parallel, into
+// buffers of its own that stay in cache: the same chunks and the same
+// arithmetic (slotupdate.WriteScores) as the host's when it writes the
+// scores out.
+func (s *Service) SelectFactored(args wire.SelectFactoredArgs, reply *wire.CountReply) error {
+	m, b, err := s.lookup(args.Instance, args.Segment, wire.KindSelector)
+	if err != nil {
+		return err
+	}
+	n, k := args.Count, args.K
+	if k < 1 || n < 0 {
+		return fmt.Errorf("bad shape: %d connections, K = %d", n, k)
+	}
+	init, err := shm.Float32s(b, args.InitOff, n*k)
+	if err != nil {
+		return fmt.Errorf("initial scores: %w", err)
+	}
+	w, err := shm.Float32s(b, args.WeightsOff, n*k)
+	if err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	y, err := shm.Float32s(b, args.YOff, 2*n)
+	if err != nil {
+		return fmt.Errorf("coefficients: %w", err)
+	}
+	idx, err := shm.Int32s(b, args.IdxOff, n)
+	if err != nil {
+		return fmt.Errorf("indices: %w", err)
+	}
+	sel := m.(framework.Selector)
+	chunk := max(256, 16384/k)
+	err = parallel(n, chunk, func(lo, hi int) error {
+		buf := scoreBufs.Get().(*[]float32)
+		defer scoreBufs.Put(buf)
+		if cap(*buf) < (hi-lo)*k {
+			*buf = make([]float32, chunk*k)
+		}
+		scores := (*buf)[:(hi-lo)*k]
+		slotupdate.WriteScores(scores, init[lo*k:hi*k], w[lo*k:hi*k], y[2*lo:2*hi], args.A, k, k)
+		ctx := args.Ctx
+		ctx.Offset += lo
+		return safely(func() error { return sel.Select(idx[lo:hi], scores, k, ctx) })
+	})
+	if err != nil {
+		return err
+	}
+	reply.Count = n
+	s.tamper(wire.MethodSelectFactored, args, reply)
+	return nil
+}
+
+// scoreBufs are SelectFactored's per-chunk score buffers.
+var scoreBufs = sync.Pool{New: func() any { return new([]float32) }}
 
 // Fill runs an initializer in place on shared memory, in parallel chunks.
 func (s *Service) Fill(args wire.FillArgs, reply *wire.CountReply) error {

@@ -17,8 +17,12 @@ import (
 	"github.com/slotlab/slotlab/framework"
 )
 
-// Version is the slotlab plugin protocol version this source speaks.
-const Version = 1
+// Version is the newest slotlab plugin protocol version this source
+// speaks; Versions are all it speaks. Version 2 added SelectFactored.
+const Version = 2
+
+// Versions are the protocol versions this source speaks, oldest first.
+var Versions = []int{1, 2}
 
 // PluginName is the name under which the plugin process dispenses its
 // service (go-plugin's plugin set has one entry).
@@ -134,6 +138,27 @@ type SelectArgs struct {
 	Ctx       framework.SelectContext
 }
 
+// SelectFactoredArgs run a selector over Count connections whose scores
+// are not written out but computed by the plugin, chunk by chunk, from the
+// factored form the host keeps them in (protocol version 2):
+//
+//	scores[i*K+k] = A·init[i*K+k] + y[2i]·weights[i*K+k]
+//
+// with init and weights (Count×K float32), y (2·Count float32) and the
+// indices (Count int32) at byte offsets of a segment.
+type SelectFactoredArgs struct {
+	Instance   uint64
+	Segment    uint64
+	InitOff    int64
+	WeightsOff int64
+	YOff       int64
+	IdxOff     int64
+	Count      int
+	K          int
+	A          float32
+	Ctx        framework.SelectContext
+}
+
 // CountReply says how many elements the plugin wrote.
 type CountReply struct {
 	Count int
@@ -163,8 +188,10 @@ const (
 	MethodMap      = "Plugin.Map"
 	MethodUnmap    = "Plugin.Unmap"
 	MethodSelect   = "Plugin.Select"
-	MethodFill     = "Plugin.Fill"
-	MethodPool     = "Plugin.Pool"
+	// MethodSelectFactored is protocol version 2 and later.
+	MethodSelectFactored = "Plugin.SelectFactored"
+	MethodFill           = "Plugin.Fill"
+	MethodPool           = "Plugin.Pool"
 )
 
 // Service is what a plugin serves over net/rpc under the name "Plugin".
@@ -175,6 +202,7 @@ type Service interface {
 	Map(args MapArgs, reply *MapReply) error
 	Unmap(args UnmapArgs, reply *Empty) error
 	Select(args SelectArgs, reply *CountReply) error
+	SelectFactored(args SelectFactoredArgs, reply *CountReply) error
 	Fill(args FillArgs, reply *CountReply) error
 	Pool(args PoolArgs, reply *framework.Pool) error
 }

@@ -37,7 +37,7 @@ func main() {
 			{Kind: wire.KindSharing, Name: "perlayer", New: func() framework.Module { return &PerLayer{} }},
 		},
 		Tamper: func(method string, _, reply any) {
-			if method == wire.MethodSelect && miscount.Swap(false) {
+			if (method == wire.MethodSelect || method == wire.MethodSelectFactored) && miscount.Swap(false) {
 				reply.(*wire.CountReply).Count--
 			}
 		},
