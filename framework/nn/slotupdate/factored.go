@@ -83,6 +83,36 @@ func ArgmaxFactored(idx []int32, weff, s0, w, y []float32, a float32, k, stride 
 	argmaxFactoredGo(idx, weff[:n], s0, w, y, a, k, stride)
 }
 
+// Argmax writes, for each connection i < n = len(idx), the index of the
+// largest of scores[i*K:(i+1)*K] into idx[i], by the rule of
+// ArgmaxFactored (the first maximum; −0 and +0 tie; NaN never wins unless
+// all K are NaN, then 0): the selection every argmax selector of slotlab
+// makes, compiled in or in a plugin. It runs ArgmaxFactored's kernels on
+// the scores as s0 with a = 1, y = 0 and zero weights, which makes every
+// score s0 + 0 = s0 (−0 becomes +0, its tie), block by block. It panics if
+// K < 1 or scores has fewer than n·K values.
+func Argmax(idx []int32, scores []float32, k int) {
+	if k < 1 {
+		panic(fmt.Sprintf("slotupdate.Argmax: K = %d < 1", k))
+	}
+	n := len(idx)
+	if len(scores) < n*k {
+		panic(fmt.Sprintf("slotupdate.Argmax: len(scores) = %d < n*K = %d", len(scores), n*k))
+	}
+	const block = 1024
+	// zero serves as y (2 per connection) and as the K shared weights.
+	var zero [2 * block]float32
+	var weff [block]float32
+	w := zero[:min(k, len(zero))]
+	if k > len(zero) {
+		w = make([]float32, k)
+	}
+	for lo := 0; lo < n; lo += block {
+		hi := min(n, lo+block)
+		ArgmaxFactored(idx[lo:hi], weff[:], scores[lo*k:hi*k], w, zero[:], 1, k, 0)
+	}
+}
+
 // WriteScores writes the scores of connections 0..n-1, n = len(dst)/K:
 // dst[i*K+k] = a*s0[i*K+k] + y[2i]*w[i*stride+k] (each product rounded,
 // then added). Elements of dst past n*K are not touched. It panics if a

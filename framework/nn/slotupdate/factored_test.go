@@ -47,6 +47,53 @@ func refArgmaxFactored(idx []int32, weff, s0, w, y []float32, a float32, k, stri
 	}
 }
 
+// refArgmax is the plain argmax with Argmax's rule: the first maximum,
+// NaN skipped, 0 when all are NaN.
+func refArgmax(idx []int32, scores []float32, k int) {
+	for i := range idx {
+		b, bv := -1, float32(0)
+		for j, v := range scores[i*k : i*k+k] {
+			if !math.IsNaN(float64(v)) && (b < 0 || v > bv) {
+				b, bv = j, v
+			}
+		}
+		idx[i] = int32(max(b, 0))
+	}
+}
+
+// TestArgmax checks Argmax against refArgmax on random scores with many
+// ties, ±0, ±Inf and NaN, for K with special kernels and without, K above
+// Argmax's block, and n across block edges, with each implementation.
+func TestArgmax(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 2))
+	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 1, 1}
+	for _, im := range impls() {
+		for _, k := range []int{1, 2, 3, 4, 5, 8, 12, 16, 24, 64, 2048, 2049} {
+			for _, n := range []int{1, 7, 1023, 1024, 1025, 2500} {
+				if k*n > 1<<21 {
+					continue
+				}
+				scores := make([]float32, n*k)
+				for i := range scores {
+					if r.IntN(5) == 0 {
+						scores[i] = special[r.IntN(len(special))]
+					} else {
+						scores[i] = float32(r.IntN(7)) - 3
+					}
+				}
+				got, want := make([]int32, n), make([]int32, n)
+				with(im, func() { Argmax(got, scores, k) })
+				refArgmax(want, scores, k)
+				for i := range got {
+					if got[i] != want[i] {
+						t.Fatalf("%s K=%d n=%d: connection %d (%v): got %d, want %d", im.name, k, n, i, scores[i*k:i*k+k], got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
+
 func refWriteScores(dst, s0, w, y []float32, a float32, k, stride int) {
 	for i := 0; i < len(dst)/k; i++ {
 		for j := 0; j < k; j++ {

@@ -91,58 +91,6 @@ func ProtocolVersions() []int { return server.Versions() }
 // Argmax writes, for each connection i, the index of the largest of
 // scores[i*k:(i+1)*k] into idx[i] (the first one on ties, −0 and +0 equal;
 // NaN never wins unless all of a connection's scores are NaN, then 0), as
-// slotlab's trainer selects. It runs the trainer's own selection kernel
-// (AVX2 where the CPU has it), so it costs a fraction of a nanosecond per
-// score.
-func Argmax(idx []int32, scores []float32, k int) {
-	if k == 1 {
-		clear(idx)
-		return
-	}
-	n := len(idx)
-	scores = scores[:n*k]
-	if k > argmaxBlock {
-		argmaxGo(idx, scores, k)
-		return
-	}
-	// The kernel selects from a·s0 + y·w with each product rounded: a = 1,
-	// y = 0 and w = 0 make that s0 + 0, which is s0 (−0 becomes +0, which
-	// ties with it anyway), so its choice is exactly the argmax of the
-	// scores. zero serves as y (2 per connection) and as the K shared
-	// weights.
-	var zero [2 * argmaxBlock]float32
-	var weff [argmaxBlock]float32
-	for lo := 0; lo < n; lo += argmaxBlock {
-		hi := min(n, lo+argmaxBlock)
-		slotupdate.ArgmaxFactored(idx[lo:hi], weff[:], scores[lo*k:hi*k], zero[:k], zero[:], 1, k, 0)
-	}
-}
-
-// argmaxBlock is the number of connections Argmax selects per call of the
-// kernel, and the largest K it runs the kernel for.
-const argmaxBlock = 1024
-
-// argmaxGo is Argmax in plain Go, for K > argmaxBlock.
-func argmaxGo(idx []int32, scores []float32, k int) {
-	for i := range idx {
-		s := scores[i*k : i*k+k]
-		best, bv, j := 0, s[0], 1
-		if bv != bv { // a leading NaN: start from the first number
-			for j < k && s[j] != s[j] {
-				j++
-			}
-			if j == k {
-				idx[i] = 0
-				continue
-			}
-			best, bv = j, s[j]
-			j++
-		}
-		for ; j < k; j++ {
-			if v := s[j]; v > bv {
-				best, bv = j, v
-			}
-		}
-		idx[i] = int32(best)
-	}
-}
+// slotlab's trainer selects, with the trainer's own kernel
+// (slotupdate.Argmax: AVX2 where the CPU has it).
+func Argmax(idx []int32, scores []float32, k int) { slotupdate.Argmax(idx, scores, k) }

@@ -2,7 +2,10 @@
 // connection uses the candidate weight with the highest score.
 package greedy
 
-import "github.com/slotlab/slotlab/framework"
+import (
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/nn/slotupdate"
+)
 
 func init() { framework.Register(&Greedy{}) }
 
@@ -33,30 +36,7 @@ func (*Greedy) Select(idx []int32, scores []float32, k int, _ framework.SelectCo
 }
 
 // Argmax writes, for each connection i, the index of the largest of
-// scores[i*k:(i+1)*k] into idx[i] (the first one on ties).
-func Argmax(idx []int32, scores []float32, k int) {
-	switch k {
-	case 1:
-		clear(idx)
-	case 2:
-		for i := range idx {
-			s := scores[2*i : 2*i+2]
-			if s[1] > s[0] {
-				idx[i] = 1
-			} else {
-				idx[i] = 0
-			}
-		}
-	default:
-		for i := range idx {
-			s := scores[i*k : i*k+k]
-			best, bv := 0, s[0]
-			for j := 1; j < len(s); j++ {
-				if s[j] > bv {
-					best, bv = j, s[j]
-				}
-			}
-			idx[i] = int32(best)
-		}
-	}
-}
+// scores[i*k:(i+1)*k] into idx[i]: the first one on ties, and NaN never
+// wins unless all k scores are NaN (slotupdate.Argmax, the rule of the
+// trainer's fused selection).
+func Argmax(idx []int32, scores []float32, k int) { slotupdate.Argmax(idx, scores, k) }
