@@ -9,7 +9,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/nn"
 	"github.com/slotlab/slotlab/framework/nn/gemm"
@@ -43,16 +42,7 @@ func Run(e *config.Experiment, o Options) (Result, error) {
 	if o.Steps < 1 {
 		o.Steps = 20
 	}
-	net, err := nn.Build(e.Arch, nn.Options{
-		Method: e.Method, K: e.K, Seed: uint64(e.Seed),
-		Batch: e.Train.BatchSize, EvalBatch: 1,
-		Selector:    e.Selector.Module.(framework.Selector),
-		Sharing:     e.Sharing.Module.(framework.Sharing),
-		WeightInit:  e.Initializers.Weights.Module.(framework.Initializer),
-		ScoreInit:   e.Initializers.Scores.Module.(framework.Initializer),
-		LearnedInit: e.LearnedInit,
-		Regenerate:  e.Storage == "regenerated",
-	})
+	net, err := nn.Build(e.Arch, nn.ExperimentOptions(e, e.Method, e.Train.BatchSize, 1))
 	if err != nil {
 		return Result{}, err
 	}

@@ -28,7 +28,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/checkpoint"
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/nn"
@@ -100,15 +99,7 @@ func build(e *config.Experiment) (*nn.Network, error) {
 }
 
 func buildMethod(e *config.Experiment, method string) (*nn.Network, error) {
-	return nn.Build(e.Arch, nn.Options{
-		Method: method, K: e.K, Seed: uint64(e.Seed),
-		Batch: 1, EvalBatch: e.Train.EvalBatchSize,
-		Selector:    e.Selector.Module.(framework.Selector),
-		Sharing:     e.Sharing.Module.(framework.Sharing),
-		WeightInit:  e.Initializers.Weights.Module.(framework.Initializer),
-		ScoreInit:   e.Initializers.Scores.Module.(framework.Initializer),
-		LearnedInit: e.LearnedInit,
-	})
+	return nn.Build(e.Arch, nn.ExperimentOptions(e, method, 1, e.Train.EvalBatchSize))
 }
 
 // Export writes a run's best network to out in format "slot" or "dense".

@@ -32,6 +32,23 @@ type Options struct {
 	Regenerate bool
 }
 
+// ExperimentOptions returns the options of an experiment's network (its
+// modules, K, seed, initialisation of learned weights and storage of the
+// fixed numbers) for a method and batch sizes, which a run's phase or a
+// tool may choose apart from the experiment's.
+func ExperimentOptions(e *config.Experiment, method string, batch, evalBatch int) Options {
+	return Options{
+		Method: method, K: e.K, Seed: uint64(e.Seed),
+		Batch: batch, EvalBatch: evalBatch,
+		Selector:    e.Selector.Module.(framework.Selector),
+		Sharing:     e.Sharing.Module.(framework.Sharing),
+		WeightInit:  e.Initializers.Weights.Module.(framework.Initializer),
+		ScoreInit:   e.Initializers.Scores.Module.(framework.Initializer),
+		LearnedInit: e.LearnedInit,
+		Regenerate:  e.Storage == "regenerated",
+	}
+}
+
 // Network is a built model: the training graph (forward and backward) and
 // the evaluation graph (forward only), each compiled once into a gorgonia
 // TapeMachine, and the state of every weighted layer. Both graphs read the

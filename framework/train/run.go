@@ -184,17 +184,7 @@ func (r *run) build() error {
 	if method == "finetune" {
 		method = "slot" // the first phase; see phase
 	}
-	o := nn.Options{
-		Method: method, K: e.K, Seed: r.seed,
-		Batch: e.Train.BatchSize, EvalBatch: e.Train.EvalBatchSize,
-		Selector:    e.Selector.Module.(framework.Selector),
-		Sharing:     e.Sharing.Module.(framework.Sharing),
-		WeightInit:  e.Initializers.Weights.Module.(framework.Initializer),
-		ScoreInit:   e.Initializers.Scores.Module.(framework.Initializer),
-		LearnedInit: e.LearnedInit,
-		Regenerate:  e.Storage == "regenerated",
-	}
-	net, err := nn.Build(e.Arch, o)
+	net, err := nn.Build(e.Arch, nn.ExperimentOptions(e, method, e.Train.BatchSize, e.Train.EvalBatchSize))
 	if err != nil {
 		return err
 	}

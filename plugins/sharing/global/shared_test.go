@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/nn"
 	_ "github.com/slotlab/slotlab/plugins/standard"
@@ -20,13 +19,9 @@ func build(t *testing.T, sharing string) *nn.Network {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := nn.Build(e.Arch, nn.Options{
-		Method: "slot", K: e.K, Seed: 7, Batch: 4, EvalBatch: 4,
-		Selector:   e.Selector.Module.(framework.Selector),
-		Sharing:    e.Sharing.Module.(framework.Sharing),
-		WeightInit: e.Initializers.Weights.Module.(framework.Initializer),
-		ScoreInit:  e.Initializers.Scores.Module.(framework.Initializer),
-	})
+	o := nn.ExperimentOptions(e, "slot", 4, 4)
+	o.Seed = 7
+	net, err := nn.Build(e.Arch, o)
 	if err != nil {
 		t.Fatal(err)
 	}
