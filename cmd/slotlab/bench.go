@@ -34,11 +34,7 @@ func benchCmd(args []string) error {
 	asJSON := fs.Bool("json", false, "print the measurement as one JSON line")
 	compare := fs.String("compare", "", "also run the PyTorch reference (torch) on the same network, each in its own process")
 	suite := fs.Bool("paper", false, "with --compare torch: the performance issue's cases (Lenet and CONV-4, K = 8 and 64, slot and learned)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: slotlab bench FILE.yaml [key=value ...] [--steps N] [--warmup N] [--json] [--compare torch]\n       slotlab bench --compare torch --paper")
-		fs.PrintDefaults()
-	}
-	pos, err := splitArgs(fs, args)
+	pos, err := parseArgs(fs, "usage: slotlab bench FILE.yaml [key=value ...] [--steps N] [--warmup N] [--json] [--compare torch]\n       slotlab bench --compare torch --paper", args, "")
 	if err != nil {
 		return err
 	}

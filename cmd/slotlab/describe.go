@@ -19,17 +19,9 @@ func describeCmd(args []string) error {
 	fs := flag.NewFlagSet("describe", flag.ContinueOnError)
 	k := fs.Int("k", 8, "K, when FILE is an architecture")
 	method := fs.String("method", "slot", "slot or learned, when FILE is an architecture")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: slotlab describe FILE.yaml [key=value ...] [--k K] [--method slot|learned]\n\nFILE is an experiment or an architecture.")
-		fs.PrintDefaults()
-	}
-	pos, err := splitArgs(fs, args)
+	pos, err := parseArgs(fs, "usage: slotlab describe FILE.yaml [key=value ...] [--k K] [--method slot|learned]\n\nFILE is an experiment or an architecture.", args, "missing file")
 	if err != nil {
 		return err
-	}
-	if len(pos) == 0 {
-		fs.Usage()
-		return fmt.Errorf("missing file")
 	}
 	var (
 		arch       *config.Architecture

@@ -12,11 +12,7 @@ func exportCmd(args []string) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	format := fs.String("format", "slot", "slot (seed, generator and ⌈log2 K⌉ bits per connection) or dense (float32 safetensors)")
 	out := fs.String("o", "", "output file")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: slotlab export RUN_DIR --format slot|dense -o FILE\n\nExports the network of the run's best validation epoch.")
-		fs.PrintDefaults()
-	}
-	pos, err := splitArgs(fs, args)
+	pos, err := parseArgs(fs, "usage: slotlab export RUN_DIR --format slot|dense -o FILE\n\nExports the network of the run's best validation epoch.", args, "")
 	if err != nil {
 		return err
 	}
@@ -39,11 +35,7 @@ func exportCmd(args []string) error {
 func evalCmd(args []string) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	dataDir := fs.String("data", "", "directory of the dataset files (default: the config's data.dir, $SLOTLAB_DATA, the usual places)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: slotlab eval FILE [--data DIR]\n\nEvaluates an exported network (slot or dense format) on its test set.")
-		fs.PrintDefaults()
-	}
-	pos, err := splitArgs(fs, args)
+	pos, err := parseArgs(fs, "usage: slotlab eval FILE [--data DIR]\n\nEvaluates an exported network (slot or dense format) on its test set.", args, "")
 	if err != nil {
 		return err
 	}

@@ -31,17 +31,9 @@ func plotCmd(args []string) error {
 	metric := fs.String("metric", "test_acc", "the result field on the y axis of k-sweep")
 	band := fs.String("band", results.BandMinMax, "band of curves and cost over seeds: minmax or std")
 	series := fs.String("series", "", "keys whose values make a line, comma-separated (default: method for k-sweep, method,k for curves and cost)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), plotUsage)
-		fs.PrintDefaults()
-	}
-	dirs, err := splitArgs(fs, args)
+	dirs, err := parseArgs(fs, plotUsage, args, "missing run directory (e.g. runs/lenet)")
 	if err != nil {
 		return err
-	}
-	if len(dirs) == 0 {
-		fs.Usage()
-		return fmt.Errorf("missing run directory (e.g. runs/lenet)")
 	}
 	if *band != results.BandMinMax && *band != results.BandStd {
 		return fmt.Errorf("--band must be minmax or std, not %q", *band)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -15,9 +16,16 @@ import (
 	"github.com/slotlab/slotlab/framework/train"
 )
 
-// splitArgs separates flags (which may come anywhere) from positional
-// arguments, so that "run exp.yaml k=16 --out runs2" works.
-func splitArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+// parseArgs gives fs its usage text (usage, then the flags), parses args,
+// whose flags may come anywhere (so that "run exp.yaml k=16 --out runs2"
+// works), and returns the positional arguments. If missing is not empty,
+// at least one positional argument is required: without one, parseArgs
+// prints the usage and returns the error missing.
+func parseArgs(fs *flag.FlagSet, usage string, args []string, missing string) ([]string, error) {
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
 	var pos []string
 	for len(args) > 0 {
 		if err := fs.Parse(args); err != nil {
@@ -29,6 +37,10 @@ func splitArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 			args = args[1:]
 		}
 	}
+	if missing != "" && len(pos) == 0 {
+		fs.Usage()
+		return nil, errors.New(missing)
+	}
 	return pos, nil
 }
 
@@ -37,17 +49,9 @@ func runCmd(args []string) error {
 	out := fs.String("out", "runs", "root directory of the run store")
 	restart := fs.Bool("restart", false, "start over even if the run directory holds a result or checkpoint")
 	quiet := fs.Bool("quiet", false, "print no progress")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: slotlab run FILE.yaml [key=value ...] [--out DIR] [--restart] [--quiet]")
-		fs.PrintDefaults()
-	}
-	pos, err := splitArgs(fs, args)
+	pos, err := parseArgs(fs, "usage: slotlab run FILE.yaml [key=value ...] [--out DIR] [--restart] [--quiet]", args, "missing experiment file")
 	if err != nil {
 		return err
-	}
-	if len(pos) == 0 {
-		fs.Usage()
-		return fmt.Errorf("missing experiment file")
 	}
 	file, overrides := pos[0], pos[1:]
 	for _, o := range overrides {

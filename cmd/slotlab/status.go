@@ -26,17 +26,9 @@ var statusOrder = []string{sweep.StateFailed, sweep.StateCancelled, sweep.StateT
 func statusCmd(args []string) error {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
 	verbose := fs.Bool("v", false, "list every run: its state, Slurm task, and accuracy or error")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), statusUsage)
-		fs.PrintDefaults()
-	}
-	dirs, err := splitArgs(fs, args)
+	dirs, err := parseArgs(fs, statusUsage, args, "missing run directory (e.g. runs)")
 	if err != nil {
 		return err
-	}
-	if len(dirs) == 0 {
-		fs.Usage()
-		return fmt.Errorf("missing run directory (e.g. runs)")
 	}
 	sweeps, err := sweep.Status(dirs...)
 	if err != nil {

@@ -44,17 +44,9 @@ func sweepCmd(args []string) error {
 	quiet := fs.Bool("quiet", false, "print a line per run, no per-epoch progress")
 	dry := fs.Bool("dry-run", false, "list the runs and which are already finished; train nothing")
 	ef := addExecFlags(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), sweepUsage)
-		fs.PrintDefaults()
-	}
-	pos, err := splitArgs(fs, args)
+	pos, err := parseArgs(fs, sweepUsage, args, "missing experiment file")
 	if err != nil {
 		return err
-	}
-	if len(pos) == 0 {
-		fs.Usage()
-		return fmt.Errorf("missing experiment file")
 	}
 	if *jobs < 1 {
 		return fmt.Errorf("-j must be at least 1, not %d", *jobs)

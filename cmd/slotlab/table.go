@@ -25,17 +25,9 @@ func tableCmd(args []string) error {
 	cols := fs.String("cols", results.KeyKOrLearned, "column keys, comma-separated (empty: one column)")
 	metric := fs.String("metric", "test_acc", "the numeric result field in the cells (test_acc, val_acc, final_test_acc, train_flops, train_seconds, ...)")
 	format := fs.String("format", "md", "md, ascii, csv or latex")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), tableUsage)
-		fs.PrintDefaults()
-	}
-	dirs, err := splitArgs(fs, args)
+	dirs, err := parseArgs(fs, tableUsage, args, "missing run directory (e.g. runs/lenet)")
 	if err != nil {
 		return err
-	}
-	if len(dirs) == 0 {
-		fs.Usage()
-		return fmt.Errorf("missing run directory (e.g. runs/lenet)")
 	}
 	g, err := loadGrid(dirs, keyList(*rows), keyList(*cols), *metric)
 	if err != nil {
