@@ -24,3 +24,11 @@ type Sharing interface {
 	Module
 	Pool(layer LayerInfo) Pool
 }
+
+// CheckedSharing is implemented by sharing strategies that can fail to
+// give a pool (an external plugin): the network asks PoolErr instead of
+// Pool, and a failure stops the build with its error.
+type CheckedSharing interface {
+	Sharing
+	PoolErr(layer LayerInfo) (Pool, error)
+}

@@ -20,7 +20,7 @@ type LearnedLayer struct {
 
 // Update takes one SGD step (momentum, weight decay) on the weights.
 func (l *LearnedLayer) Update(h Hyper) error {
-	l.sgd = slotupdate.SGD{LR: h.LR, Momentum: h.Momentum, WeightDecay: h.WeightDecay, Nesterov: h.Nesterov}
+	l.sgd = h
 	if l.updater == nil {
 		l.updater = newChunks(len(l.W), 1<<14, l.updateChunk)
 	}

@@ -76,7 +76,6 @@ type graph struct {
 	labels  []int32
 	loss    *lossOp
 	dropout []*dropoutOp
-	bn      []*batchNormOp
 }
 
 // Build creates the network of an architecture for the given options.
@@ -90,13 +89,13 @@ func Build(arch *config.Architecture, o Options) (*Network, error) {
 	for _, info := range plan.WeightedLayers() {
 		switch o.Method {
 		case "slot":
-			spec := o.Sharing.Pool(info)
-			if pe, ok := o.Sharing.(interface {
-				PoolErr(framework.LayerInfo) (framework.Pool, error)
-			}); ok {
-				if spec, err = pe.PoolErr(info); err != nil {
+			var spec framework.Pool
+			if cs, ok := o.Sharing.(framework.CheckedSharing); ok {
+				if spec, err = cs.PoolErr(info); err != nil {
 					return nil, fmt.Errorf("sharing for layer %s: %w", info.Name, err)
 				}
+			} else {
+				spec = o.Sharing.Pool(info)
 			}
 			if spec.Stride != 0 && spec.Stride != info.K {
 				return nil, fmt.Errorf("sharing for layer %s: pool stride %d; it must be K (%d) or 0", info.Name, spec.Stride, info.K)

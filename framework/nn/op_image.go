@@ -44,7 +44,6 @@ func (n *Network) imageOp(gr *graph, st Step, in, out tensor.Shape, train bool) 
 			k.RunMean, k.RunVar = bn.RunMean, bn.RunVar
 		}
 		op := &batchNormOp{baseOp: newBase("batchnorm", out, 4), bn: k, train: train, y: newBuffer(out)}
-		gr.bn = append(gr.bn, op)
 		return op, nil
 	}
 	return nil, fmt.Errorf("layer type %q is not an image op", l.Type)

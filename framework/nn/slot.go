@@ -6,6 +6,7 @@ import (
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/nn/kernels"
+	"github.com/slotlab/slotlab/framework/nn/slotupdate"
 	"github.com/slotlab/slotlab/framework/rng"
 )
 
@@ -22,11 +23,9 @@ type Pool struct {
 	init   framework.Initializer
 }
 
-// Hyper are the optimiser settings of one step.
-type Hyper struct {
-	LR, Momentum, WeightDecay float32
-	Nesterov                  bool
-}
+// Hyper are the optimiser settings of one step (learning rate, momentum,
+// weight decay, Nesterov), the same for scores and learned weights.
+type Hyper = slotupdate.SGD
 
 // SlotLayer is the state of one weighted layer of a slot machine.
 //
@@ -121,7 +120,6 @@ func (l *SlotLayer) chunk() int {
 // and written-out scores.
 type scratch struct {
 	s0, w, s []float32
-	idx      []int32
 }
 
 var scratchPool sync.Pool

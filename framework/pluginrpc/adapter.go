@@ -568,8 +568,8 @@ type Sharing struct {
 }
 
 var (
-	_ framework.Sharing   = (*Sharing)(nil)
-	_ framework.Validator = (*Sharing)(nil)
+	_ framework.CheckedSharing = (*Sharing)(nil)
+	_ framework.Validator      = (*Sharing)(nil)
 )
 
 // PoolErr asks the plugin for a layer's pool and checks it.
