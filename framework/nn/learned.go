@@ -42,9 +42,9 @@ func newLearnedLayer(info framework.LayerInfo, o *Options) (*LearnedLayer, error
 	l := &LearnedLayer{Info: info, W: make([]float32, n), Velocity: make([]float32, n)}
 	if o.LearnedInit == "one_of_k" {
 		k := info.K
-		pool := &Pool{Pool: framework.Pool{Key: info.Name, Stride: k}, Values: make([]float32, n*k)}
 		// The same candidates as the slot machine of this seed.
-		if err := fillPool(pool, info, o); err != nil {
+		pool, err := storedPool(framework.Pool{Key: info.Name, Stride: k}, info, o, make([]float32, n*k))
+		if err != nil {
 			return nil, err
 		}
 		pick := rng.New(o.Seed, "one_of_k", info.Name)
@@ -53,8 +53,8 @@ func newLearnedLayer(info framework.LayerInfo, o *Options) (*LearnedLayer, error
 		}
 		return l, nil
 	}
-	pool := &Pool{Pool: framework.Pool{Key: info.Name, Stride: 1}, Values: l.W}
 	one := info
 	one.K = 1
-	return l, fillPool(pool, one, o)
+	_, err := storedPool(framework.Pool{Key: info.Name, Stride: 1}, one, o, l.W)
+	return l, err
 }

@@ -141,32 +141,48 @@ func grow(b []float32, n int) []float32 {
 // fixed returns the initial scores and candidate weights of connections
 // lo..hi-1, from memory or regenerated into sc.
 func (l *SlotLayer) fixed(lo, hi int, sc *scratch) (s0, w []float32, err error) {
+	if s0, err = l.initScores(lo, hi, sc); err != nil {
+		return nil, nil, err
+	}
+	w, err = l.weights(lo, hi, sc)
+	return s0, w, err
+}
+
+// initScores returns the initial scores of connections lo..hi-1, from
+// memory or regenerated into sc.
+func (l *SlotLayer) initScores(lo, hi int, sc *scratch) ([]float32, error) {
 	k := l.Info.K
 	if l.Init != nil {
-		s0 = l.Init[lo*k : hi*k]
-	} else {
-		sc.s0 = grow(sc.s0, (hi-lo)*k)
-		s0 = sc.s0
-		t := framework.TensorInfo{Layer: l.Info, Role: framework.Scores, Offset: uint64(lo * k), Stream: framework.StreamKey(l.initStream.Key)}
-		if err := l.scoreInit.Fill(s0, t); err != nil {
-			return nil, nil, err
-		}
+		return l.Init[lo*k : hi*k], nil
 	}
+	sc.s0 = grow(sc.s0, (hi-lo)*k)
+	return sc.s0, l.fillInit(sc.s0, lo*k)
+}
+
+// weights returns the candidate weights of connections lo..hi-1 (all K of
+// a stride-0 pool), from memory or regenerated into sc.
+func (l *SlotLayer) weights(lo, hi int, sc *scratch) ([]float32, error) {
 	p := l.Pool
 	switch {
 	case p.Stride == 0:
-		w = p.Values
+		return p.Values, nil
 	case !p.regen:
-		w = p.Values[lo*p.Stride : hi*p.Stride]
-	default:
-		sc.w = grow(sc.w, (hi-lo)*k)
-		w = sc.w
-		t := framework.TensorInfo{Layer: p.info, Role: framework.Weights, Offset: uint64(lo * k), Stream: framework.StreamKey(p.stream.Key)}
-		if err := p.init.Fill(w, t); err != nil {
-			return nil, nil, err
-		}
+		return p.Values[lo*p.Stride : hi*p.Stride], nil
 	}
-	return s0, w, nil
+	sc.w = grow(sc.w, (hi-lo)*p.Stride)
+	return sc.w, p.fillWeights(sc.w, lo*p.Stride)
+}
+
+// fillInit draws initial scores [off, off+len(dst)) of the layer (Connections
+// × K), the same numbers whether they are stored or regenerated.
+func (l *SlotLayer) fillInit(dst []float32, off int) error {
+	return l.scoreInit.Fill(dst, framework.TensorInfo{Layer: l.Info, Role: framework.Scores, Offset: uint64(off), Stream: framework.StreamKey(l.initStream.Key)})
+}
+
+// fillWeights draws values [off, off+len(dst)) of the pool, the same
+// numbers whether they are stored or regenerated.
+func (p *Pool) fillWeights(dst []float32, off int) error {
+	return p.init.Fill(dst, framework.TensorInfo{Layer: p.info, Role: framework.Weights, Offset: uint64(off), Stream: framework.StreamKey(p.stream.Key)})
 }
 
 // Select fills Idx and Weff with the training selection for a step.
@@ -180,10 +196,27 @@ func (l *SlotLayer) SelectEval(step int64) error {
 	return l.choose(false, step)
 }
 
+// argmax says whether the selection for training or evaluation is the
+// argmax, fused into the pass that computes the scores.
+func (l *SlotLayer) argmax(training bool) bool {
+	if training {
+		return l.argmaxTrain
+	}
+	return l.argmaxEval
+}
+
+// out returns the selection and selected weights for training or
+// evaluation.
+func (l *SlotLayer) out(training bool) ([]int32, []float32) {
+	if training {
+		return l.Idx, l.Weff
+	}
+	return l.EvalIdx, l.EvalWeff
+}
+
 // choose runs the selection for training or evaluation without updating.
 func (l *SlotLayer) choose(training bool, step int64) error {
-	argmax := (training && l.argmaxTrain) || (!training && l.argmaxEval)
-	if l.whole && !argmax {
+	if l.whole && !l.argmax(training) {
 		return l.chooseWhole(training, step)
 	}
 	return l.parallel(func(lo, hi int) error {
@@ -200,12 +233,10 @@ func (l *SlotLayer) choose(training bool, step int64) error {
 // selectChunk selects connections lo..hi-1 from their current scores.
 func (l *SlotLayer) selectChunk(lo, hi int, s0, w []float32, sc *scratch, training bool, step int64) error {
 	k, stride := l.Info.K, l.Pool.Stride
-	idx, weff := l.Idx[lo:hi], l.Weff[lo:hi]
-	if !training {
-		idx, weff = l.EvalIdx[lo:hi], l.EvalWeff[lo:hi]
-	}
+	idx, weff := l.out(training)
+	idx, weff = idx[lo:hi], weff[lo:hi]
 	y, a := l.Y[2*lo:2*hi], float32(l.coef.A)
-	if (training && l.argmaxTrain) || (!training && l.argmaxEval) {
+	if l.argmax(training) {
 		argmaxScores(idx, weff, s0, w, y, a, k, stride)
 		return nil
 	}
@@ -225,40 +256,50 @@ func (l *SlotLayer) selectChunk(lo, hi int, s0, w []float32, sc *scratch, traini
 // its buffers all the same.)
 func (l *SlotLayer) chooseWhole(training bool, step int64) error {
 	k := l.Info.K
-	idx, weff := l.Idx, l.Weff
-	if !training {
-		idx, weff = l.EvalIdx, l.EvalWeff
-	}
+	idx, weff := l.out(training)
 	ctx := framework.SelectContext{Layer: l.Info, Training: training, Step: step, Stream: l.stream}
 	if l.factored != nil {
 		if err := l.factored.SelectFactored(idx, float32(l.coef.A), k, ctx); err != nil {
 			return err
 		}
 	} else {
-		if err := l.parallel(func(lo, hi int) error {
-			sc := getScratch()
-			defer scratchPool.Put(sc)
-			s0, w, err := l.fixed(lo, hi, sc)
-			if err != nil {
-				return err
-			}
-			writeScores(l.Scores[lo*k:hi*k], s0, w, l.Y[2*lo:2*hi], float32(l.coef.A), k, l.Pool.Stride)
-			return nil
-		}); err != nil {
+		if err := l.writeAllScores(l.Scores); err != nil {
 			return err
 		}
 		if err := l.selector.Select(idx, l.Scores, k, ctx); err != nil {
 			return err
 		}
 	}
+	return l.gatherAll(weff, idx)
+}
+
+// writeAllScores writes every score of the layer, s = A·s0 + Y·w, into dst
+// (Connections × K).
+func (l *SlotLayer) writeAllScores(dst []float32) error {
+	k := l.Info.K
 	return l.parallel(func(lo, hi int) error {
 		sc := getScratch()
 		defer scratchPool.Put(sc)
-		_, w, err := l.fixed(lo, hi, sc)
+		s0, w, err := l.fixed(lo, hi, sc)
 		if err != nil {
 			return err
 		}
-		return gather(weff[lo:hi], idx[lo:hi], w, l.Pool.Stride, lo, k)
+		writeScores(dst[lo*k:hi*k], s0, w, l.Y[2*lo:2*hi], float32(l.coef.A), k, l.Pool.Stride)
+		return nil
+	})
+}
+
+// gatherAll sets weff to the candidate weights idx selects, checking every
+// index.
+func (l *SlotLayer) gatherAll(weff []float32, idx []int32) error {
+	return l.parallel(func(lo, hi int) error {
+		sc := getScratch()
+		defer scratchPool.Put(sc)
+		w, err := l.weights(lo, hi, sc)
+		if err != nil {
+			return err
+		}
+		return gather(weff[lo:hi], idx[lo:hi], w, l.Pool.Stride, lo, l.Info.K)
 	})
 }
 
@@ -277,6 +318,7 @@ func (l *SlotLayer) Update(m stepCoef, nextStep int64) error {
 		return err
 	}
 	if l.whole && !l.argmaxTrain {
+		// updateChunk only advanced Y.
 		return l.chooseWhole(true, nextStep)
 	}
 	return nil
@@ -302,18 +344,8 @@ func (l *SlotLayer) updateChunk(lo, hi int) error {
 // MaterializeScores returns every score of the layer (Connections × K),
 // s = A·s0 + Y·w, for inspection and tests.
 func (l *SlotLayer) MaterializeScores() []float32 {
-	k := l.Info.K
-	out := make([]float32, l.Info.Connections*k)
-	_ = l.parallel(func(lo, hi int) error {
-		sc := getScratch()
-		defer scratchPool.Put(sc)
-		s0, w, err := l.fixed(lo, hi, sc)
-		if err != nil {
-			return err
-		}
-		writeScores(out[lo*k:hi*k], s0, w, l.Y[2*lo:2*hi], float32(l.coef.A), k, l.Pool.Stride)
-		return nil
-	})
+	out := make([]float32, l.Info.Connections*l.Info.K)
+	_ = l.writeAllScores(out)
 	return out
 }
 
@@ -402,7 +434,7 @@ func newSlotLayer(info framework.LayerInfo, pool *Pool, coef *Coef, o *Options) 
 	if a, ok := o.Selector.(framework.ArgmaxSelector); ok {
 		l.argmaxTrain, l.argmaxEval = a.SelectsArgmax(true), a.SelectsArgmax(false)
 	}
-	if fs, ok := o.Selector.(framework.FactoredSelector); ok && !o.Regenerate && pool.Stride == k && !pool.regen {
+	if fs, ok := o.Selector.(framework.FactoredSelector); ok && !o.Regenerate && pool.Stride == k {
 		if err := l.useFactored(fs, pool); err != nil {
 			return nil, err
 		}
@@ -426,10 +458,7 @@ func newSlotLayer(info framework.LayerInfo, pool *Pool, coef *Coef, o *Options) 
 		if l.Init == nil {
 			l.Init = make([]float32, n*k)
 		}
-		err := parallelChunks(n*k, 1<<16, func(lo, hi int) error {
-			t := framework.TensorInfo{Layer: info, Role: framework.Scores, Offset: uint64(lo), Stream: framework.StreamKey(l.initStream.Key)}
-			return o.ScoreInit.Fill(l.Init[lo:hi], t)
-		})
+		err := parallelChunks(n*k, 1<<16, func(lo, hi int) error { return l.fillInit(l.Init[lo:hi], lo) })
 		if err != nil {
 			return nil, fmt.Errorf("initialising the scores of %s: %w", info.Name, err)
 		}
@@ -468,26 +497,30 @@ func (l *SlotLayer) useFactored(fs framework.FactoredSelector, pool *Pool) error
 // values with the weight initializer (for a regenerated stride-K pool, only
 // what is needed to draw them again later).
 func newPool(spec framework.Pool, info framework.LayerInfo, o *Options) (*Pool, error) {
-	p := &Pool{Pool: spec, info: info, stream: rng.New(o.Seed, "weights", spec.Key), init: o.WeightInit}
 	if o.Regenerate && spec.Stride != 0 {
+		p := poolOf(spec, info, o, nil)
 		p.regen = true
 		return p, nil
 	}
-	p.Values = make([]float32, spec.Size(info.Connections, info.K))
-	return p, fillPool(p, info, o)
+	return storedPool(spec, info, o, make([]float32, spec.Size(info.Connections, info.K)))
 }
 
-// fillPool draws a pool's values with the weight initializer.
-func fillPool(p *Pool, info framework.LayerInfo, o *Options) error {
-	src := rng.New(o.Seed, "weights", p.Key)
-	err := parallelChunks(len(p.Values), 1<<16, func(lo, hi int) error {
-		return o.WeightInit.Fill(p.Values[lo:hi], framework.TensorInfo{Layer: info, Role: framework.Weights, Offset: uint64(lo), Stream: framework.StreamKey(src.Key)})
-	})
+// poolOf returns a pool of a sharing key with what it needs to draw its
+// values (the weights stream of the key and the weight initializer).
+func poolOf(spec framework.Pool, info framework.LayerInfo, o *Options, values []float32) *Pool {
+	return &Pool{Pool: spec, Values: values, info: info, stream: rng.New(o.Seed, "weights", spec.Key), init: o.WeightInit}
+}
+
+// storedPool returns the pool of a sharing key with its values drawn into
+// values.
+func storedPool(spec framework.Pool, info framework.LayerInfo, o *Options, values []float32) (*Pool, error) {
+	p := poolOf(spec, info, o, values)
+	err := parallelChunks(len(values), 1<<16, func(lo, hi int) error { return p.fillWeights(values[lo:hi], lo) })
 	if err != nil {
-		return fmt.Errorf("initialising the weights of %s: %w", info.Name, err)
+		return nil, fmt.Errorf("initialising the weights of %s: %w", info.Name, err)
 	}
-	if !finite(p.Values) {
-		return fmt.Errorf("the weight initializer gave NaN or infinite values for %s", info.Name)
+	if !finite(values) {
+		return nil, fmt.Errorf("the weight initializer gave NaN or infinite values for %s", info.Name)
 	}
-	return nil
+	return p, nil
 }

@@ -102,17 +102,7 @@ func (n *Network) LoadSelection(ts map[string]checkpoint.Tensor) error {
 		copy(want.I32, got.I32)
 	}
 	for _, l := range n.Slots {
-		k := l.Info.K
-		err := l.parallel(func(lo, hi int) error {
-			sc := getScratch()
-			defer scratchPool.Put(sc)
-			_, w, err := l.fixed(lo, hi, sc)
-			if err != nil {
-				return err
-			}
-			return gather(l.EvalWeff[lo:hi], l.EvalIdx[lo:hi], w, l.Pool.Stride, lo, k)
-		})
-		if err != nil {
+		if err := l.gatherAll(l.EvalWeff, l.EvalIdx); err != nil {
 			return fmt.Errorf("layer %s: %w", l.Info.Name, err)
 		}
 	}
