@@ -14,6 +14,7 @@ import (
 
 	"github.com/slotlab/slotlab/framework/results"
 	"github.com/slotlab/slotlab/framework/sweep"
+	"github.com/slotlab/slotlab/framework/train"
 )
 
 // quickExp is the experiment of the Slurm test and its name.
@@ -373,7 +374,7 @@ func TestSlurm(t *testing.T) {
 		if r, err := results.ReadResult(run); err != nil || r.Status != "interrupted" || done >= timed.epochs {
 			t.Fatalf("after the time limit: %d of %d epochs, result %+v, %v", done, timed.epochs, r, err)
 		}
-		if _, err := os.Stat(filepath.Join(run, sweep.CheckpointFile)); err != nil {
+		if _, err := os.Stat(filepath.Join(run, train.CheckpointFile)); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("the time limit stopped the run after %d of %d epochs, %.0f s into the test", done, timed.epochs, time.Since(started).Seconds())

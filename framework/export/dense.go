@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 
@@ -66,9 +65,7 @@ func encodeDense(l *loaded) ([]byte, error) {
 	_ = binary.Write(&out, binary.LittleEndian, uint64(len(hj)))
 	out.Write(hj)
 	for _, t := range ts {
-		for _, v := range t.data {
-			_ = binary.Write(&out, binary.LittleEndian, v)
-		}
+		_ = binary.Write(&out, binary.LittleEndian, t.data)
 	}
 	return out.Bytes(), nil
 }
@@ -112,10 +109,7 @@ func decodeDense(path string, raw []byte) (string, map[string]checkpoint.Tensor,
 		if a < 0 || b < a || b > int64(len(data)) || (b-a)%4 != 0 {
 			return "", nil, bad("tensor %s: offsets %v outside the data", k, e.DataOffsets)
 		}
-		v := make([]float32, (b-a)/4)
-		for i := range v {
-			v[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[a+4*int64(i):]))
-		}
+		v := float32sLE(data[a:b])
 		name := "learned/" + k + "/w"
 		if strings.HasPrefix(k, "bn.") {
 			name = strings.ReplaceAll(k, ".", "/")

@@ -32,11 +32,9 @@ import (
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/nn"
 	"github.com/slotlab/slotlab/framework/results"
+	"github.com/slotlab/slotlab/framework/rng"
+	"github.com/slotlab/slotlab/framework/train"
 )
-
-// BestFile is the run directory's file of the best validation epoch's
-// network (written by the trainer).
-const BestFile = "best.bin"
 
 // Origin says which run an exported network came from.
 type Origin struct {
@@ -70,19 +68,21 @@ func loadRun(dir string) (*loaded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s has no result yet (is the run finished?): %w", dir, err)
 	}
-	var meta struct {
-		Epoch int `json:"epoch"`
-	}
-	ts, err := checkpoint.Read(filepath.Join(dir, BestFile), &meta)
+	var meta train.BestMeta
+	bestPath := filepath.Join(dir, train.BestFile)
+	ts, err := checkpoint.Read(bestPath, &meta)
 	if err != nil {
 		return nil, fmt.Errorf("reading the best network: %w", err)
+	}
+	if meta.Generator != rng.Generator {
+		return nil, fmt.Errorf("%s: its fixed random numbers come from generator %q, this slotlab has %q: evaluate it with the slotlab that trained it", bestPath, meta.Generator, rng.Generator)
 	}
 	net, err := build(e)
 	if err != nil {
 		return nil, err
 	}
 	if err := net.LoadSelection(ts); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, BestFile), err)
+		return nil, fmt.Errorf("%s: %w", bestPath, err)
 	}
 	return &loaded{exp: e, yaml: raw, net: net,
 		origin: Origin{Name: res.Name, RunID: res.RunID, Epoch: meta.Epoch, TestAcc: res.TestAcc, ValAcc: res.ValAcc}}, nil

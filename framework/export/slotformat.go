@@ -55,9 +55,7 @@ func encodeSlot(l *loaded) ([]byte, error) {
 	}
 	for _, t := range l.net.BatchNormStats() {
 		h.BN = append(h.BN, bnEntry{Name: t.Name, Len: len(t.F32)})
-		for _, v := range t.F32 {
-			_ = binary.Write(&body, binary.LittleEndian, v)
-		}
+		_ = binary.Write(&body, binary.LittleEndian, t.F32)
 	}
 	hj, err := json.Marshal(h)
 	if err != nil {
@@ -152,10 +150,7 @@ func decodeSlot(path string, raw []byte) (*slotHeader, map[string]checkpoint.Ten
 		if b.Len < 0 || 4*b.Len > len(body)-p {
 			return nil, nil, bad("truncated batch-norm statistics %s", b.Name)
 		}
-		v := make([]float32, b.Len)
-		for i := range v {
-			v[i] = math.Float32frombits(binary.LittleEndian.Uint32(body[p+4*i:]))
-		}
+		v := float32sLE(body[p : p+4*b.Len])
 		ts[b.Name] = checkpoint.Tensor{Name: b.Name, F32: v}
 		p += 4 * b.Len
 	}
@@ -163,4 +158,13 @@ func decodeSlot(path string, raw []byte) (*slotHeader, map[string]checkpoint.Ten
 		return nil, nil, bad("%d unexpected bytes after the data", len(body)-p)
 	}
 	return &h, ts, nil
+}
+
+// float32sLE decodes little-endian float32s (len(b) a multiple of 4).
+func float32sLE(b []byte) []float32 {
+	v := make([]float32, len(b)/4)
+	for i := range v {
+		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return v
 }

@@ -177,7 +177,7 @@ func curvesFigure(runs []*Run, o PlotOptions) (*Figure, error) {
 	} {
 		var cs []*curve
 		for _, l := range labels {
-			if panel.y != nil && len(f.Panels) == 0 {
+			if len(f.Panels) == 0 {
 				f.checkMixed("line "+l, by[l], seriesKeys(o.Series)...)
 			}
 			c, err := epochCurve(l, by[l], panel.y, nil, bandKind)

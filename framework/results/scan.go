@@ -17,6 +17,9 @@ type Run struct {
 	fields map[string]any
 	// config is the resolved config flattened to dotted keys.
 	config map[string]string
+	// metrics are the epochs of metrics.jsonl, once read.
+	metrics     []Epoch
+	readMetrics bool
 }
 
 // Scan reads every result.json under the given paths, each a run
@@ -71,9 +74,16 @@ func (r *Run) Done() bool { return r.Result.Status == "done" }
 
 // Metrics reads the run's metrics.jsonl; a run without one has no epochs.
 func (r *Run) Metrics() ([]Epoch, error) {
+	if r.readMetrics {
+		return r.metrics, nil
+	}
 	m, err := ReadMetrics(r.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		m, err = nil, nil
 	}
-	return m, err
+	if err != nil {
+		return nil, err
+	}
+	r.metrics, r.readMetrics = m, true
+	return m, nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/slotlab/slotlab/framework/results"
+	"github.com/slotlab/slotlab/framework/train"
 )
 
 // fakeSlurm puts stand-ins for sbatch, squeue, sacct and scontrol first on
@@ -182,7 +183,7 @@ func TestSlurmSubmitStatusResubmit(t *testing.T) {
 	// a checkpoint; 3 was cancelled while pending (squeue forgot it).
 	writeResult(t, out, p.Runs[0], "done")
 	writeResult(t, out, p.Runs[2], "interrupted")
-	if err := os.WriteFile(filepath.Join(p.Runs[2].Dir(out), CheckpointFile), []byte("x"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(p.Runs[2].Dir(out), train.CheckpointFile), []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.MkdirAll(filepath.Join(out, "sl", SlurmDir), 0o755); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/slotlab/slotlab/framework/results"
+	"github.com/slotlab/slotlab/framework/train"
 )
 
 // Run states that Status reports.
@@ -23,9 +24,6 @@ const (
 	StateUnknown     = "unknown"     // submitted, and Slurm could not be asked
 	StatePending     = "pending"     // not run, not submitted
 )
-
-// CheckpointFile is the name of a run's checkpoint (train.CheckpointFile).
-const CheckpointFile = "checkpoint.bin"
 
 // RunStatus is the state of one run of a sweep.
 type RunStatus struct {
@@ -168,7 +166,7 @@ func runStatus(dir string, e Entry, t *TaskRecord, view *SlurmView) RunStatus {
 	if m, err := results.ReadMetrics(r.Dir); err == nil {
 		r.Epochs = len(m)
 	}
-	r.Checkpoint = exists(filepath.Join(r.Dir, CheckpointFile))
+	r.Checkpoint = exists(filepath.Join(r.Dir, train.CheckpointFile))
 	if t != nil {
 		r.Job = t.ID()
 		if t.Log != "" {

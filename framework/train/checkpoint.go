@@ -47,14 +47,19 @@ func (r *run) checkpoint() error {
 	return nil
 }
 
+// BestMeta is the metadata of a run's BestFile: the run's config hash, the
+// generator of its fixed random numbers (rng.Generator), and the epoch
+// (from 1) whose network it holds.
+type BestMeta struct {
+	ConfigHash string `json:"config_hash"`
+	Generator  string `json:"generator"`
+	Epoch      int    `json:"epoch"`
+}
+
 // saveBest stores the evaluated network of the current epoch, the best so
 // far on the validation set.
 func (r *run) saveBest() error {
-	m := struct {
-		ConfigHash string `json:"config_hash"`
-		Generator  string `json:"generator"`
-		Epoch      int    `json:"epoch"`
-	}{r.hash, rng.Generator, len(r.epochs)}
+	m := BestMeta{ConfigHash: r.hash, Generator: rng.Generator, Epoch: len(r.epochs)}
 	if err := checkpoint.Write(filepath.Join(r.dir, BestFile), m, r.net.Selection(), nil); err != nil {
 		return fmt.Errorf("saving the best network: %w", err)
 	}

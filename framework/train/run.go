@@ -266,7 +266,6 @@ func (r *run) epoch(ctx context.Context, ep, steps int) error {
 		r.perm = make([]int, r.train.N)
 	}
 	rng.New(r.seed, "shuffle").Derive(ep).Perm(r.perm)
-	x, labels := r.net.TrainInput()
 	augStream := rng.New(r.seed, "augment")
 	opt := e.Train.Optimizer
 	p := &r.partial
@@ -274,7 +273,7 @@ func (r *run) epoch(ctx context.Context, ep, steps int) error {
 	if err != nil {
 		return err
 	}
-	x, labels = r.net.TrainInput()
+	x, labels := r.net.TrainInput() // after phase, which may replace the network
 	rate := func(s int) float64 {
 		return LearningRate(sched, base, float64(ep-first)+float64(s)/float64(steps), span)
 	}
