@@ -119,9 +119,9 @@ func printPlan(plan *sweep.Plan, out string) error {
 	t.Header([]string{"#", "run", "overrides", "state"})
 	for _, r := range plan.Runs {
 		state := "to run"
-		if res, err := results.ReadResult(r.Dir(out)); err == nil && res.ConfigHash == r.Hash {
+		if res, ok := results.ReadResultFor(r.Dir(out), r.Hash); ok {
 			state = res.Status
-			if res.Status == "done" {
+			if res.Status == results.StatusDone {
 				state = "finished (skipped)"
 			}
 		}

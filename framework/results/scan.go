@@ -52,7 +52,7 @@ func Scan(paths ...string) ([]*Run, error) {
 				key = "dir:" + dir
 			}
 			if i, ok := byHash[key]; ok {
-				if out[i].Result.Status != "done" && r.Status == "done" {
+				if out[i].Result.Status != StatusDone && r.Status == StatusDone {
 					out[i] = run
 				}
 				return nil
@@ -70,7 +70,7 @@ func Scan(paths ...string) ([]*Run, error) {
 }
 
 // Done reports whether the run finished.
-func (r *Run) Done() bool { return r.Result.Status == "done" }
+func (r *Run) Done() bool { return r.Result.Status == StatusDone }
 
 // Metrics reads the run's metrics.jsonl; a run without one has no epochs.
 func (r *Run) Metrics() ([]Epoch, error) {

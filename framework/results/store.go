@@ -108,6 +108,31 @@ func ReadResult(dir string) (*Result, error) {
 	return &r, nil
 }
 
+// The values of Result.Status.
+const (
+	StatusDone        = "done"
+	StatusFailed      = "failed"
+	StatusInterrupted = "interrupted" // stopped by a signal or a time limit; its checkpoint resumes it
+)
+
+// ReadResultFor returns the result.json in dir if it is that of the config
+// with this hash; ok is false when there is none, it cannot be read, or it
+// belongs to another config (a stale directory).
+func ReadResultFor(dir, hash string) (r *Result, ok bool) {
+	r, err := ReadResult(dir)
+	if err != nil || r.ConfigHash != hash {
+		return nil, false
+	}
+	return r, true
+}
+
+// Finished returns the result in dir if the config with this hash finished
+// training there.
+func Finished(dir, hash string) (*Result, bool) {
+	r, ok := ReadResultFor(dir, hash)
+	return r, ok && r.Status == StatusDone
+}
+
 // ReadMetrics reads a run's metrics.jsonl.
 func ReadMetrics(dir string) ([]Epoch, error) {
 	path := filepath.Join(dir, MetricsFile)

@@ -23,7 +23,7 @@ func WriteSummary(w io.Writer, r *Result, dir string) error {
 	if err := t.Render(); err != nil {
 		return err
 	}
-	if r.Status != "done" {
+	if r.Status != StatusDone {
 		fmt.Fprintf(w, "status: %s: %s\n", r.Status, r.Error)
 	}
 	if dir != "" {

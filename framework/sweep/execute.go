@@ -62,7 +62,7 @@ func Execute(ctx context.Context, p *Plan, o Options) (*Summary, error) {
 	for i, r := range p.Runs {
 		dir := r.Dir(o.Out)
 		st.entries[i] = Entry{ID: r.ID(), ConfigHash: r.Hash, Dir: r.ID(), Overrides: r.Overrides, Status: StatusPending}
-		if res, err := results.ReadResult(dir); err == nil && res.Status == "done" && res.ConfigHash == r.Hash {
+		if res, ok := results.Finished(dir, r.Hash); ok {
 			st.finish(Report{Job: &Job{Run: r, Out: o.Out, Dir: dir, File: p.File}, Result: res, Cached: true})
 			continue
 		}
@@ -157,7 +157,7 @@ func (st *state) finish(rep Report) {
 		st.sum.Failed++
 		st.sum.Failures = append(st.sum.Failures, Failure{Label: r.Label(), Dir: rep.Job.Dir, Error: e.Error})
 	}
-	if res != nil && res.Status == "done" {
+	if res != nil && res.Status == results.StatusDone {
 		acc := res.TestAcc
 		e.TestAcc, e.Seconds = &acc, res.TrainSeconds
 	}

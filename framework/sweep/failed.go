@@ -3,13 +3,10 @@ package sweep
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
-	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/results"
+	"github.com/slotlab/slotlab/framework/train"
 )
 
 // recordFailure makes sure a failed run's directory holds a result.json
@@ -19,35 +16,13 @@ import (
 // the next sweep retries it. A result.json of an interrupted run (a Slurm
 // task stopped by its time limit) is kept: its checkpoint resumes it.
 func recordFailure(j *Job, runErr error) (*results.Result, error) {
-	if r, err := results.ReadResult(j.Dir); err == nil && r.ConfigHash == j.Run.Hash && (r.Status == "failed" || r.Status == "interrupted") {
+	if r, ok := results.ReadResultFor(j.Dir, j.Run.Hash); ok && (r.Status == results.StatusFailed || r.Status == results.StatusInterrupted) {
 		return r, nil
 	}
-	r := failedResult(j.Run, runErr)
+	r := train.NewResult(j.Run.Exp, j.Run.Hash, time.Now())
+	r.Status, r.Error = results.StatusFailed, runErr.Error()
 	if err := os.MkdirAll(j.Dir, 0o755); err != nil {
 		return r, err
 	}
 	return r, results.WriteJSON(filepath.Join(j.Dir, results.ResultFile), r)
-}
-
-// failedResult describes a run that failed before training: what was to be
-// trained, and the error.
-func failedResult(run *Run, runErr error) *results.Result {
-	e := run.Exp
-	host, _ := os.Hostname()
-	now := time.Now().UTC().Format(time.RFC3339)
-	r := &results.Result{
-		Name: e.Name, RunID: run.ID(), Status: "failed", Error: runErr.Error(),
-		Dataset: e.Dataset, Method: e.Method,
-		Selector: framework.ModuleID(e.Selector.ID).Name(), Sharing: framework.ModuleID(e.Sharing.ID).Name(),
-		K: e.K, Seed: e.Seed, ConfigHash: run.Hash,
-		StartedAt: now, FinishedAt: now,
-		Host: results.Host{Hostname: host, CPUs: runtime.GOMAXPROCS(0), GoVersion: runtime.Version()},
-	}
-	if e.Arch != nil {
-		r.Architecture = e.Arch.Name
-	}
-	if b, err := e.YAML(); err == nil {
-		_ = yaml.Unmarshal(b, &r.Config)
-	}
-	return r
 }

@@ -107,9 +107,9 @@ func (p *Procs) run(ctx context.Context, j *Job) Report {
 	fmt.Fprintf(log, "$ GOMAXPROCS=%d %s\n", p.Threads(), shellJoin(append([]string{p.Command[0]}, p.Args(j)...)))
 	runErr := cmd.Run()
 	log.Close()
-	if r, err := results.ReadResult(j.Dir); err == nil && r.ConfigHash == j.Run.Hash {
+	if r, ok := results.ReadResultFor(j.Dir, j.Run.Hash); ok {
 		rep.Result = r
-		if r.Status != "done" {
+		if r.Status != results.StatusDone {
 			rep.Err = errors.New(r.Error)
 		}
 	}

@@ -361,10 +361,9 @@ func (s *Slurm) wait(ctx context.Context, queued map[*Job]string, done func(Repo
 	for _, j := range jobs {
 		id := queued[j]
 		rep := Report{Job: j}
-		res, err := results.ReadResult(j.Dir)
-		if err == nil && res.ConfigHash == j.Run.Hash {
+		if res, ok := results.ReadResultFor(j.Dir, j.Run.Hash); ok {
 			rep.Result = res
-			if res.Status == "done" {
+			if res.Status == results.StatusDone {
 				done(rep)
 				continue
 			}

@@ -160,7 +160,7 @@ func sweepStatus(path string) (*SweepStatus, error) {
 // runStatus works out the state of one run.
 func runStatus(dir string, e Entry, t *TaskRecord, view *SlurmView) RunStatus {
 	r := RunStatus{Name: filepath.Base(dir), ID: e.ID, Overrides: e.Overrides, Dir: filepath.Join(dir, e.Dir)}
-	if res, err := results.ReadResult(r.Dir); err == nil && res.ConfigHash == e.ConfigHash {
+	if res, ok := results.ReadResultFor(r.Dir, e.ConfigHash); ok {
 		r.Result = res
 	}
 	if m, err := results.ReadMetrics(r.Dir); err == nil {
@@ -174,7 +174,7 @@ func runStatus(dir string, e Entry, t *TaskRecord, view *SlurmView) RunStatus {
 		}
 	}
 	res := r.Result
-	if res != nil && res.Status == "done" {
+	if res != nil && res.Status == results.StatusDone {
 		r.State, r.Detail = StateDone, fmt.Sprintf("test %.2f%% (val %.2f%%, epoch %d)", res.TestAcc, res.ValAcc, res.BestEpoch)
 		return r
 	}
@@ -228,7 +228,7 @@ func runStatus(dir string, e Entry, t *TaskRecord, view *SlurmView) RunStatus {
 		}
 	}
 	switch {
-	case res != nil && res.Status == "interrupted":
+	case res != nil && res.Status == results.StatusInterrupted:
 		r.State, r.Detail = StateInterrupted, failure()+resume
 	case res != nil:
 		r.State, r.Detail = StateFailed, failure()

@@ -64,7 +64,7 @@ func Run(ctx context.Context, e *config.Experiment, o Options) (*Outcome, error)
 	dir := results.RunDir(o.Out, e.Name, hash)
 	out := &Outcome{Dir: dir}
 	if !o.Restart {
-		if r, err := results.ReadResult(dir); err == nil && r.Status == "done" && r.ConfigHash == hash {
+		if r, ok := results.Finished(dir, hash); ok {
 			out.Result, out.Cached = r, true
 			return out, nil
 		}
@@ -364,23 +364,33 @@ func Evaluate(net *nn.Network, s *data.Set, norm data.Normalization) (float64, f
 	return lossSum / float64(s.N), 100 * float64(correct) / float64(s.N), nil
 }
 
-func (r *run) result(err error) *results.Result {
-	e := r.exp
+// NewResult returns the result.json of the run of an experiment (config
+// hash hash) started at started, with status done and what identifies the
+// run (names, K, seed, host, the config as a tree) but no training numbers
+// yet; a sweep records a run that failed before training with it too.
+func NewResult(e *config.Experiment, hash string, started time.Time) *results.Result {
 	host, _ := os.Hostname()
-	var tree map[string]any
-	if b, yerr := e.YAML(); yerr == nil {
-		_ = yaml.Unmarshal(b, &tree)
-	}
 	res := &results.Result{
-		Name: e.Name, RunID: results.RunID(r.hash), Status: "done",
-		Dataset: e.Dataset, Architecture: e.Arch.Name, Method: e.Method,
+		Name: e.Name, RunID: results.RunID(hash), Status: results.StatusDone,
+		Dataset: e.Dataset, Method: e.Method,
 		Selector: framework.ModuleID(e.Selector.ID).Name(), Sharing: framework.ModuleID(e.Sharing.ID).Name(),
-		K: e.K, Seed: e.Seed, Epochs: len(r.epochs), ConfigHash: r.hash,
-		TrainSeconds: time.Since(r.started).Seconds(),
-		StartedAt:    r.started.UTC().Format(time.RFC3339), FinishedAt: time.Now().UTC().Format(time.RFC3339),
-		Host:   results.Host{Hostname: host, CPUs: runtime.GOMAXPROCS(0), GoVersion: runtime.Version(), GemmKernel: gemm.Backend()},
-		Config: tree,
+		K: e.K, Seed: e.Seed, ConfigHash: hash,
+		StartedAt: started.UTC().Format(time.RFC3339), FinishedAt: time.Now().UTC().Format(time.RFC3339),
+		Host: results.Host{Hostname: host, CPUs: runtime.GOMAXPROCS(0), GoVersion: runtime.Version(), GemmKernel: gemm.Backend()},
 	}
+	if e.Arch != nil {
+		res.Architecture = e.Arch.Name
+	}
+	if b, err := e.YAML(); err == nil {
+		_ = yaml.Unmarshal(b, &res.Config)
+	}
+	return res
+}
+
+func (r *run) result(err error) *results.Result {
+	res := NewResult(r.exp, r.hash, r.started)
+	res.Epochs = len(r.epochs)
+	res.TrainSeconds = time.Since(r.started).Seconds()
 	if r.stepSeconds > 0 {
 		res.SamplesPerSecond = float64(r.samples) / r.stepSeconds
 	}
@@ -394,9 +404,9 @@ func (r *run) result(err error) *results.Result {
 	}
 	switch {
 	case errors.Is(err, errInterrupted):
-		res.Status, res.Error = "interrupted", err.Error()
+		res.Status, res.Error = results.StatusInterrupted, err.Error()
 	case err != nil:
-		res.Status, res.Error = "failed", err.Error()
+		res.Status, res.Error = results.StatusFailed, err.Error()
 	}
 	return res
 }
