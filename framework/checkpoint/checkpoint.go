@@ -23,8 +23,9 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"unsafe"
+
+	"github.com/slotlab/slotlab/framework/atomicfile"
 )
 
 // Magic starts every checkpoint file.
@@ -88,16 +89,9 @@ func Write(path string, meta any, tensors []Tensor, beforeRename func()) error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	sum := sha256.New()
-	bw := bufio.NewWriterSize(io.MultiWriter(f, sum), 1<<20)
-	write := func() error {
+	write := func(f io.Writer) error {
+		sum := sha256.New()
+		bw := bufio.NewWriterSize(io.MultiWriter(f, sum), 1<<20)
 		if _, err := bw.WriteString(Magic); err != nil {
 			return err
 		}
@@ -120,29 +114,10 @@ func Write(path string, meta any, tensors []Tensor, beforeRename func()) error {
 		_, err := f.Write(sum.Sum(nil))
 		return err
 	}
-	if err := write(); err != nil {
-		f.Close()
+	if err := atomicfile.Write(path, write, beforeRename); err != nil {
 		return fmt.Errorf("checkpoint %s: %w", path, err)
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("checkpoint %s: fsync: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("checkpoint %s: %w", path, err)
-	}
-	if beforeRename != nil {
-		beforeRename()
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("checkpoint %s: %w", path, err)
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return nil
 }
 
 // raw views a tensor's data as bytes (the machine is little endian: amd64

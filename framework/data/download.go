@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/slotlab/slotlab/framework/atomicfile"
 )
 
 // httpClient makes all downloads; tests may replace it.
@@ -22,42 +24,42 @@ func download(url, dest, wantMD5 string, logf func(string, ...any)) (sha string,
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
 		return "", fmt.Errorf("data: download %s: cannot create the cache directory: %w", url, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*.part")
-	if err != nil {
-		return "", fmt.Errorf("data: download %s: cannot create a temporary file: %w", url, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	resp, err := httpClient.Get(url)
-	if err != nil {
-		return "", fmt.Errorf("data: download %s: %w", url, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("data: download %s: server answered %s", url, resp.Status)
-	}
-	logf("data: downloading %s (%s) to %s", url, sizeString(resp.ContentLength), dest)
 	md, sh := md5.New(), sha256.New()
-	prog := &progress{url: url, total: resp.ContentLength, logf: logf, start: time.Now()}
-	n, err := io.Copy(io.MultiWriter(tmp, md, sh, prog), resp.Body)
-	if err != nil {
-		return "", fmt.Errorf("data: download %s: failed after %d bytes: %w", url, n, err)
+	// fetch streams the file into w, checking its length and md5; its
+	// errors are complete messages.
+	fetch := func(w io.Writer) error {
+		resp, err := httpClient.Get(url)
+		if err != nil {
+			return fmt.Errorf("data: download %s: %w", url, err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("data: download %s: server answered %s", url, resp.Status)
+		}
+		logf("data: downloading %s (%s) to %s", url, sizeString(resp.ContentLength), dest)
+		prog := &progress{url: url, total: resp.ContentLength, logf: logf, start: time.Now()}
+		n, err := io.Copy(io.MultiWriter(w, md, sh, prog), resp.Body)
+		if err != nil {
+			return fmt.Errorf("data: download %s: failed after %d bytes: %w", url, n, err)
+		}
+		if resp.ContentLength >= 0 && n != resp.ContentLength {
+			return fmt.Errorf("data: download %s: got %d bytes, the server announced %d", url, n, resp.ContentLength)
+		}
+		if got := hex.EncodeToString(md.Sum(nil)); got != wantMD5 {
+			return fmt.Errorf("data: download %s: md5 mismatch: expected %s, got %s (a corrupt or different file; nothing was saved)", url, wantMD5, got)
+		}
+		return nil
 	}
-	if resp.ContentLength >= 0 && n != resp.ContentLength {
-		return "", fmt.Errorf("data: download %s: got %d bytes, the server announced %d", url, n, resp.ContentLength)
+	var fetchErr error
+	fill := func(w io.Writer) error {
+		fetchErr = fetch(w)
+		return fetchErr
 	}
-	if got := hex.EncodeToString(md.Sum(nil)); got != wantMD5 {
-		return "", fmt.Errorf("data: download %s: md5 mismatch: expected %s, got %s (a corrupt or different file; nothing was saved)", url, wantMD5, got)
-	}
-	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("data: download %s: writing %s: %w", url, tmp.Name(), err)
-	}
-	if err := os.Rename(tmp.Name(), dest); err != nil {
-		return "", fmt.Errorf("data: download %s: %w", url, err)
+	if err := atomicfile.Write(dest, fill, nil); err != nil {
+		if fetchErr != nil {
+			return "", fetchErr
+		}
+		return "", fmt.Errorf("data: download %s: saving %s: %w", url, dest, err)
 	}
 	logf("data: saved %s (md5 %s verified)", dest, wantMD5)
 	return hex.EncodeToString(sh.Sum(nil)), nil

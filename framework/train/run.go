@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/atomicfile"
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/data"
 	"github.com/slotlab/slotlab/framework/nn"
@@ -80,11 +81,7 @@ func Run(ctx context.Context, e *config.Experiment, o Options) (*Outcome, error)
 	}
 	// Temporary files of writes cut short by a kill are never renamed into
 	// place; clear them away.
-	if stale, _ := filepath.Glob(filepath.Join(dir, ".*.tmp-*")); len(stale) > 0 {
-		for _, f := range stale {
-			_ = os.Remove(f)
-		}
-	}
+	atomicfile.CleanStale(dir)
 	cfg, err := e.YAML()
 	if err != nil {
 		return out, fmt.Errorf("encoding the resolved config: %w", err)
