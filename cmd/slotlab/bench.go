@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
@@ -92,6 +91,7 @@ func compareTorch(cases []bench.Case, o bench.Options) error {
 	}
 	t := tablewriter.NewTable(os.Stdout, tablewriter.WithHeaderAutoFormat(tw.Off))
 	t.Header([]string{"network", "method", "K", "slotlab samples/s", "PyTorch samples/s", "speed ratio", "slotlab peak", "PyTorch peak", "memory ratio"})
+	var blas, torch string
 	for _, c := range cases {
 		fmt.Fprintf(os.Stderr, "measuring %s %s K=%d ...\n", c.Net, c.Method, c.K)
 		s, err := bench.SelfMeasure(exe, c, o)
@@ -102,14 +102,15 @@ func compareTorch(cases []bench.Case, o bench.Options) error {
 		if err != nil {
 			return err
 		}
+		blas, torch = s.BLAS, p.Impl
 		if err := t.Append([]string{c.Net, c.Method, fmt.Sprint(c.K),
 			fmt.Sprintf("%.0f", s.SamplesPerSecond), fmt.Sprintf("%.0f", p.SamplesPerSecond), fmt.Sprintf("%.2f×", s.SamplesPerSecond/p.SamplesPerSecond),
 			mib(s.PeakBytes), mib(p.PeakBytes), fmt.Sprintf("%.0f%%", 100*float64(s.PeakBytes)/float64(p.PeakBytes))}); err != nil {
 			return err
 		}
 	}
-	fmt.Printf("slotlab gemm kernel %s; PyTorch %s with torch.set_num_threads(2); batch 128; %d timed steps after %d warm-up steps; each measurement in its own process\n",
-		strings.TrimSpace(gemmBackend()), torchVersion(py), o.Steps, o.Warmup)
+	fmt.Printf("slotlab gemm kernel %s; %s with torch.set_num_threads(2); batch 128; %d timed steps after %d warm-up steps; each measurement in its own process\n",
+		blas, torch, o.Steps, o.Warmup)
 	return t.Render()
 }
 

@@ -15,7 +15,7 @@ import (
 	"sort"
 	"strings"
 
-	_ "github.com/slotlab/slotlab/framework/pluginrpc" // external plugins: {plugin: PATH, name: NAME} in YAML
+	"github.com/slotlab/slotlab/framework/pluginrpc" // external plugins: {plugin: PATH, name: NAME} in YAML
 	_ "github.com/slotlab/slotlab/plugins/standard"
 )
 
@@ -63,7 +63,9 @@ func main() {
 		usage()
 		os.Exit(2)
 	}
-	if err := c.run(os.Args[2:]); err != nil {
+	err := c.run(os.Args[2:])
+	pluginrpc.Shutdown() // end the plugin processes before exiting
+	if err != nil {
 		msg := err.Error()
 		if !strings.HasPrefix(msg, "slotlab") {
 			msg = "slotlab " + os.Args[1] + ": " + msg

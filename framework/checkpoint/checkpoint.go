@@ -257,9 +257,6 @@ func equal(b []byte, h hash.Hash) bool {
 	return true
 }
 
-// ErrNotExist reports a missing checkpoint, for errors.Is.
-var ErrNotExist = os.ErrNotExist
-
 // Exists reports whether a checkpoint file is present.
 func Exists(path string) bool {
 	_, err := os.Stat(path)

@@ -50,15 +50,6 @@ func (s *Source) Errorf(path string, format string, args ...any) *Error {
 	return &Error{File: s.File, Msg: fmt.Sprintf(format, args...)}
 }
 
-// Has reports whether the dotted path was written in the file or an override.
-func (s *Source) Has(path string) bool {
-	if s == nil {
-		return false
-	}
-	_, ok := s.nodes[path]
-	return ok
-}
-
 func (s *Source) at(n *yaml.Node, format string, args ...any) *Error {
 	e := &Error{File: s.File, Msg: fmt.Sprintf(format, args...)}
 	if n != nil {
@@ -286,15 +277,6 @@ func structFields(t reflect.Type) map[string][]int {
 		out[name] = []int{i}
 	}
 	return out
-}
-
-// fieldNames lists the yaml keys of a struct type, for suggestions.
-func fieldNames(t reflect.Type) []string {
-	var names []string
-	for k := range structFields(t) {
-		names = append(names, k)
-	}
-	return names
 }
 
 func isNull(n *yaml.Node) bool {

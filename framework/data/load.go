@@ -18,9 +18,6 @@ func (opt Options) logf() func(string, ...any) {
 	return func(string, ...any) {}
 }
 
-// Datasets lists the names Load accepts.
-var Datasets = []string{"mnist", "cifar10"}
-
 // Load loads the training and test sets of dataset, "mnist" or "cifar10"
 // ("cifar-10" is accepted too), as LoadMNIST and LoadCIFAR10 describe.
 func Load(dataset string, opt Options) (train, test *Set, err error) {

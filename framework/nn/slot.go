@@ -113,7 +113,7 @@ func (c Coef) apply(m stepCoef) Coef {
 // their fixed numbers stay in cache between generation, update and
 // selection.
 func (l *SlotLayer) chunk() int {
-	return max(256, 16384/l.Info.K)
+	return slotupdate.Chunk(l.Info.K)
 }
 
 // scratch holds per-chunk buffers: regenerated initial scores and weights,

@@ -2,7 +2,6 @@ package results
 
 import (
 	"encoding/json"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -80,25 +79,6 @@ func (r *Run) Number(key string) (float64, bool) {
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	return f, err == nil
-}
-
-// Keys lists the keys a run has: result fields and config paths.
-func (r *Run) Keys() []string {
-	set := map[string]bool{KeyNetwork: true, KeyMethod: true, KeyKOrLearned: true}
-	for k, v := range r.resultFields() {
-		if _, nested := v.(map[string]any); !nested {
-			set[k] = true
-		}
-	}
-	for k := range r.flatConfig() {
-		set[k] = true
-	}
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func (r *Run) resultFields() map[string]any {

@@ -11,7 +11,7 @@ package rng
 
 import (
 	"hash/fnv"
-	"math"
+	"math/bits"
 )
 
 // Generator names the generator and its version, stored beside exported
@@ -80,20 +80,8 @@ func (s Stream) Float64(i uint64) float64 {
 // Intn returns the i-th value of the stream as an integer uniform in [0, n),
 // by Lemire's multiply-shift (bias below 2^-32 for n < 2^32).
 func (s Stream) Intn(i uint64, n int) int {
-	hi, _ := mul64(s.Uint64(i), uint64(n))
+	hi, _ := bits.Mul64(s.Uint64(i), uint64(n))
 	return int(hi)
-}
-
-func mul64(a, b uint64) (hi, lo uint64) {
-	const mask32 = 1<<32 - 1
-	a0, a1 := a&mask32, a>>32
-	b0, b1 := b&mask32, b>>32
-	w0 := a0 * b0
-	t := a1*b0 + w0>>32
-	w1 := t&mask32 + a0*b1
-	hi = a1*b1 + t>>32 + w1>>32
-	lo = a * b
-	return
 }
 
 // Perm writes a uniformly random permutation of 0..len(p)-1 into p, drawn
@@ -108,10 +96,3 @@ func (s Stream) Perm(p []int) {
 	}
 }
 
-// Normal returns a standard normal variate built from values 2i and 2i+1
-// of the stream (Box-Muller).
-func (s Stream) Normal(i uint64) float64 {
-	u1 := 1 - s.Float64(2*i) // (0, 1]
-	u2 := s.Float64(2*i + 1)
-	return math.Sqrt(-2*math.Log(u1)) * math.Cos(2*math.Pi*u2)
-}

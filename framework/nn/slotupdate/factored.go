@@ -83,6 +83,12 @@ func ArgmaxFactored(idx []int32, weff, s0, w, y []float32, a float32, k, stride 
 	argmaxFactoredGo(idx, weff[:n], s0, w, y, a, k, stride)
 }
 
+// Chunk is the number of connections of K candidates that slotlab (and a
+// plugin, selecting for it) processes together: their fixed numbers, about
+// 64 KiB each of s0 and w, stay in cache between generation, update and
+// selection.
+func Chunk(k int) int { return max(256, 16384/k) }
+
 // Argmax writes, for each connection i < n = len(idx), the index of the
 // largest of scores[i*K:(i+1)*K] into idx[i], by the rule of
 // ArgmaxFactored (the first maximum; −0 and +0 tie; NaN never wins unless

@@ -21,7 +21,7 @@ type factoredBench struct {
 	a            float32
 }
 
-func factoredChunk(k int) int { return max(256, 16384/k) }
+func factoredChunk(k int) int { return Chunk(k) }
 
 func newFactoredBench(k, stride int) *factoredBench {
 	n := factoredChunk(k)

@@ -8,8 +8,8 @@ import (
 	"math"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/nn/slotupdate"
 	"github.com/slotlab/slotlab/framework/rng"
-	"github.com/slotlab/slotlab/plugins/selectors/greedy"
 )
 
 func init() { framework.Register(&Probabilistic{}) }
@@ -53,7 +53,7 @@ func (p *Probabilistic) Validate() error {
 // evaluation when Eval is "sample"); otherwise it takes the argmax.
 func (p *Probabilistic) Select(idx []int32, scores []float32, k int, ctx framework.SelectContext) error {
 	if !ctx.Training && p.Eval != "sample" {
-		greedy.Argmax(idx, scores, k)
+		slotupdate.Argmax(idx, scores, k)
 		return nil
 	}
 	s := rng.Stream{Key: uint64(ctx.Stream)}

@@ -459,7 +459,7 @@ func (s *Service) Select(args wire.SelectArgs, reply *wire.CountReply) error {
 		return fmt.Errorf("indices: %w", err)
 	}
 	sel, k := m.(framework.Selector), args.K
-	chunk := max(256, 16384/k)
+	chunk := slotupdate.Chunk(k)
 	err = parallel(args.Count, chunk, func(lo, hi int) error {
 		ctx := args.Ctx
 		ctx.Offset += lo
@@ -504,7 +504,7 @@ func (s *Service) SelectFactored(args wire.SelectFactoredArgs, reply *wire.Count
 		return fmt.Errorf("indices: %w", err)
 	}
 	sel := m.(framework.Selector)
-	chunk := max(256, 16384/k)
+	chunk := slotupdate.Chunk(k)
 	err = parallel(n, chunk, func(lo, hi int) error {
 		buf := scoreBufs.Get().(*[]float32)
 		defer scoreBufs.Put(buf)
