@@ -25,11 +25,21 @@ var Datasets = map[string][3]int{
 // validates everything, so that no training starts on a bad config. Every
 // error names file:line:column (or the override) and says how to fix it.
 func Load(path string, overrides []string) (*Experiment, error) {
+	raw, err := ReadExperiment(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, raw, overrides)
+}
+
+// ReadExperiment reads an experiment file for Parse, with an error that
+// names it.
+func ReadExperiment(path string) ([]byte, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read experiment file: %v", errClean(err))}
 	}
-	return Parse(path, raw, overrides)
+	return raw, nil
 }
 
 // Parse is Load for YAML already in memory; path is used in messages and

@@ -2,7 +2,6 @@ package sweep
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -100,14 +99,11 @@ func (b block) keys() []string {
 	return out
 }
 
-// readBlock finds the sweep block of an experiment file. It reads the YAML
-// itself rather than through config.Load, because a file may be valid only
-// with the swept values applied (a dataset given per variant, say).
-func readBlock(file string) (*yaml.Node, error) {
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read experiment file: %w", err)
-	}
+// readBlock finds the sweep block of an experiment file (its content raw).
+// It reads the YAML itself rather than through config.Parse, because a
+// file may be valid only with the swept values applied (a dataset given
+// per variant, say).
+func readBlock(file string, raw []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)

@@ -12,7 +12,6 @@ package sweep
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -58,11 +57,14 @@ type Run struct {
 func (r *Run) ID() string { return results.RunID(r.Hash) }
 
 // Label is the run's swept settings, for messages.
-func (r *Run) Label() string {
-	if len(r.Overrides) == 0 {
+func (r *Run) Label() string { return label(r.Overrides) }
+
+// label is a run's swept settings (its overrides), for messages.
+func label(overrides []string) string {
+	if len(overrides) == 0 {
 		return "(no swept keys)"
 	}
-	return strings.Join(r.Overrides, " ")
+	return strings.Join(overrides, " ")
 }
 
 // Dir is the run's directory in the store rooted at out.
@@ -72,7 +74,7 @@ func (r *Run) Dir(out string) string { return results.RunDir(out, r.Exp.Name, r.
 const noSweep = "sweep={}"
 
 // New expands the sweep of an experiment file with command-line arguments
-// (see ParseArgs) and loads every run with config.Load, so that a bad value
+// (see ParseArgs) and loads every run with config.Parse, so that a bad value
 // anywhere stops the sweep before anything trains. A key set or swept on
 // the command line replaces the file's axis for it.
 func New(file string, args []string) (*Plan, error) {
@@ -80,11 +82,11 @@ func New(file string, args []string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(file); err != nil {
-		_, lerr := config.Load(file, nil)
-		return nil, lerr
+	raw, err := config.ReadExperiment(file)
+	if err != nil {
+		return nil, err
 	}
-	b, ex, err := fileBlock(file, &a)
+	b, ex, err := fileBlock(file, raw, &a)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +100,7 @@ func New(file string, args []string) (*Plan, error) {
 	points := b.points()
 	for i, pt := range points {
 		full := append(append(append([]string(nil), a.Base...), pt...), noSweep)
-		e, err := config.Load(file, full)
+		e, err := config.Parse(file, raw, full)
 		if err != nil {
 			errs.add(i, len(points), pt, err)
 			continue
@@ -120,7 +122,7 @@ func New(file string, args []string) (*Plan, error) {
 // fileBlock returns the file's sweep block, or the one given as a
 // sweep=... override (which it removes from the base overrides), and the
 // block's executor: entry.
-func fileBlock(file string, a *Args) (block, *yaml.Node, error) {
+func fileBlock(file string, raw []byte, a *Args) (block, *yaml.Node, error) {
 	for i, s := range a.Base {
 		if k, _, _ := strings.Cut(s, "="); strings.TrimSpace(k) != "sweep" {
 			continue
@@ -134,7 +136,7 @@ func fileBlock(file string, a *Args) (block, *yaml.Node, error) {
 		b, err := parseBlock("", n)
 		return b, ex, err
 	}
-	n, err := readBlock(file)
+	n, err := readBlock(file, raw)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -51,12 +51,7 @@ type RunStatus struct {
 }
 
 // Label is the run's swept settings.
-func (r *RunStatus) Label() string {
-	if len(r.Overrides) == 0 {
-		return "(no swept keys)"
-	}
-	return strings.Join(r.Overrides, " ")
-}
+func (r *RunStatus) Label() string { return label(r.Overrides) }
 
 // SweepStatus is the state of the runs of one manifest.
 type SweepStatus struct {
