@@ -5,13 +5,17 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/slotlab/slotlab/framework"
 )
 
 // Datasets are the datasets slotlab knows, with the input shape each gives.
@@ -90,7 +94,7 @@ func (e *Experiment) resolve() ErrorList {
 	}
 	in, ok := Datasets[e.Dataset]
 	if !ok {
-		names := []string{"cifar10", "mnist"}
+		names := slices.Sorted(maps.Keys(Datasets))
 		if e.Dataset == "" {
 			bad("dataset", "missing key \"dataset\": say which data to train on (%s)", strings.Join(names, " or "))
 		} else {
@@ -265,7 +269,7 @@ func (e *Experiment) autoLearningRate() float64 {
 	switch {
 	case e.Method == "learned":
 		return 0.01
-	case e.Selector.Plugin == "" && (e.Selector.ID == "probabilistic" || e.Selector.ID == "selectors.probabilistic"):
+	case e.Selector.Plugin == "" && framework.ModuleID(e.Selector.ID).Name() == "probabilistic":
 		return 25
 	case e.K <= 8:
 		return 0.2
