@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/slotlab/slotlab/framework"
 )
 
 // Pos is the place a value was written. A struct field of type Pos tagged
@@ -252,29 +254,12 @@ func (d *decoder) decodeScalar(path string, n *yaml.Node, v reflect.Value) {
 	d.fail(n, "%s must be %s, not %q", describePath(path), typeName(v.Type()), n.Value)
 }
 
-// structFields maps yaml key names to field indices, skipping `yaml:"-"`.
+// structFields maps yaml key names to field indices
+// (framework.OptionFields).
 func structFields(t reflect.Type) map[string][]int {
 	out := map[string][]int{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		tag := f.Tag.Get("yaml")
-		name, opts, _ := strings.Cut(tag, ",")
-		if name == "-" {
-			continue
-		}
-		if opts == "inline" {
-			for k, idx := range structFields(f.Type) {
-				out[k] = append([]int{i}, idx...)
-			}
-			continue
-		}
-		if name == "" {
-			name = strings.ToLower(f.Name)
-		}
-		out[name] = []int{i}
+	for _, f := range framework.OptionFields(t) {
+		out[f.Name] = f.Index
 	}
 	return out
 }

@@ -244,46 +244,14 @@ func options(m framework.Module) []wire.Option {
 		return nil
 	}
 	var out []wire.Option
-	for _, f := range fields(v.Type()) {
-		fv := v.FieldByIndex(f.index)
+	for _, f := range framework.OptionFields(v.Type()) {
+		fv := v.FieldByIndex(f.Index)
 		def, err := yaml.Marshal(fv.Interface())
 		d := strings.TrimSpace(string(def))
 		if err != nil {
 			d = "?"
 		}
-		out = append(out, wire.Option{Name: f.name, Type: fv.Type().String(), Default: d, Doc: f.doc})
-	}
-	return out
-}
-
-type field struct {
-	name, doc string
-	index     []int
-}
-
-// fields lists the YAML options of a struct type, as yaml.v3 names them.
-func fields(t reflect.Type) []field {
-	var out []field
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "-" {
-			continue
-		}
-		if strings.Contains(opts, "inline") && f.Type.Kind() == reflect.Struct {
-			for _, sub := range fields(f.Type) {
-				sub.index = append([]int{i}, sub.index...)
-				out = append(out, sub)
-			}
-			continue
-		}
-		if name == "" {
-			name = strings.ToLower(f.Name)
-		}
-		out = append(out, field{name: name, doc: f.Tag.Get("doc"), index: []int{i}})
+		out = append(out, wire.Option{Name: f.Name, Type: fv.Type().String(), Default: d, Doc: f.Doc})
 	}
 	return out
 }
@@ -345,9 +313,9 @@ func decode(m framework.Module, opts []byte) error {
 	}
 	known := map[string]bool{}
 	var names []string
-	for _, f := range fields(v.Elem().Type()) {
-		known[f.name] = true
-		names = append(names, f.name)
+	for _, f := range framework.OptionFields(v.Elem().Type()) {
+		known[f.Name] = true
+		names = append(names, f.Name)
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i].Value
