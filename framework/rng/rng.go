@@ -95,4 +95,3 @@ func (s Stream) Perm(p []int) {
 		p[i], p[j] = p[j], p[i]
 	}
 }
-
