@@ -388,11 +388,24 @@ func gather(dy []float32, buf []float32, ld int, cnt, f, ohw int) {
 func (c *Conv) forwardGroup(ws *convWorkspace, g int) {
 	s := &c.s
 	n0, cnt := c.groupSpan(g)
-	ohw, ckk, in, out := s.OutH()*s.OutW(), s.C*s.KH*s.KW, s.C*s.H*s.W, s.F*s.OutH()*s.OutW()
+	ohw, ckk, in := s.OutH()*s.OutW(), s.C*s.KH*s.KW, s.C*s.H*s.W
 	ld := cnt * ohw
 	for i := 0; i < cnt; i++ {
 		c.plan.im2col(c.x[(n0+i)*in:], ws.cols[i*ohw:], ld, 0, ckk)
 	}
+	c.forwardGEMM(ws, n0, cnt)
+}
+
+// The GEMM of each pass over a group of cnt images from n0, whose columns
+// (C·KH·KW × cnt·OH·OW) are in ws.cols, shared by both strategies. One
+// image reads and writes y and dy in place; several go through ws.buf,
+// where their OH·OW columns lie side by side.
+
+// forwardGEMM computes y = w · cols for the group.
+func (c *Conv) forwardGEMM(ws *convWorkspace, n0, cnt int) {
+	s := &c.s
+	ohw, ckk, out := s.OutH()*s.OutW(), s.C*s.KH*s.KW, s.F*s.OutH()*s.OutW()
+	ld := cnt * ohw
 	if cnt == 1 {
 		gemm.Sgemm(false, false, s.F, ohw, ckk, 1, c.w, ckk, ws.cols, ohw, 0, c.y[n0*out:(n0+1)*out], ohw)
 		return
@@ -401,17 +414,38 @@ func (c *Conv) forwardGroup(ws *convWorkspace, g int) {
 	scatter(ws.buf, ld, c.y[n0*out:], cnt, s.F, ohw)
 }
 
-func (c *Conv) backwardDataGroup(ws *convWorkspace, g int) {
+// dataGEMM computes cols = wᵀ · dy for the group.
+func (c *Conv) dataGEMM(ws *convWorkspace, n0, cnt int) {
 	s := &c.s
-	n0, cnt := c.groupSpan(g)
-	ohw, ckk, in, out := s.OutH()*s.OutW(), s.C*s.KH*s.KW, s.C*s.H*s.W, s.F*s.OutH()*s.OutW()
+	ohw, ckk, out := s.OutH()*s.OutW(), s.C*s.KH*s.KW, s.F*s.OutH()*s.OutW()
 	ld := cnt * ohw
 	if cnt == 1 {
 		gemm.Sgemm(true, false, ckk, ohw, s.F, 1, c.w, ckk, c.dy[n0*out:(n0+1)*out], ohw, 0, ws.cols, ohw)
-	} else {
-		gather(c.dy[n0*out:], ws.buf, ld, cnt, s.F, ohw)
-		gemm.Sgemm(true, false, ckk, ld, s.F, 1, c.w, ckk, ws.buf, ld, 0, ws.cols, ld)
+		return
 	}
+	gather(c.dy[n0*out:], ws.buf, ld, cnt, s.F, ohw)
+	gemm.Sgemm(true, false, ckk, ld, s.F, 1, c.w, ckk, ws.buf, ld, 0, ws.cols, ld)
+}
+
+// filterGEMM computes dst = dy · colsᵀ + beta·dst for the group.
+func (c *Conv) filterGEMM(ws *convWorkspace, n0, cnt int, beta float32, dst []float32) {
+	s := &c.s
+	ohw, ckk, out := s.OutH()*s.OutW(), s.C*s.KH*s.KW, s.F*s.OutH()*s.OutW()
+	ld := cnt * ohw
+	if cnt == 1 {
+		gemm.Sgemm(false, true, s.F, ckk, ohw, 1, c.dy[n0*out:(n0+1)*out], ohw, ws.cols, ohw, beta, dst, ckk)
+		return
+	}
+	gather(c.dy[n0*out:], ws.buf, ld, cnt, s.F, ohw)
+	gemm.Sgemm(false, true, s.F, ckk, ld, 1, ws.buf, ld, ws.cols, ld, beta, dst, ckk)
+}
+
+func (c *Conv) backwardDataGroup(ws *convWorkspace, g int) {
+	s := &c.s
+	n0, cnt := c.groupSpan(g)
+	ohw, in := s.OutH()*s.OutW(), s.C*s.H*s.W
+	ld := cnt * ohw
+	c.dataGEMM(ws, n0, cnt)
 	for i := 0; i < cnt; i++ {
 		dxi := c.dx[(n0+i)*in : (n0+i+1)*in]
 		clear(dxi)
@@ -427,7 +461,7 @@ func (c *Conv) filterSlab(ws *convWorkspace, sl int) {
 	if sl > 0 {
 		dst = c.partial[sl-1]
 	}
-	ohw, ckk, in, out := s.OutH()*s.OutW(), s.C*s.KH*s.KW, s.C*s.H*s.W, s.F*s.OutH()*s.OutW()
+	ohw, ckk, in := s.OutH()*s.OutW(), s.C*s.KH*s.KW, s.C*s.H*s.W
 	g0, g1 := sl*c.groups/c.slabs, (sl+1)*c.groups/c.slabs
 	for g := g0; g < g1; g++ {
 		beta := float32(1)
@@ -439,11 +473,6 @@ func (c *Conv) filterSlab(ws *convWorkspace, sl int) {
 		for i := 0; i < cnt; i++ {
 			c.plan.im2col(c.x[(n0+i)*in:], ws.cols[i*ohw:], ld, 0, ckk)
 		}
-		if cnt == 1 {
-			gemm.Sgemm(false, true, s.F, ckk, ohw, 1, c.dy[n0*out:(n0+1)*out], ohw, ws.cols, ohw, beta, dst, ckk)
-			continue
-		}
-		gather(c.dy[n0*out:], ws.buf, ld, cnt, s.F, ohw)
-		gemm.Sgemm(false, true, s.F, ckk, ld, 1, ws.buf, ld, ws.cols, ld, beta, dst, ckk)
+		c.filterGEMM(ws, n0, cnt, beta, dst)
 	}
 }
