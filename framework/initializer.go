@@ -1,7 +1,5 @@
 package framework
 
-import "github.com/slotlab/slotlab/framework/rng"
-
 // Role says what an initializer is filling.
 type Role string
 
@@ -26,7 +24,7 @@ type TensorInfo struct {
 // Uniform returns the uniform variate in [0, 1) that belongs to element j
 // (an absolute index within the tensor).
 func (t TensorInfo) Uniform(j uint64) float32 {
-	return rng.Stream{Key: uint64(t.Stream)}.Float32(j)
+	return t.Stream.Stream().Float32(j)
 }
 
 // Initializer fills weights or scores with random values.

@@ -1,5 +1,7 @@
 package framework
 
+import "github.com/slotlab/slotlab/framework/rng"
+
 // Selector chooses, for every connection of a slot layer, which of its K
 // candidate weights the forward pass uses, from the connection's K scores.
 //
@@ -31,6 +33,9 @@ type SelectContext struct {
 
 // StreamKey is the key of a counter-based random stream (framework/rng.Stream).
 type StreamKey uint64
+
+// Stream returns the stream of the key.
+func (k StreamKey) Stream() rng.Stream { return rng.Stream{Key: uint64(k)} }
 
 // ArgmaxSelector is implemented by selectors whose choice is, in some modes,
 // the argmax of the scores (the first maximum on ties). For those modes the

@@ -18,7 +18,6 @@ import (
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/pluginrpc/sdk"
-	"github.com/slotlab/slotlab/framework/rng"
 )
 
 func main() {
@@ -60,7 +59,7 @@ func (e *EpsGreedy) Select(idx []int32, scores []float32, k int, ctx framework.S
 	}
 	// Value number step·connections + connection of two streams: whether
 	// to explore, and which candidate.
-	s := rng.Stream{Key: uint64(ctx.Stream)}
+	s := ctx.Stream.Stream()
 	coin, pick := s.Derive("explore"), s.Derive("candidate")
 	base := uint64(ctx.Step)*uint64(ctx.Layer.Connections) + uint64(ctx.Offset)
 	for i := range idx {

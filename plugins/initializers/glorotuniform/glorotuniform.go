@@ -7,7 +7,6 @@ import (
 	"math"
 
 	"github.com/slotlab/slotlab/framework"
-	"github.com/slotlab/slotlab/framework/rng"
 )
 
 func init() { framework.Register(&GlorotUniform{}) }
@@ -66,6 +65,6 @@ func (g *GlorotUniform) Fill(dst []float32, t framework.TensorInfo) error {
 	if err != nil {
 		return err
 	}
-	rng.Stream{Key: uint64(t.Stream)}.FillUniformScaled(dst, t.Offset, -1, 1, float32(b))
+	t.Stream.Stream().FillUniformScaled(dst, t.Offset, -1, 1, float32(b))
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/slotlab/slotlab/framework"
-	"github.com/slotlab/slotlab/framework/rng"
 	"github.com/slotlab/slotlab/plugins/initializers/glorotuniform"
 )
 
@@ -62,6 +61,6 @@ func (s *ScaledUniform) Fill(dst []float32, t framework.TensorInfo) error {
 	// with lo = 0, hi = 1 computes 0 + float32(1*u) = u exactly, then
 	// scales it.
 	hi := float32(lambda * b)
-	rng.Stream{Key: uint64(t.Stream)}.FillUniformScaled(dst, t.Offset, 0, 1, hi)
+	t.Stream.Stream().FillUniformScaled(dst, t.Offset, 0, 1, hi)
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/nn/slotupdate"
-	"github.com/slotlab/slotlab/framework/rng"
 )
 
 func init() { framework.Register(&Probabilistic{}) }
@@ -56,7 +55,7 @@ func (p *Probabilistic) Select(idx []int32, scores []float32, k int, ctx framewo
 		slotupdate.Argmax(idx, scores, k)
 		return nil
 	}
-	s := rng.Stream{Key: uint64(ctx.Stream)}
+	s := ctx.Stream.Stream()
 	if !ctx.Training {
 		s = s.Derive("eval")
 	}

@@ -91,7 +91,7 @@ func Serve(cfg Config) {
 	}
 	go watchParent()
 	goplugin.Serve(&goplugin.ServeConfig{
-		HandshakeConfig:  goplugin.HandshakeConfig{MagicCookieKey: wire.Handshake.MagicCookieKey, MagicCookieValue: wire.Handshake.MagicCookieValue},
+		HandshakeConfig:  wire.Handshake,
 		VersionedPlugins: set,
 		Logger:           hclog.New(&hclog.LoggerOptions{Level: hclog.Error, Output: os.Stderr, JSONFormat: true}),
 	})
