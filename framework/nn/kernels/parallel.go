@@ -97,17 +97,29 @@ func procs() int { return runtime.GOMAXPROCS(0) }
 // its result depend on which worker ran which chunk; worker indices passed to
 // r are below workers. A call made from inside r (nesting) is safe: the caller
 // always works on its own job, so it never waits on a busy pool.
-func runParallel(n, chunks, workers int, r ranger) {
+func runParallel(n, chunks, workers int, r ranger) { run(n, chunks, workers, r, nil) }
+
+// run is runParallel on r, or, when r is nil, on fn through the job's own
+// adapter (so that Parallel does not allocate one).
+func run(n, chunks, workers int, r ranger, fn func(lo, hi int)) {
 	if n <= 0 {
 		return
 	}
 	chunks = max(1, min(chunks, n))
 	workers = min(workers, chunks)
 	if workers <= 1 {
-		r.run(0, 0, n)
+		if r == nil {
+			fn(0, n)
+		} else {
+			r.run(0, 0, n)
+		}
 		return
 	}
 	j := getJob(workers - 1)
+	if r == nil {
+		j.adapter.fn = fn
+		r = &j.adapter
+	}
 	j.r = r
 	dispatch(j, n, chunks, workers)
 	putJob(j)
@@ -139,20 +151,8 @@ wake:
 // returns when all are done. fn must be safe to call concurrently on disjoint
 // ranges. Parallel itself does not allocate once warm, and may be nested.
 func Parallel(n int, fn func(lo, hi int)) {
-	if n <= 0 {
-		return
-	}
 	p := procs()
-	chunks := min(n, p)
-	if chunks <= 1 {
-		fn(0, n)
-		return
-	}
-	j := getJob(chunks - 1)
-	j.adapter.fn = fn
-	j.r = &j.adapter
-	dispatch(j, n, chunks, chunks)
-	putJob(j)
+	run(n, p, p, nil, fn)
 }
 
 // elemGrain is the number of elements below which elementwise kernels run on
