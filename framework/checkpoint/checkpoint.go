@@ -14,12 +14,12 @@ package checkpoint
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"math"
 	"os"
@@ -42,18 +42,22 @@ type Tensor struct {
 	I32  []int32
 }
 
+// dtypeSize is the element size of each dtype.
+var dtypeSize = map[string]int{"f32": 4, "f64": 8, "i32": 4}
+
 // kind returns the tensor's dtype name and element size, or "" if it does
 // not hold exactly one array.
 func (t Tensor) kind() (string, int) {
+	dt := ""
 	switch {
 	case t.F32 != nil && t.F64 == nil && t.I32 == nil:
-		return "f32", 4
+		dt = "f32"
 	case t.F64 != nil && t.F32 == nil && t.I32 == nil:
-		return "f64", 8
+		dt = "f64"
 	case t.I32 != nil && t.F32 == nil && t.F64 == nil:
-		return "i32", 4
+		dt = "i32"
 	}
-	return "", 0
+	return dt, dtypeSize[dt]
 }
 
 type entry struct {
@@ -198,7 +202,7 @@ func decode(path string, r io.Reader, size int64, meta any) (map[string]Tensor, 
 	}
 	var total int64
 	for _, e := range h.Tensors {
-		elem := map[string]int64{"f32": 4, "f64": 8, "i32": 4}[e.DType]
+		elem := int64(dtypeSize[e.DType])
 		if elem == 0 || e.Len < 0 || e.Len > math.MaxInt32*4 {
 			return nil, bad("corrupt tensor entry %+v", e)
 		}
@@ -233,7 +237,7 @@ func decode(path string, r io.Reader, size int64, meta any) (map[string]Tensor, 
 	if _, err := io.ReadFull(br, stored[:]); err != nil {
 		return nil, bad("missing checksum: %v", err)
 	}
-	if !equal(stored[:], sum) {
+	if !bytes.Equal(stored[:], sum.Sum(nil)) {
 		return nil, bad("checksum mismatch: the file is corrupt")
 	}
 	if meta != nil {
@@ -242,19 +246,6 @@ func decode(path string, r io.Reader, size int64, meta any) (map[string]Tensor, 
 		}
 	}
 	return out, nil
-}
-
-func equal(b []byte, h hash.Hash) bool {
-	s := h.Sum(nil)
-	if len(s) != len(b) {
-		return false
-	}
-	for i := range s {
-		if s[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Exists reports whether a checkpoint file is present.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -160,11 +161,7 @@ func (a *Architecture) validate() ErrorList {
 	for i := range a.Layers {
 		l := &a.Layers[i]
 		p := fmt.Sprintf("layers[%d]", i)
-		known := false
-		for _, t := range LayerTypes {
-			known = known || t == l.Type
-		}
-		if !known {
+		if !slices.Contains(LayerTypes, l.Type) {
 			hint := didYouMean(l.Type, LayerTypes)
 			if l.Type == "" {
 				hint = " (types: " + strings.Join(LayerTypes, ", ") + ")"

@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -92,7 +93,7 @@ func ParseExecutor(file string, n *yaml.Node) (ExecutorConfig, error) {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
-			if !contains(executorKeys, k.Value) {
+			if !slices.Contains(executorKeys, k.Value) {
 				return c, at(k, "unknown key %q; an executor has %s", k.Value, strings.Join(executorKeys, ", "))
 			}
 		}
@@ -170,13 +171,4 @@ func splitExecutor(n *yaml.Node) (sweep, executor *yaml.Node) {
 		c.Content = append(c.Content, n.Content[i], n.Content[i+1])
 	}
 	return &c, executor
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
