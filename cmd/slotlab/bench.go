@@ -13,19 +13,6 @@ import (
 	"github.com/slotlab/slotlab/framework/config"
 )
 
-// paperCases are the comparisons of the performance issue: Lenet and CONV-4
-// at K = 8 and 64, as slot machines and with learned weights.
-func paperCases() []bench.Case {
-	var cs []bench.Case
-	for _, n := range []struct{ file, net string }{{"experiments/lenet.yaml", "lenet"}, {"experiments/conv4.yaml", "conv4"}} {
-		for _, k := range []int{8, 64} {
-			cs = append(cs, bench.Case{Experiment: n.file, Overrides: []string{fmt.Sprint("k=", k)}, Net: n.net, Method: "slot", K: k})
-		}
-		cs = append(cs, bench.Case{Experiment: n.file, Overrides: []string{"method=learned"}, Net: n.net, Method: "learned", K: 1})
-	}
-	return cs
-}
-
 func benchCmd(args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	steps := fs.Int("steps", 20, "timed training steps")
@@ -44,7 +31,7 @@ func benchCmd(args []string) error {
 		}
 		var cases []bench.Case
 		if *suite {
-			cases = paperCases()
+			cases = bench.PaperCases()
 		} else {
 			if len(pos) == 0 {
 				return fmt.Errorf("missing experiment file (or --paper)")

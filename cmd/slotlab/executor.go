@@ -83,7 +83,7 @@ func (f *execFlags) config(plan *sweep.Plan, jobs int) (sweep.ExecutorConfig, er
 	}
 	if c.Type != sweep.ExecutorSlurm {
 		for _, name := range []string{"partition", "cpus-per-task", "mem", "time", "max-running", "sbatch", "slotlab", "wait"} {
-			if fl := f.fs.Lookup(name); fl != nil && f.set(name) {
+			if f.set(name) {
 				return c, fmt.Errorf("--%s is for the slurm executor; add --executor slurm", name)
 			}
 		}

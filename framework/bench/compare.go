@@ -19,6 +19,20 @@ type Case struct {
 	K          int
 }
 
+// PaperCases are the comparisons of README's performance table: Lenet and
+// CONV-4 at K = 8 and 64 as slot machines, and with learned weights, with
+// the experiment files as paths relative to the repository root.
+func PaperCases() []Case {
+	var cs []Case
+	for _, n := range []struct{ file, net string }{{"experiments/lenet.yaml", "lenet"}, {"experiments/conv4.yaml", "conv4"}} {
+		for _, k := range []int{8, 64} {
+			cs = append(cs, Case{Experiment: n.file, Overrides: []string{fmt.Sprint("k=", k)}, Net: n.net, Method: "slot", K: k})
+		}
+		cs = append(cs, Case{Experiment: n.file, Overrides: []string{"method=learned"}, Net: n.net, Method: "learned", K: 1})
+	}
+	return cs
+}
+
 // Row is a comparison of slotlab and PyTorch on one case.
 type Row struct {
 	Case    Case
