@@ -301,29 +301,48 @@ type layerBuffers struct {
 // Buffers allocates a layer's scores and selections in memory shared with
 // the plugin.
 func (s *Selector) Buffers(layer framework.LayerInfo) (framework.SelectionBuffers, error) {
-	if _, err := s.setup(); err != nil {
+	n, k := layer.Connections, layer.K
+	seg, off, err := s.layerSegment("Buffers", layer, int64(n)*int64(k), int64(n), int64(n))
+	if err != nil {
 		return framework.SelectionBuffers{}, err
 	}
-	n, k := layer.Connections, layer.K
-	if n < 0 || k < 1 {
-		return framework.SelectionBuffers{}, s.fail("Buffers for layer "+layer.Name, fmt.Errorf("bad layer shape: %d connections, K = %d", n, k))
+	var b framework.SelectionBuffers
+	b.Scores, _ = shm.Float32s(seg.Bytes, off[0], n*k)
+	b.Idx, _ = shm.Int32s(seg.Bytes, off[1], n)
+	b.EvalIdx, _ = shm.Int32s(seg.Bytes, off[2], n)
+	s.addLayer(&layerBuffers{name: layer.Name, seg: seg, bufs: b})
+	return b, nil
+}
+
+// layerSegment checks a layer's shape and shares a segment holding arrays
+// of the given numbers of 4-byte elements, one after another, each aligned
+// to a cache line; it returns their byte offsets. op names the call in
+// errors.
+func (s *Selector) layerSegment(op string, layer framework.LayerInfo, counts ...int64) (*segment, []int64, error) {
+	op += " for layer " + layer.Name
+	if _, err := s.setup(); err != nil {
+		return nil, nil, err
 	}
-	scoresOff := int64(0)
-	idxOff := shm.AlignUp(scoresOff + int64(n)*int64(k)*4)
-	evalOff := shm.AlignUp(idxOff + int64(n)*4)
-	size := shm.AlignUp(evalOff + int64(n)*4)
+	if layer.Connections < 0 || layer.K < 1 {
+		return nil, nil, s.fail(op, fmt.Errorf("bad layer shape: %d connections, K = %d", layer.Connections, layer.K))
+	}
+	off := make([]int64, len(counts))
+	var size int64
+	for i, c := range counts {
+		off[i] = size
+		size = shm.AlignUp(size + 4*c)
+	}
 	seg, err := s.share(layer.Name, size)
 	if err != nil {
-		return framework.SelectionBuffers{}, s.fail("Buffers for layer "+layer.Name, err)
+		return nil, nil, s.fail(op, err)
 	}
-	var b framework.SelectionBuffers
-	b.Scores, _ = shm.Float32s(seg.Bytes, scoresOff, n*k)
-	b.Idx, _ = shm.Int32s(seg.Bytes, idxOff, n)
-	b.EvalIdx, _ = shm.Int32s(seg.Bytes, evalOff, n)
+	return seg, off, nil
+}
+
+func (s *Selector) addLayer(l *layerBuffers) {
 	s.mu.Lock()
-	s.layers = append(s.layers, &layerBuffers{name: layer.Name, seg: seg, bufs: b})
+	s.layers = append(s.layers, l)
 	s.mu.Unlock()
-	return b, nil
 }
 
 // FactoredBuffers allocates a layer's initial scores, candidate weights,
@@ -339,30 +358,19 @@ func (s *Selector) FactoredBuffers(layer framework.LayerInfo) (framework.Factore
 		return framework.FactoredBuffers{}, false, nil
 	}
 	n, k := layer.Connections, layer.K
-	if n < 0 || k < 1 {
-		return framework.FactoredBuffers{}, false, s.fail("FactoredBuffers for layer "+layer.Name, fmt.Errorf("bad layer shape: %d connections, K = %d", n, k))
-	}
-	nk := int64(n) * int64(k) * 4
-	initOff := int64(0)
-	wOff := shm.AlignUp(initOff + nk)
-	yOff := shm.AlignUp(wOff + nk)
-	idxOff := shm.AlignUp(yOff + int64(n)*8)
-	evalOff := shm.AlignUp(idxOff + int64(n)*4)
-	size := shm.AlignUp(evalOff + int64(n)*4)
-	seg, err := s.share(layer.Name, size)
+	nk := int64(n) * int64(k)
+	seg, off, err := s.layerSegment("FactoredBuffers", layer, nk, nk, 2*int64(n), int64(n), int64(n))
 	if err != nil {
-		return framework.FactoredBuffers{}, false, s.fail("FactoredBuffers for layer "+layer.Name, err)
+		return framework.FactoredBuffers{}, false, err
 	}
 	var b framework.FactoredBuffers
-	b.Init, _ = shm.Float32s(seg.Bytes, initOff, n*k)
-	b.Weights, _ = shm.Float32s(seg.Bytes, wOff, n*k)
-	b.Y, _ = shm.Float32s(seg.Bytes, yOff, 2*n)
-	b.Idx, _ = shm.Int32s(seg.Bytes, idxOff, n)
-	b.EvalIdx, _ = shm.Int32s(seg.Bytes, evalOff, n)
-	s.mu.Lock()
-	s.layers = append(s.layers, &layerBuffers{name: layer.Name, seg: seg, factored: true, initOff: initOff, wOff: wOff, yOff: yOff,
+	b.Init, _ = shm.Float32s(seg.Bytes, off[0], n*k)
+	b.Weights, _ = shm.Float32s(seg.Bytes, off[1], n*k)
+	b.Y, _ = shm.Float32s(seg.Bytes, off[2], 2*n)
+	b.Idx, _ = shm.Int32s(seg.Bytes, off[3], n)
+	b.EvalIdx, _ = shm.Int32s(seg.Bytes, off[4], n)
+	s.addLayer(&layerBuffers{name: layer.Name, seg: seg, factored: true, initOff: off[0], wOff: off[1], yOff: off[2],
 		bufs: framework.SelectionBuffers{Idx: b.Idx, EvalIdx: b.EvalIdx}})
-	s.mu.Unlock()
 	return b, true, nil
 }
 
