@@ -60,8 +60,15 @@ var (
 	registry   = map[ModuleID]ModuleInfo{}
 )
 
-// namespaces are the kinds of module the framework knows how to use.
-var namespaces = map[string]bool{"selectors": true, "initializers": true, "sharing": true}
+// The namespaces of module IDs: the kinds of module the framework knows
+// how to use.
+const (
+	NamespaceSelectors    = "selectors"
+	NamespaceInitializers = "initializers"
+	NamespaceSharing      = "sharing"
+)
+
+var namespaces = map[string]bool{NamespaceSelectors: true, NamespaceInitializers: true, NamespaceSharing: true}
 
 // Register adds a module to the registry. It panics if the ID is malformed,
 // its namespace is unknown, New is nil, or the ID is already taken, since

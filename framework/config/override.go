@@ -14,6 +14,17 @@ type Override struct {
 	Text  string
 }
 
+// ValidKey reports whether key has the form of a dotted config path such
+// as train.epochs: non-empty parts without spaces or YAML flow characters.
+func ValidKey(key string) bool {
+	for _, p := range strings.Split(key, ".") {
+		if p == "" || strings.ContainsAny(p, " \t[]{}:=,") {
+			return false
+		}
+	}
+	return true
+}
+
 // ParseOverride parses "train.epochs=3". The value is read as YAML, so
 // numbers, booleans, lists ([1, 2]) and mappings ({id: greedy}) work, and
 // anything else is a string.
@@ -23,11 +34,8 @@ func ParseOverride(s string) (Override, error) {
 	if !ok || key == "" {
 		return Override{}, fmt.Errorf("override %q: want key=value, e.g. k=16 or train.epochs=3", s)
 	}
-	parts := strings.Split(key, ".")
-	for _, p := range parts {
-		if p == "" || strings.ContainsAny(p, " \t[]{}:") {
-			return Override{}, fmt.Errorf("override %q: %q is not a dotted key path like train.batch_size", s, key)
-		}
+	if !ValidKey(key) {
+		return Override{}, fmt.Errorf("override %q: %q is not a dotted key path like train.batch_size", s, key)
 	}
 	var doc yaml.Node
 	node := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: val}
@@ -36,7 +44,7 @@ func ParseOverride(s string) (Override, error) {
 	} else if err := yaml.Unmarshal([]byte(val), &doc); err == nil && len(doc.Content) == 1 {
 		node = doc.Content[0]
 	}
-	return Override{Path: parts, Value: node, Text: s}, nil
+	return Override{Path: strings.Split(key, "."), Value: node, Text: s}, nil
 }
 
 // apply sets the override in the document tree rooted at root (a mapping),

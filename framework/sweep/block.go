@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/slotlab/slotlab/framework/config"
 )
 
 // VariantsKey is the reserved key of a sweep block whose value is a list of
@@ -192,10 +194,8 @@ func checkKey(key string) error {
 	if key == "" {
 		return fmt.Errorf("empty sweep key")
 	}
-	for _, p := range strings.Split(key, ".") {
-		if p == "" || strings.ContainsAny(p, " \t[]{}:=,") {
-			return fmt.Errorf("%q is not a dotted config key like train.epochs", key)
-		}
+	if !config.ValidKey(key) {
+		return fmt.Errorf("%q is not a dotted config key like train.epochs", key)
 	}
 	return nil
 }

@@ -39,9 +39,9 @@ var Handshake = goplugin.HandshakeConfig{
 // Kinds are the namespaces of the modules a plugin can serve, as in
 // framework module IDs.
 const (
-	KindSelector    = "selectors"
-	KindInitializer = "initializers"
-	KindSharing     = "sharing"
+	KindSelector    = framework.NamespaceSelectors
+	KindInitializer = framework.NamespaceInitializers
+	KindSharing     = framework.NamespaceSharing
 )
 
 // Singular returns the kind as a word for messages ("selector").
