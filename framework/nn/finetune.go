@@ -17,11 +17,7 @@ func (n *Network) ToLearned() (*Network, error) {
 		w := append([]float32(nil), l.EvalWeff...)
 		m.Learned = append(m.Learned, &LearnedLayer{Info: l.Info, W: w, Velocity: make([]float32, len(w))})
 	}
-	var err error
-	if m.train, err = m.buildGraph(o.Batch, true); err != nil {
-		return nil, err
-	}
-	if m.eval, err = m.buildGraph(o.EvalBatch, false); err != nil {
+	if err := m.buildGraphs(); err != nil {
 		return nil, err
 	}
 	for i, b := range n.bns {

@@ -131,13 +131,27 @@ func Build(arch *config.Architecture, o Options) (*Network, error) {
 			return nil, fmt.Errorf("initial selection of %s: %w", l.Info.Name, err)
 		}
 	}
-	if n.train, err = n.buildGraph(o.Batch, true); err != nil {
-		return nil, err
-	}
-	if n.eval, err = n.buildGraph(o.EvalBatch, false); err != nil {
+	if err := n.buildGraphs(); err != nil {
 		return nil, err
 	}
 	return n, nil
+}
+
+// buildGraphs builds the training and the evaluation graph.
+func (n *Network) buildGraphs() (err error) {
+	if n.train, err = n.buildGraph(n.Options.Batch, true); err != nil {
+		return err
+	}
+	n.eval, err = n.buildGraph(n.Options.EvalBatch, false)
+	return err
+}
+
+// weightNode is the graph node of a weighted layer's weights (rows × cols),
+// reading the slice of the training or evaluation graph in place.
+func (n *Network) weightNode(g *G.ExprGraph, st Step, widx int, train bool, rows, cols int) *G.Node {
+	w := n.weights(widx, train)
+	return G.NewMatrix(g, tensor.Float32, G.WithShape(rows, cols), G.WithName(st.Info.Name),
+		G.WithValue(tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(w))))
 }
 
 // weights returns the slice a weighted layer's graph node reads in the
@@ -175,9 +189,7 @@ func (n *Network) buildGraph(batch int, train bool) (*graph, error) {
 		case "relu":
 			op = newReLUOp(shape)
 		case "dense":
-			w := n.weights(widx, train)
-			wn := G.NewMatrix(g, tensor.Float32, G.WithShape(st.Info.FanOut, st.Info.FanIn), G.WithName(st.Info.Name),
-				G.WithValue(tensor.New(tensor.WithShape(st.Info.FanOut, st.Info.FanIn), tensor.WithBacking(w))))
+			wn := n.weightNode(g, st, widx, train, st.Info.FanOut, st.Info.FanIn)
 			wnodes = append(wnodes, wn)
 			var err error
 			if h, err = G.ApplyOp(newDenseOp(batch, st.In[0], st.Out[0], needDX), h, wn); err != nil {

@@ -78,10 +78,7 @@ func (n *Network) convNode(gr *graph, st Step, h *G.Node, widx int, train, needD
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", st.Info.Name, err)
 	}
-	ws := tensor.Shape{s.F, s.C * s.KH * s.KW}
-	w := n.weights(widx, train)
-	wn := G.NewMatrix(gr.g, tensor.Float32, G.WithShape(ws...), G.WithName(st.Info.Name),
-		G.WithValue(tensor.New(tensor.WithShape(ws...), tensor.WithBacking(w))))
+	wn := n.weightNode(gr.g, st, widx, train, s.F, s.C*s.KH*s.KW)
 	*wnodes = append(*wnodes, wn)
 	ys := tensor.Shape{s.N, s.F, s.OutH(), s.OutW()}
 	op := &convOp{baseOp: newBase("conv", ys, 4, 2), conv: kernels.NewConv(s), needDX: needDX, y: newBuffer(ys)}
