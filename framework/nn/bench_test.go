@@ -7,6 +7,7 @@ import (
 
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/rng"
+	"github.com/slotlab/slotlab/plugins/selectors/probabilistic"
 )
 
 // BenchmarkLenetStep times one training step of Lenet-300-100 at batch 128:
@@ -19,15 +20,23 @@ func BenchmarkLenetStep(b *testing.B) {
 		method string
 		k      int
 		regen  bool
-	}{{"slot", 8, false}, {"slot", 64, false}, {"learned", 1, false}, {"slot", 8, true}, {"slot", 64, true}} {
+		ps     bool
+	}{{"slot", 8, false, false}, {"slot", 64, false, false}, {"learned", 1, false, false}, {"slot", 8, true, false}, {"slot", 64, true, false},
+		{"slot", 8, false, true}, {"slot", 32, false, true}} {
 		name := c.method
 		if c.regen {
 			name += "-regen"
+		}
+		if c.ps {
+			name += "-ps"
 		}
 		b.Run(fmt.Sprintf("%s/K%d", name, c.k), func(b *testing.B) {
 			const batch = 128
 			o := testOptions(c.method, c.k, batch)
 			o.Selector = fusedArgmax{} // as selectors.greedy
+			if c.ps {
+				o.Selector = &probabilistic.Probabilistic{Eval: "argmax"}
+			}
 			if c.regen {
 				o.Regenerate = true
 				o.WeightInit, o.ScoreInit = paperInit{}, paperInit{lambda: 0.1}

@@ -194,3 +194,9 @@ func writeScoresAsm(dst, s0, w, y []float32, a float32, k, stride int) {
 		writeScoresGo(dst[m*k:], s0[m*k:], w[m*stride:], y[2*m:], a, k, stride)
 	}
 }
+
+// sampleK8nAVX2 is SampleSoftmax for n connections of K scores, K a
+// multiple of 8; scratch holds K values.
+//
+//go:noescape
+func sampleK8nAVX2(idx *int32, s, u, scratch *float32, n, k int)

@@ -9,3 +9,5 @@ const hasAVX2 = false
 var useAsm = false
 
 func sgdAsm(x, v, g []float32, p SGD) bool { return sgdGo(x, v, g, p) }
+
+func sampleK8nAVX2(idx *int32, s, u, scratch *float32, n, k int) { panic("no assembly in this build") }

@@ -5,7 +5,6 @@ package probabilistic
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/nn/slotupdate"
@@ -60,64 +59,22 @@ func (p *Probabilistic) Select(idx []int32, scores []float32, k int, ctx framewo
 		s = s.Derive("eval")
 	}
 	base := uint64(ctx.Step)*uint64(ctx.Layer.Connections) + uint64(ctx.Offset)
-	var buf [64]float32
-	e := buf[:]
-	if k > len(buf) {
-		e = make([]float32, k)
-	}
-	e = e[:k]
-	for i := range idx {
-		idx[i] = int32(sample(scores[i*k:i*k+k], s.Float64(base+uint64(i)), e))
+	var ub [256]float32
+	for lo := 0; lo < len(idx); lo += len(ub) {
+		hi := min(len(idx), lo+len(ub))
+		u := ub[:hi-lo]
+		for i := range u {
+			u[i] = float32(s.Float64(base + uint64(lo+i)))
+		}
+		slotupdate.SampleSoftmax(idx[lo:hi], scores[lo*k:hi*k], u, k)
 	}
 	return nil
 }
 
 // Sample returns the index j with probability softmax(s)_j, using the
-// uniform variate u in [0, 1). The exponentials are computed once each, in
-// float32 (exp32, relative error below 3e-7), which is ample for sampling
-// probabilities and several times faster than math.Exp.
+// uniform variate u in [0, 1) (slotupdate.SampleSoftmax for one connection).
 func Sample(s []float32, u float64) int {
-	return sample(s, u, make([]float32, len(s)))
-}
-
-// sample is Sample with the exponentials written into e (len(e) = len(s)).
-func sample(s []float32, u float64, e []float32) int {
-	e = e[:len(s)]
-	m := s[0]
-	for _, v := range s[1:] {
-		m = max(m, v)
-	}
-	var total float32
-	for j, v := range s {
-		x := exp32(v - m)
-		e[j] = x
-		total += x
-	}
-	target := float32(u) * total
-	var acc float32
-	for j, x := range e {
-		acc += x
-		if target < acc {
-			return j
-		}
-	}
-	return len(s) - 1
-}
-
-// exp32 returns e^x for x ≤ 0 (x < −87 gives 0): x = n·ln2 + r with
-// |r| ≤ ln2/2 (Cody–Waite, ln2 split in two), e^r by its degree-6 Taylor
-// polynomial (error below 2e-7 on that interval), times 2^n built from bits.
-func exp32(x float32) float32 {
-	if x < -87 {
-		return 0
-	}
-	const (
-		log2e = 1.44269504088896341
-		ln2hi = 0.693359375
-		ln2lo = -2.12194440e-4
-	)
-	n := float32(int32(x*log2e - 0.5))
-	r := x - n*ln2hi - n*ln2lo
-	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
-	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
+	var idx [1]int32
+	slotupdate.SampleSoftmax(idx[:], s, []float32{float32(u)}, len(s))
+	return int(idx[0])
 }

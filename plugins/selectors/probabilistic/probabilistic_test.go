@@ -96,25 +96,6 @@ func TestEvalModes(t *testing.T) {
 	}
 }
 
-func TestExp32(t *testing.T) {
-	worst := 0.0
-	for x := float32(0); x > -87; x -= 0.0137 {
-		got, want := float64(exp32(x)), math.Exp(float64(x))
-		if want < 1e-37 { // float32 subnormals: absolute error only
-			continue
-		}
-		if rel := math.Abs(got-want) / want; rel > worst {
-			worst = rel
-		}
-	}
-	if worst > 3e-7 {
-		t.Fatalf("exp32 relative error %g", worst)
-	}
-	if exp32(0) != 1 || exp32(-100) != 0 {
-		t.Fatalf("exp32(0) = %v, exp32(-100) = %v", exp32(0), exp32(-100))
-	}
-}
-
 func BenchmarkSelect(b *testing.B) {
 	for _, k := range []int{2, 8, 64} {
 		b.Run(fmt.Sprintf("K%d", k), func(b *testing.B) {
