@@ -55,7 +55,7 @@ func Run(e *config.Experiment, o Options) (Result, error) {
 		labels[i] = int32(s.Intn(uint64(len(x)+i), e.Arch.Classes))
 	}
 	opt := e.Train.Optimizer
-	h := nn.Hyper{LR: float32(opt.LearningRate.Value), Momentum: float32(opt.Momentum), WeightDecay: float32(opt.WeightDecay), Nesterov: opt.Nesterov}
+	h := nn.Hyper{LR: float32(opt.LearningRate.Value), Momentum: float32(opt.Momentum), WeightDecay: float32(opt.WeightDecay.Value), Nesterov: opt.Nesterov}
 	for i := 0; i < o.Warmup; i++ {
 		if _, _, err := net.TrainStep(h); err != nil {
 			return Result{}, err

@@ -103,7 +103,7 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.K != 8 || e.Train.BatchSize != 128 || e.Train.Optimizer.Momentum != 0.9 || e.Train.Optimizer.WeightDecay != 1e-4 {
+	if e.K != 8 || e.Train.BatchSize != 128 || e.Train.Optimizer.Momentum != 0.9 || e.Train.Optimizer.WeightDecay.Value != 1e-4 {
 		t.Fatalf("paper defaults not applied: %+v", e.Train)
 	}
 	if e.Train.Optimizer.LearningRate.Value != 0.2 || e.Train.Optimizer.LearningRate.Auto {
@@ -136,6 +136,34 @@ func TestAutoLearningRate(t *testing.T) {
 		if got := e.Train.Optimizer.LearningRate.Value; got != tc.want {
 			t.Errorf("%v: learning rate %v, want %v", tc.overrides, got, tc.want)
 		}
+	}
+}
+
+// TestAutoWeightDecay checks the decay rule: the paper's 1e-4, but none
+// for probabilistic sampling, and a number given is kept.
+func TestAutoWeightDecay(t *testing.T) {
+	for _, tc := range []struct {
+		overrides []string
+		want      float64
+	}{
+		{nil, 1e-4},
+		{[]string{"k=32"}, 1e-4},
+		{[]string{"selector=probabilistic"}, 0},
+		{[]string{"method=learned"}, 1e-4},
+		{[]string{"selector=probabilistic", "train.optimizer.weight_decay=0.001"}, 0.001},
+		{[]string{"train.optimizer.weight_decay=auto", "selector=probabilistic"}, 0},
+		{[]string{"train.optimizer.weight_decay=0"}, 0},
+	} {
+		e, err := Load(write(t, goodExp, lenetArch), tc.overrides)
+		if err != nil {
+			t.Fatalf("%v: %v", tc.overrides, err)
+		}
+		if wd := e.Train.Optimizer.WeightDecay; wd.Value != tc.want || wd.Auto {
+			t.Errorf("%v: weight decay %+v, want %v", tc.overrides, wd, tc.want)
+		}
+	}
+	if _, err := Load(write(t, goodExp, lenetArch), []string{"train.optimizer.weight_decay=lots"}); err == nil || !strings.Contains(err.Error(), "weight_decay") {
+		t.Errorf("weight_decay=lots: error %v, want one naming weight_decay", err)
 	}
 }
 

@@ -94,7 +94,7 @@ type Optimizer struct {
 	Name         string       `yaml:"name"`
 	LearningRate LearningRate `yaml:"learning_rate"`
 	Momentum     float64      `yaml:"momentum"`
-	WeightDecay  float64      `yaml:"weight_decay"`
+	WeightDecay  WeightDecay  `yaml:"weight_decay"`
 	Nesterov     bool         `yaml:"nesterov"`
 }
 
@@ -168,6 +168,38 @@ func (lr LearningRate) MarshalYAML() (any, error) {
 	return lr.Value, nil
 }
 
+// WeightDecay is a number, or "auto" for the rule that reproduces the
+// paper's numbers (docs/reproduction.md): 1e-4, except 0 for probabilistic
+// sampling, whose learning rate (25) would make a decay of 1e-4 shrink
+// every score by lr·wd/(1−momentum) = 2.5% per step.
+type WeightDecay struct {
+	Auto  bool
+	Value float64
+}
+
+// UnmarshalYAML accepts a number or "auto".
+func (wd *WeightDecay) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && n.Value == "auto" {
+		*wd = WeightDecay{Auto: true}
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode {
+		if v, err := strconv.ParseFloat(n.Value, 64); err == nil {
+			*wd = WeightDecay{Value: v}
+			return nil
+		}
+	}
+	return fmt.Errorf("weight_decay must be a number or \"auto\", not %q", n.Value)
+}
+
+// MarshalYAML writes the number, or "auto" if it was never resolved.
+func (wd WeightDecay) MarshalYAML() (any, error) {
+	if wd.Auto {
+		return "auto", nil
+	}
+	return wd.Value, nil
+}
+
 // Default returns an experiment holding the paper's defaults (PAPER.md §3).
 func Default() Experiment {
 	yes := true
@@ -189,7 +221,7 @@ func Default() Experiment {
 				Name:         "sgd",
 				LearningRate: LearningRate{Auto: true},
 				Momentum:     0.9,
-				WeightDecay:  1e-4,
+				WeightDecay:  WeightDecay{Auto: true},
 			},
 			Schedule:        Schedule{Type: "warm_restarts", Restarts: []int{25, 75}},
 			CheckpointEvery: 1,

@@ -170,8 +170,11 @@ func (e *Experiment) resolve() ErrorList {
 	if !(o.Momentum >= 0 && o.Momentum < 1) {
 		bad("train.optimizer.momentum", "momentum must be in [0, 1), not %v", o.Momentum)
 	}
-	if !(o.WeightDecay >= 0) || math.IsInf(o.WeightDecay, 0) {
-		bad("train.optimizer.weight_decay", "weight_decay must be ≥ 0, not %v", o.WeightDecay)
+	if o.WeightDecay.Auto {
+		o.WeightDecay = WeightDecay{Value: e.autoWeightDecay()}
+	}
+	if !(o.WeightDecay.Value >= 0) || math.IsInf(o.WeightDecay.Value, 0) {
+		bad("train.optimizer.weight_decay", "weight_decay must be ≥ 0 or auto, not %v", o.WeightDecay.Value)
 	}
 	if o.Nesterov && o.Momentum == 0 {
 		bad("train.optimizer.nesterov", "nesterov needs momentum > 0")
@@ -276,6 +279,15 @@ func (e *Experiment) autoLearningRate() float64 {
 	default:
 		return 0.1
 	}
+}
+
+// autoWeightDecay is 1e-4 (the paper's decay) except for probabilistic
+// sampling, which trains without decay (docs/reproduction.md).
+func (e *Experiment) autoWeightDecay() float64 {
+	if e.Method != "learned" && e.Selector.Plugin == "" && framework.ModuleID(e.Selector.ID).Name() == "probabilistic" {
+		return 0
+	}
+	return 1e-4
 }
 
 func increasing(xs []int) bool {

@@ -283,7 +283,7 @@ func (r *run) epoch(ctx context.Context, ep, steps int) error {
 		idx := r.perm[s*b : (s+1)*b]
 		data.FillBatch(x, labels, r.train, idx, r.norm, r.aug, augStream, ep)
 		lr = rate(s)
-		h := nn.Hyper{LR: float32(lr), Momentum: float32(opt.Momentum), WeightDecay: float32(opt.WeightDecay), Nesterov: opt.Nesterov}
+		h := nn.Hyper{LR: float32(lr), Momentum: float32(opt.Momentum), WeightDecay: float32(opt.WeightDecay.Value), Nesterov: opt.Nesterov}
 		t0 := time.Now()
 		loss, c, err := r.net.TrainStep(h)
 		r.stepSeconds += time.Since(t0).Seconds()

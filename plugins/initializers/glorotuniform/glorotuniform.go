@@ -11,11 +11,12 @@ import (
 
 func init() { framework.Register(&GlorotUniform{}) }
 
-// GlorotUniform draws values from U(−b, b). Bound "std" uses
-// b = sqrt(2/(fan_in+fan_out)), the standard deviation of Glorot's normal
-// initialisation, which is what the paper uses; "glorot" uses
-// b = sqrt(6/(fan_in+fan_out)), Glorot's uniform bound, which is what the
-// official code uses.
+// GlorotUniform draws values from U(−b, b). Bound "glorot" (the default)
+// uses b = sqrt(6/(fan_in+fan_out)), Glorot's uniform bound, which is what
+// the official code uses and what reproduces the paper's numbers
+// (docs/reproduction.md); "std" uses b = sqrt(2/(fan_in+fan_out)), the
+// standard deviation of Glorot's normal initialisation, as the paper's text
+// reads (weights √3 smaller: Lenet underfits, 96.9% instead of 98.2%).
 type GlorotUniform struct {
 	Bound string `yaml:"bound"`
 }
@@ -29,8 +30,8 @@ var (
 func (*GlorotUniform) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{
 		ID:      "initializers.glorot_uniform",
-		Summary: "U(−b, b), b = sqrt(2/(fan_in+fan_out)) (bound: std, the paper) or sqrt(6/(fan_in+fan_out)) (bound: glorot, the official code)",
-		New:     func() framework.Module { return &GlorotUniform{Bound: "std"} },
+		Summary: "U(−b, b), b = sqrt(6/(fan_in+fan_out)) (bound: glorot, default, the official code) or sqrt(2/(fan_in+fan_out)) (bound: std, the paper's text)",
+		New:     func() framework.Module { return &GlorotUniform{Bound: "glorot"} },
 	}
 }
 

@@ -13,9 +13,10 @@ func init() { framework.Register(&ScaledUniform{}) }
 
 // ScaledUniform draws values from U(0, λ·b), where b is the Glorot-style
 // bound named by Bound (see glorot_uniform) and λ is Conv for convolutional
-// layers and Dense for fully connected ones. The paper uses λ = 1 for conv
-// and 0.1 for dense layers with b = sqrt(2/(fan_in+fan_out)); the official
-// code uses λ = 1 everywhere with b = sqrt(6/(fan_in+fan_out)).
+// layers and Dense for fully connected ones. The default, λ = 1 everywhere
+// with b = sqrt(6/(fan_in+fan_out)), is the official code's and reproduces
+// the paper's numbers (docs/reproduction.md); the paper's text reads λ = 1
+// for conv and 0.1 for dense layers with b = sqrt(2/(fan_in+fan_out)).
 type ScaledUniform struct {
 	Bound string  `yaml:"bound"`
 	Conv  float64 `yaml:"conv"`
@@ -31,8 +32,8 @@ var (
 func (*ScaledUniform) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{
 		ID:      "initializers.scaled_uniform",
-		Summary: "U(0, λ·b), λ per layer kind (conv 1, dense 0.1 by default), b as glorot_uniform's bound",
-		New:     func() framework.Module { return &ScaledUniform{Bound: "std", Conv: 1, Dense: 0.1} },
+		Summary: "U(0, λ·b), λ per layer kind (conv 1, dense 1 by default), b as glorot_uniform's bound",
+		New:     func() framework.Module { return &ScaledUniform{Bound: "glorot", Conv: 1, Dense: 1} },
 	}
 }
 
