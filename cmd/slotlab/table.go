@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/results"
 )
 
@@ -17,7 +18,11 @@ KEYS are comma-separated: result fields (k, seed, selector, sharing,
 dataset), dotted config paths (train.epochs, data.train_limit), or
 network, method ("slot GS", "slot PS", "learned") and k_or_learned (K=2,
 ..., learned). The default is the paper's table: rows network,method,
-columns k_or_learned, metric test_acc (at the best validation epoch).`
+columns k_or_learned, metric test_acc (at the best validation epoch).
+
+Where the runs' experiment file has a reference: block (published numbers
+keyed like the cells), or --reference names a file with one, each cell it
+matches also shows the published value and the difference.`
 
 func tableCmd(args []string) error {
 	fs := flag.NewFlagSet("table", flag.ContinueOnError)
@@ -25,6 +30,7 @@ func tableCmd(args []string) error {
 	cols := fs.String("cols", results.KeyKOrLearned, "column keys, comma-separated (empty: one column)")
 	metric := fs.String("metric", "test_acc", "the numeric result field in the cells (test_acc, val_acc, final_test_acc, train_flops, train_seconds, ...)")
 	format := fs.String("format", "md", "md, ascii, csv or latex")
+	ref := fs.String("reference", "", "an experiment file whose reference: block (published numbers) to print beside the cells, before the blocks the runs carry")
 	dirs, err := parseArgs(fs, tableUsage, args, "missing run directory (e.g. runs/lenet)")
 	if err != nil {
 		return err
@@ -32,6 +38,13 @@ func tableCmd(args []string) error {
 	g, err := loadGrid(dirs, keyList(*rows), keyList(*cols), *metric)
 	if err != nil {
 		return err
+	}
+	if *ref != "" {
+		block, err := config.LoadReference(*ref)
+		if err != nil {
+			return err
+		}
+		g.UseReferences([]map[string]any{block})
 	}
 	for _, w := range g.Warnings {
 		fmt.Fprintln(os.Stderr, "warning:", w)

@@ -276,3 +276,42 @@ func TestResolvedRoundTrip(t *testing.T) {
 		t.Fatalf("resolved config has another hash\n%s", b)
 	}
 }
+
+// TestLoadReference reads a reference block on its own and rejects bad ones
+// with the file, the line and a fix.
+func TestLoadReference(t *testing.T) {
+	dir := t.TempDir()
+	file := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := file("good.yaml", "name: x\nreference:\n  source: the paper\n  values:\n    - {network: lenet-300-100, k: 8, value: 98.2}\n    - {method: learned, value: 98}\n")
+	tree, err := LoadReference(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, _ := tree["values"].([]any)
+	if tree["source"] != "the paper" || tree["metric"] != "test_acc" || len(vals) != 2 {
+		t.Fatalf("tree %v", tree)
+	}
+	for _, tc := range []struct{ name, body, want string }{
+		{"none.yaml", "name: x\n", "none.yaml: no reference: block"},
+		{"nosource.yaml", "reference:\n  values:\n    - {k: 8, value: 1}\n", "nosource.yaml:2:3: reference needs a source"},
+		{"text.yaml", "reference:\n  source: s\n  values:\n    - {k: 8, value: high}\n", "text.yaml:4:7: reference value 1: value must be a number"},
+		{"typo.yaml", "reference:\n  source: s\n  valus: []\n", `text.yaml`},
+	} {
+		_, err := LoadReference(file(tc.name, tc.body))
+		if tc.name == "typo.yaml" {
+			if err == nil || !strings.Contains(err.Error(), `unknown key "valus"`) {
+				t.Errorf("%s: error %v, want unknown key", tc.name, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}

@@ -48,6 +48,9 @@ type Experiment struct {
 	// Sweep maps config paths to lists of values; the runs are their
 	// Cartesian product. Empty for a single run.
 	Sweep yaml.Node `yaml:"sweep,omitempty"`
+	// Reference holds published numbers that slotlab table prints beside
+	// the measured ones. It does not change a run (it is not hashed).
+	Reference *Reference `yaml:"reference,omitempty"`
 
 	// Arch is the loaded architecture (the same as Architecture.Spec).
 	Arch *Architecture `yaml:"-"`
@@ -55,6 +58,26 @@ type Experiment struct {
 	Path string `yaml:"-"`
 	// Src locates every value for error messages.
 	Src *Source `yaml:"-"`
+}
+
+// Reference is a block of published results, for example the paper's
+// table, keyed like the cells of a results table:
+//
+//	reference:
+//	  source: Aladago & Torresani 2021, Fig. 3 (read off the plot, ±0.1)
+//	  metric: test_acc
+//	  values:
+//	    - {network: lenet-300-100, method: slot GS, k: 8, value: 98.2}
+//	    - {network: lenet-300-100, method: learned, value: 98.0}
+//
+// Every key of a value other than "value" is a table key (see slotlab
+// table: network, method, k, selector, seed, dotted config paths); a cell
+// takes the first value whose keys all equal those of every run in it.
+type Reference struct {
+	Source string `yaml:"source"`
+	// Metric is the result field the values are (default test_acc).
+	Metric string           `yaml:"metric"`
+	Values []map[string]any `yaml:"values"`
 }
 
 // Finetune is the second phase of method finetune: after SlotEpochs epochs

@@ -180,6 +180,7 @@ func (e *Experiment) resolve() ErrorList {
 		bad("train.optimizer.nesterov", "nesterov needs momentum > 0")
 	}
 	errs = append(errs, e.checkSchedule(&t.Schedule, "train.schedule")...)
+	errs = append(errs, e.checkReference()...)
 	d := &e.Data
 	if d.ValFraction == nil {
 		v := 0.1
@@ -267,6 +268,55 @@ func (e *Experiment) checkSchedule(s *Schedule, path string) ErrorList {
 	return errs
 }
 
+// checkReference validates the reference block and fills its default
+// metric.
+func (e *Experiment) checkReference() ErrorList {
+	r := e.Reference
+	if r == nil {
+		return nil
+	}
+	var errs ErrorList
+	if strings.TrimSpace(r.Source) == "" {
+		errs = append(errs, e.Src.Errorf("reference.source", "reference needs a source (where the numbers come from, e.g. \"Aladago & Torresani 2021, Fig. 3\")"))
+	}
+	if r.Metric == "" {
+		r.Metric = "test_acc"
+	}
+	for i, v := range r.Values {
+		at := fmt.Sprintf("reference.values[%d]", i)
+		num, ok := v["value"]
+		f, isNum := toFloat(num)
+		switch {
+		case !ok:
+			errs = append(errs, e.Src.Errorf(at, "reference value %d has no \"value\" key; write it like {network: lenet-300-100, method: slot GS, k: 8, value: 98.2}", i+1))
+		case !isNum || math.IsNaN(f) || math.IsInf(f, 0):
+			errs = append(errs, e.Src.Errorf(at, "reference value %d: value must be a number, not %v", i+1, num))
+		case len(v) < 2:
+			errs = append(errs, e.Src.Errorf(at, "reference value %d names no table key; add the keys of its cell, e.g. network: lenet-300-100, k: 8", i+1))
+		}
+		for k, x := range v {
+			if !ValidKey(k) {
+				errs = append(errs, e.Src.Errorf(at, "reference value %d: %q is not a table key (letters, digits, _ and dots)", i+1, k))
+			}
+			switch x.(type) {
+			case map[string]any, []any, nil:
+				errs = append(errs, e.Src.Errorf(at, "reference value %d: %s must be a single value", i+1, k))
+			}
+		}
+	}
+	return errs
+}
+
+func toFloat(x any) (float64, bool) {
+	switch v := x.(type) {
+	case int:
+		return float64(v), true
+	case float64:
+		return v, true
+	}
+	return 0, false
+}
+
 // autoLearningRate is the paper's rule (PAPER.md §3).
 func (e *Experiment) autoLearningRate() float64 {
 	switch {
@@ -321,6 +371,7 @@ func (e *Experiment) Hash() string {
 	c.Train.CheckpointEvery = 0
 	c.Storage = "" // bit-identical results either way
 	c.Sweep = yaml.Node{}
+	c.Reference = nil // published numbers, not part of the run
 	if e.Arch != nil {
 		a := *e.Arch
 		a.Name = ""
@@ -375,4 +426,48 @@ func suggestPath(key string) string {
 		}
 	}
 	return best
+}
+
+// LoadReference reads the reference block of an experiment file (any YAML
+// file with a top-level reference: key), checked as Load checks it, and
+// returns it as a tree (source, metric, values) for results.Grid.
+func LoadReference(path string) (map[string]any, error) {
+	raw, err := ReadExperiment(path)
+	if err != nil {
+		return nil, err
+	}
+	src := newSource(path)
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, syntaxError(path, err)
+	}
+	var node *yaml.Node
+	if len(doc.Content) == 1 && doc.Content[0].Kind == yaml.MappingNode {
+		m := doc.Content[0]
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == "reference" {
+				node = m.Content[i+1]
+			}
+		}
+	}
+	if node == nil {
+		return nil, &Error{File: path, Msg: "no reference: block; add one (see README, Tables) or name another file"}
+	}
+	var r Reference
+	if errs := decodeStrict(src, "reference", node, &r); len(errs) > 0 {
+		return nil, errs
+	}
+	e := Experiment{Reference: &r, Src: src}
+	if errs := e.checkReference(); len(errs) > 0 {
+		return nil, errs
+	}
+	b, err := yaml.Marshal(&r)
+	if err != nil {
+		return nil, err
+	}
+	var tree map[string]any
+	if err := yaml.Unmarshal(b, &tree); err != nil {
+		return nil, err
+	}
+	return tree, nil
 }

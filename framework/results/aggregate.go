@@ -64,6 +64,9 @@ type Cell struct {
 	// Best marks the best mean of its row (ties all marked), set only in
 	// rows with more than one filled cell.
 	Best bool
+	// Ref is the published value for this cell from the runs' reference
+	// block (config.Reference), nil if none matches.
+	Ref *RefValue
 }
 
 // Grid is runs grouped into rows and columns by keys (see Run.Value) with
@@ -78,6 +81,8 @@ type Grid struct {
 	Cells [][]*Cell
 	// Failed are the failed runs (excluded from the statistics).
 	Failed []*Run
+	// RefSources name the reference blocks that gave a cell its Ref.
+	RefSources []string
 	// Warnings say where a cell mixes runs whose configs differ in more
 	// than the seed, and which finished runs lack the metric.
 	Warnings []string
@@ -159,6 +164,7 @@ func Aggregate(runs []*Run, rowKeys, colKeys []string, metric string) (*Grid, er
 		}
 	}
 	g.markBest()
+	g.attachReferences(nil)
 	return g, nil
 }
 
@@ -246,7 +252,7 @@ func resultKeys(r *Run) []string {
 
 // sameInCell are config keys that may differ between the runs of a cell
 // without making them different experiments.
-var sameInCell = []string{"seed", "name", "description", "data.dir", "data.download", "train.checkpoint_every", "sweep"}
+var sameInCell = []string{"seed", "name", "description", "data.dir", "data.download", "train.checkpoint_every", "sweep", "reference"}
 
 // mixed names the config keys (besides the seed and the grouping keys) in
 // which the runs of a cell differ, with their values, or "".

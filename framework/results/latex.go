@@ -10,7 +10,7 @@ import (
 var latexEscaper = strings.NewReplacer(
 	`\`, `\textbackslash{}`, `&`, `\&`, `%`, `\%`, `$`, `\$`, `#`, `\#`,
 	`_`, `\_`, `{`, `\{`, `}`, `\}`, `~`, `\textasciitilde{}`, `^`, `\textasciicircum{}`,
-	`±`, `$\pm$`, `–`, `--`,
+	`±`, `$\pm$`, `–`, `--`, `Δ`, `$\Delta$`, `−`, `$-$`,
 )
 
 // LaTeXEscape makes text safe in a LaTeX document.
@@ -54,6 +54,9 @@ func writeLaTeX(w io.Writer, g *Grid) error {
 			s := LaTeXEscape(g.cellText(c, " ± "))
 			if c != nil && c.Best {
 				s = "\\textbf{" + s + "}"
+			}
+			if r := g.refText(c); r != "" {
+				s += " {\\scriptsize(" + LaTeXEscape(r) + ")}"
 			}
 			line = append(line, s)
 		}

@@ -35,11 +35,12 @@ var metricNames = map[string]string{
 }
 
 // WriteTable renders a grid as md (Markdown), ascii (a text table), csv
-// (one line per cell: the row and column values, mean, std, n, failed and
-// best as separate columns) or latex (a booktabs tabular). Cells show
+// (one line per cell: the row and column values, mean, std, n, failed,
+// best, reference and diff as separate columns) or latex (a booktabs tabular). Cells show
 // mean ± sample std, and the number of runs where it differs between
 // cells; the best entry of each row is bold (md, latex) or starred
-// (ascii). Notes (what the cells are, failed runs) follow the table, as
+// (ascii). Where the runs' configs carry a reference block, each cell it
+// matches also shows the published value and the difference. Notes (what the cells are, failed runs) follow the table, as
 // % comments in LaTeX; CSV has none.
 func WriteTable(w io.Writer, g *Grid, format string) error {
 	switch format {
@@ -123,6 +124,9 @@ func (g *Grid) notes(best string) []string {
 		how = fmt.Sprintf("mean ± sample std over n = %d runs (seeds) per cell", n)
 	}
 	lines := []string{fmt.Sprintf("%s: %s; best of each row %s.", what, how, best)}
+	if len(g.RefSources) > 0 {
+		lines = append(lines, fmt.Sprintf("ref: the published value (%s); Δ: measured mean minus ref.", strings.Join(g.RefSources, "; ")))
+	}
 	if len(g.Failed) > 0 {
 		var where []string
 		for i, row := range g.Cells {
@@ -175,6 +179,9 @@ func writeText(w io.Writer, g *Grid, format string) error {
 			if c != nil && c.Best {
 				s = mark(s)
 			}
+			if r := g.refText(c); r != "" {
+				s += " (" + r + ")"
+			}
 			line = append(line, s)
 		}
 		if err := t.Append(line); err != nil {
@@ -200,7 +207,7 @@ func writeCSV(w io.Writer, g *Grid) error {
 	cw := csv.NewWriter(w)
 	header := append([]string(nil), g.RowKeys...)
 	header = append(header, g.ColKeys...)
-	header = append(header, "metric", "mean", "std", "n", "failed", "best")
+	header = append(header, "metric", "mean", "std", "n", "failed", "best", "reference", "diff")
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -218,7 +225,11 @@ func writeCSV(w io.Writer, g *Grid) error {
 			if c.N > 1 {
 				std = f(c.Std)
 			}
-			rec = append(rec, g.Metric, mean, std, strconv.Itoa(c.N), strconv.Itoa(len(c.Failed)), strconv.FormatBool(c.Best))
+			ref, diff := "", ""
+			if c.Ref != nil {
+				ref, diff = f(c.Ref.Value), f(c.Ref.Diff)
+			}
+			rec = append(rec, g.Metric, mean, std, strconv.Itoa(c.N), strconv.Itoa(len(c.Failed)), strconv.FormatBool(c.Best), ref, diff)
 			if err := cw.Write(rec); err != nil {
 				return err
 			}

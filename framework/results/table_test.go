@@ -88,13 +88,13 @@ func TestWriteTableCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"network", "method", "k_or_learned", "metric", "mean", "std", "n", "failed", "best"}; !reflect.DeepEqual(recs[0], want) {
+	if want := []string{"network", "method", "k_or_learned", "metric", "mean", "std", "n", "failed", "best", "reference", "diff"}; !reflect.DeepEqual(recs[0], want) {
 		t.Fatalf("header %q", recs[0])
 	}
 	want := map[string][]string{
-		"lenet-300-100/slot GS/K=16":    {"test_acc", "98.5", "0.707106781187", "2", "1", "true"},
-		"lenet-300-100/slot PS/K=2":     {"test_acc", "95", "", "1", "0", "false"},
-		"lenet-300-100/learned/learned": {"test_acc", "98", "0.707106781187", "2", "0", "false"},
+		"lenet-300-100/slot GS/K=16":    {"test_acc", "98.5", "0.707106781187", "2", "1", "true", "", ""},
+		"lenet-300-100/slot PS/K=2":     {"test_acc", "95", "", "1", "0", "false", "", ""},
+		"lenet-300-100/learned/learned": {"test_acc", "98", "0.707106781187", "2", "0", "false", "", ""},
 	}
 	if len(recs) != 1+6 {
 		t.Fatalf("%d records, want a header and 6 cells", len(recs))
@@ -154,6 +154,8 @@ func TestWriteTableLaTeXCompiles(t *testing.T) {
 	doc.WriteString(render(t, paperGrid(t), FormatLaTeX))
 	doc.WriteString("\n\\bigskip\n")
 	doc.WriteString(render(t, twoSeedGrid(t), FormatLaTeX))
+	doc.WriteString("\n\\bigskip\n")
+	doc.WriteString(render(t, refGrid(t), FormatLaTeX))
 	doc.WriteString("\\end{document}\n")
 	tex := filepath.Join(dir, "table.tex")
 	if err := os.WriteFile(tex, doc.Bytes(), 0o644); err != nil {
