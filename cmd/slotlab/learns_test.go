@@ -1,0 +1,73 @@
+package main
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/slotlab/slotlab/framework/data/datatest"
+	"github.com/slotlab/slotlab/framework/results"
+)
+
+// trainOnce runs one experiment with overrides into a fresh store and
+// returns its result.
+func trainOnce(t *testing.T, exp string, overrides ...string) *results.Result {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "runs")
+	if err := runCmd(append([]string{exp, "--out", out, "--quiet"}, overrides...)); err != nil {
+		t.Fatalf("%s %v: %v", exp, overrides, err)
+	}
+	dirs, err := filepath.Glob(filepath.Join(out, "*", "*"))
+	if err != nil || len(dirs) != 1 {
+		t.Fatalf("want one run directory under %s, got %v (%v)", out, dirs, err)
+	}
+	r, err := results.ReadResult(dirs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != "done" {
+		t.Fatalf("%s %v: status %s: %s", exp, overrides, r.Status, r.Error)
+	}
+	return r
+}
+
+// TestPSLearnsLenetSubset trains PS at K = 32 on 5,100 MNIST images for 10
+// epochs (400 steps) with the defaults, which must reach 75%. The paper
+// text's setup (experiments/paper-text: decay 1e-4 on the scores at PS's
+// rate 25, weights bounded by sqrt(2/(fi+fo))) stays far below: its scores
+// forget faster than they learn (docs/reproduction.md). Measured: 84.4%
+// against 25.0%.
+func TestPSLearnsLenetSubset(t *testing.T) {
+	const bar = 75.0
+	subset := []string{"selector=probabilistic", "k=32", "train.epochs=10", "data.train_limit=6000", "data.test_limit=2000"}
+	if r := trainOnce(t, repoFile("experiments", "lenet.yaml"), subset...); r.TestAcc < bar {
+		t.Errorf("PS K=32 with the defaults: test accuracy %.2f%%, want ≥ %.0f%%", r.TestAcc, bar)
+	}
+	if r := trainOnce(t, repoFile("experiments", "paper-text", "lenet.yaml"), subset...); r.TestAcc >= bar {
+		t.Errorf("PS K=32 with the paper text's setup reached %.2f%% ≥ %.0f%%: the bar no longer tells the defaults from it", r.TestAcc, bar)
+	}
+}
+
+// TestCIFARLeavesChance trains CONV-2 on 12,870 CIFAR-10 images for about
+// 200 steps of 64 (one epoch) as a GS slot machine and with learned
+// weights: both must be well above chance (10%) on 1,000 test images.
+func TestCIFARLeavesChance(t *testing.T) {
+	archive := datatest.SharedFile(t, "cifar-10-binary.tar.gz")
+	subset := []string{"data.dir=" + filepath.Dir(archive), "train.epochs=1", "train.batch_size=64",
+		"data.train_limit=14300", "data.test_limit=1000"}
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"GS K=8", []string{"selector=greedy"}},
+		{"learned", []string{"method=learned"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const bar = 25.0
+			r := trainOnce(t, repoFile("experiments", "conv2.yaml"), append(subset, tc.args...)...)
+			if r.TestAcc < bar {
+				t.Errorf("CONV-2 %s after one epoch of 201 steps: test accuracy %.2f%%, want ≥ %.0f%%", tc.name, r.TestAcc, bar)
+			}
+			t.Logf("CONV-2 %s: test accuracy %.2f%% after 201 steps", tc.name, r.TestAcc)
+		})
+	}
+}
