@@ -69,6 +69,26 @@ func TestExportEval(t *testing.T) {
 					t.Fatalf("%s: evaluating the export gives %v%%, the run's best epoch had %v%%", f, ev.Accuracy, r.TestAcc)
 				}
 			}
+			// inspect reads the same network: every connection ranked once.
+			_, layers, err := export.Inspect(dirs[0])
+			if r.Method == "learned" {
+				if err == nil {
+					t.Fatal("inspect of a learned network gave no error")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range layers {
+				n := 0
+				for _, c := range l.Ranks {
+					n += c
+				}
+				if n != l.Connections || len(l.Ranks) != l.K {
+					t.Fatalf("layer %s: %d ranked of %d connections, %d ranks for K=%d", l.Name, n, l.Connections, len(l.Ranks), l.K)
+				}
+			}
 		})
 	}
 }

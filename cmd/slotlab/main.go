@@ -30,6 +30,7 @@ var commands = map[string]command{
 	"describe":     {"print a network layer by layer: shapes, weights, mult-adds, memory", describeCmd},
 	"export":       {"write a run's best network: export RUN_DIR --format slot|dense -o FILE", exportCmd},
 	"eval":         {"evaluate an exported network on its test set: eval FILE", evalCmd},
+	"inspect":      {"which candidate each connection of a run's best network selected, by rank: inspect RUN_DIR...", inspectCmd},
 	"bench":        {"time training steps (samples/s, peak memory), optionally against PyTorch: bench FILE.yaml [--compare torch]", benchCmd},
 	"sweep":        {"run the product of swept values: sweep FILE.yaml [key=v1,v2 ...] [-j N]", sweepCmd},
 	"plot":         {"plots of runs: plot DIR... --kind k-sweep|curves|cost [-o PREFIX]", plotCmd},

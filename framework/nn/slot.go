@@ -524,3 +524,14 @@ func storedPool(spec framework.Pool, info framework.LayerInfo, o *Options, value
 	}
 	return p, nil
 }
+
+// Candidates returns the layer's candidate weights, Pool.Size values laid
+// out as the pool says (candidate k of connection i at i·Stride+k): the
+// stored values, or the same numbers drawn again when they are regenerated.
+func (l *SlotLayer) Candidates() ([]float32, error) {
+	if !l.Pool.regen {
+		return l.Pool.Values, nil
+	}
+	out := make([]float32, l.Pool.Size(l.Info.Connections, l.Info.K))
+	return out, l.Pool.fillWeights(out, 0)
+}
