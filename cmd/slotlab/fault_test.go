@@ -150,6 +150,11 @@ func TestKillAndResume(t *testing.T) {
 	}
 	a, _ := results.ReadResult(dir)
 	b, _ := results.ReadResult(refDir)
+	// The last process resumed from a later state, not from scratch (a run
+	// that silently started over would end with the same files).
+	if !a.Start.Resumed || a.Start.FromEpoch < 2 || a.Start.StepsThisProcess >= b.Start.StepsThisProcess || b.Start.Resumed {
+		t.Fatalf("final process start %+v (reference %+v): want a resume from epoch ≥ 2 that trained fewer steps than the reference", a.Start, b.Start)
+	}
 	if a.Status != "done" || a.TestAcc != b.TestAcc || a.ValAcc != b.ValAcc || a.BestEpoch != b.BestEpoch ||
 		a.FinalTestAcc != b.FinalTestAcc || a.FinalLoss != b.FinalLoss || a.TrainFLOPs != b.TrainFLOPs || a.ConfigHash != b.ConfigHash {
 		t.Fatalf("result %+v\nwant %+v", a, b)

@@ -62,4 +62,14 @@ func TestFinetune(t *testing.T) {
 	if !bytes.Equal(stripTimes(t, got.Dir), stripTimes(t, ref.Dir)) {
 		t.Fatalf("resumed fine-tuning differs:\n%s\nwant\n%s", stripTimes(t, got.Dir), stripTimes(t, ref.Dir))
 	}
+	// The second process must have resumed, not started over: a fresh
+	// start is deterministic too and would end with the same files.
+	// (Checked by making resume() return nil at once: this fails.)
+	total := 3 * m[0].Steps
+	if st := got.Result.Start; !st.Resumed || st.FromEpoch != 1 || st.FromStep <= m[0].Steps || st.StepsThisProcess != total-st.FromStep {
+		t.Fatalf("resumed run's start %+v: want resumed from epoch 1 past step %d, training the remaining steps of %d", st, m[0].Steps, total)
+	}
+	if st := ref.Result.Start; st.Resumed || st.StepsThisProcess != total {
+		t.Fatalf("uninterrupted run's start %+v: want fresh, %d steps", st, total)
+	}
 }

@@ -37,12 +37,24 @@ type Result struct {
 	// passes plus the score updates, summed over the run.
 	TrainFLOPs float64 `json:"train_flops"`
 	ConfigHash string  `json:"config_hash"`
+	// Start says how the process that wrote this result began.
+	Start Start `json:"start"`
 	StartedAt  string  `json:"started_at"`
 	FinishedAt string  `json:"finished_at"`
 	Host       Host    `json:"host"`
 	// Config is the resolved config as a tree, so that tables can group
 	// runs by any dotted key.
 	Config map[string]any `json:"config"`
+}
+
+// Start is how a run's last process began: fresh, or resumed from a
+// checkpoint holding FromEpoch finished epochs and FromStep steps.
+// StepsThisProcess counts the training steps that process ran itself.
+type Start struct {
+	Resumed          bool  `json:"resumed"`
+	FromEpoch        int   `json:"from_epoch"`
+	FromStep         int64 `json:"from_step"`
+	StepsThisProcess int64 `json:"steps_this_process"`
 }
 
 // Host records where a run ran, to interpret its timings.

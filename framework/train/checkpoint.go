@@ -96,6 +96,7 @@ func (r *run) resume() error {
 	r.epochs, r.best, r.partial = m.Epochs, m.Best, m.Partial
 	r.stepSeconds, r.samples, r.flops = m.StepSeconds, m.Samples, m.FLOPs
 	r.resumed = true
-	r.opt.Logf("resuming %s from its checkpoint: %d epochs and %d steps done", r.dir, len(m.Epochs), m.Partial.Step)
+	r.startEpoch, r.startStep = len(m.Epochs), m.Steps
+	r.opt.Logf("resuming %s from its checkpoint: %d epochs and %d steps done (%d into the unfinished epoch)", r.dir, len(m.Epochs), m.Steps, m.Partial.Step)
 	return nil
 }

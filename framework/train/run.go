@@ -118,6 +118,8 @@ type run struct {
 	perm             []int
 	partial          partialEpoch // progress inside the current epoch
 	resumed          bool
+	startEpoch       int   // epochs done when this process began
+	startStep        int64 // steps done when this process began
 }
 
 // partialEpoch is the progress of an unfinished epoch, saved in a
@@ -143,6 +145,9 @@ func (r *run) execute(ctx context.Context) (*results.Result, error) {
 	}
 	if err := r.resume(); err != nil {
 		return nil, err
+	}
+	if !r.resumed {
+		r.opt.Logf("starting %s fresh: no checkpoint", r.dir)
 	}
 	err := r.loop(ctx)
 	res := r.result(err)
@@ -394,6 +399,10 @@ func (r *run) result(err error) *results.Result {
 	if n := len(r.epochs); n > 0 {
 		last := r.epochs[n-1]
 		res.FinalValAcc, res.FinalTestAcc, res.FinalLoss, res.TrainFLOPs = last.ValAcc, last.TestAcc, last.TrainLoss, last.FLOPs
+	}
+	res.Start = results.Start{Resumed: r.resumed, FromEpoch: r.startEpoch, FromStep: r.startStep}
+	if r.net != nil {
+		res.Start.StepsThisProcess = r.net.Steps() - r.startStep
 	}
 	if r.best >= 0 {
 		b := r.epochs[r.best]
