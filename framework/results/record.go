@@ -38,10 +38,10 @@ type Result struct {
 	TrainFLOPs float64 `json:"train_flops"`
 	ConfigHash string  `json:"config_hash"`
 	// Start says how the process that wrote this result began.
-	Start Start `json:"start"`
-	StartedAt  string  `json:"started_at"`
-	FinishedAt string  `json:"finished_at"`
-	Host       Host    `json:"host"`
+	Start      Start  `json:"start"`
+	StartedAt  string `json:"started_at"`
+	FinishedAt string `json:"finished_at"`
+	Host       Host   `json:"host"`
 	// Config is the resolved config as a tree, so that tables can group
 	// runs by any dotted key.
 	Config map[string]any `json:"config"`
