@@ -223,7 +223,7 @@ func (wd WeightDecay) MarshalYAML() (any, error) {
 	return wd.Value, nil
 }
 
-// Default returns an experiment holding the paper's defaults (PAPER.md §3).
+// Default returns an experiment holding the paper's defaults (docs/method.md §3).
 func Default() Experiment {
 	yes := true
 	return Experiment{

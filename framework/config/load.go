@@ -317,7 +317,7 @@ func toFloat(x any) (float64, bool) {
 	return 0, false
 }
 
-// autoLearningRate is the paper's rule (PAPER.md §3).
+// autoLearningRate is the paper's rule (docs/method.md §3).
 func (e *Experiment) autoLearningRate() float64 {
 	switch {
 	case e.Method == "learned":

@@ -7,7 +7,7 @@ import (
 	"github.com/slotlab/slotlab/framework/config"
 )
 
-// TestPaperArchitectures checks the architecture files against PAPER.md §2:
+// TestPaperArchitectures checks the architecture files against docs/method.md §2:
 // weight counts and the features at the flatten.
 func TestPaperArchitectures(t *testing.T) {
 	for _, tc := range []struct {
@@ -30,7 +30,7 @@ func TestPaperArchitectures(t *testing.T) {
 			t.Fatal(err)
 		}
 		if p.Weights != tc.weights {
-			t.Errorf("%s: %d weights, PAPER.md says %d", tc.file, p.Weights, tc.weights)
+			t.Errorf("%s: %d weights, docs/method.md says %d", tc.file, p.Weights, tc.weights)
 		}
 		for _, st := range p.Steps {
 			if st.Layer.Type == "flatten" && st.Out[0] != tc.flat {

@@ -7,7 +7,7 @@ import (
 	"github.com/slotlab/slotlab/framework/nn/gemm"
 )
 
-// conv4 is the convolutional trunk of CONV-4 (PAPER.md §2) on 3×32×32 inputs:
+// conv4 is the convolutional trunk of CONV-4 (docs/method.md §2) on 3×32×32 inputs:
 // conv64 p0, ReLU, conv64 p0, ReLU, pool, conv128 p0, ReLU, conv128 p0, ReLU,
 // pool, then (for the end-to-end test) a 3200→10 matmul and the loss.
 type conv4 struct {
