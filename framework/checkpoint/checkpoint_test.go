@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -133,5 +134,49 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte(Magic))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = decode("fuzz", bytes.NewReader(data), int64(len(data)), &meta{})
+	})
+}
+
+// FuzzMutated alters a valid checkpoint (one byte XORed, then cut to a
+// length) and checks the property the SHA-256 exists for: the altered file
+// is rejected with an error naming it, unless it is the original again,
+// which reads back exactly.
+func FuzzMutated(f *testing.F) {
+	p := filepath.Join(f.TempDir(), "good.bin")
+	if err := Write(p, meta{4, "h"}, sample(), nil); err != nil {
+		f.Fatal(err)
+	}
+	good, err := os.ReadFile(p)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(uint32(0), byte(1), uint32(len(good)))
+	f.Add(uint32(len(good)-1), byte(0x80), uint32(len(good)))
+	f.Add(uint32(40), byte(0), uint32(len(good)-1))
+	f.Add(uint32(20), byte(0xff), uint32(10))
+	f.Fuzz(func(t *testing.T, pos uint32, x byte, cut uint32) {
+		b := append([]byte(nil), good...)
+		b[int(pos)%len(b)] ^= x
+		b = b[:int(cut)%(len(b)+1)]
+		var m meta
+		ts, err := decode("mutated.bin", bytes.NewReader(b), int64(len(b)), &m)
+		if !bytes.Equal(b, good) {
+			if err == nil {
+				t.Fatalf("byte %d ^ %#x, cut to %d of %d: the altered checkpoint was accepted", int(pos)%len(good), x, len(b), len(good))
+			}
+			if !strings.Contains(err.Error(), "mutated.bin") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		if err != nil || m != (meta{4, "h"}) || len(ts) != len(sample()) {
+			t.Fatalf("the original checkpoint: %v, meta %+v, %d tensors", err, m, len(ts))
+		}
+		for _, w := range sample() {
+			g := ts[w.Name]
+			if !slices.Equal(g.F32, w.F32) || !slices.Equal(g.I32, w.I32) || !slices.Equal(g.F64, w.F64) {
+				t.Fatalf("tensor %s read back as %+v, want %+v", w.Name, g, w)
+			}
+		}
 	})
 }

@@ -3,7 +3,11 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // FuzzParse feeds arbitrary bytes to the experiment loader: it must return
@@ -28,20 +32,59 @@ func FuzzParse(f *testing.F) {
 }
 
 // FuzzParseOverride checks that override parsing and application never
-// panic.
+// panic, and that a parsed override round-trips: written back as
+// key=value (the value as YAML in flow style) it parses to the same path
+// and the same value.
 func FuzzParseOverride(f *testing.F) {
 	dir := f.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "arch.yaml"), []byte(lenetArch), 0o644); err != nil {
 		f.Fatal(err)
 	}
-	for _, s := range []string{"k=16", "train.epochs=3", "selector.eval=sample", "=", "a..b=1", "k=[1,2", "selector={id: greedy}", "train=3", "train.optimizer.learning_rate=auto"} {
+	for _, s := range []string{"k=16", "train.epochs=3", "selector.eval=sample", "=", "a..b=1", "k=[1,2", "selector={id: greedy}", "train=3", "train.optimizer.learning_rate=auto", "x=1e3", "x='7'", "x=", "x=a=b", "x=[1, {a: b}]", "x=~"} {
 		f.Add(s)
 	}
 	path := filepath.Join(dir, "exp.yaml")
 	f.Fuzz(func(t *testing.T, s string) {
-		if _, err := ParseOverride(s); err != nil {
+		o, err := ParseOverride(s)
+		if err != nil {
 			return
 		}
 		_, _ = Parse(path, []byte(goodExp), []string{s})
+		var want any
+		if err := o.Value.Decode(&want); err != nil {
+			return // not a plain value (an alias, a custom tag): nothing to compare
+		}
+		flow(o.Value)
+		b, err := yaml.Marshal(o.Value)
+		if err != nil {
+			return
+		}
+		again := strings.Join(o.Path, ".") + "=" + strings.TrimSuffix(string(b), "\n")
+		o2, err := ParseOverride(again)
+		if err != nil {
+			t.Fatalf("%q parsed, but written back as %q it does not: %v", s, again, err)
+		}
+		var got any
+		if err := o2.Value.Decode(&got); err != nil {
+			t.Fatalf("%q written back as %q: %v", s, again, err)
+		}
+		if !reflect.DeepEqual(o.Path, o2.Path) || !reflect.DeepEqual(want, got) {
+			t.Fatalf("%q → %v = %#v; written back as %q → %v = %#v", s, o.Path, want, again, o2.Path, got)
+		}
 	})
+}
+
+// flow sets flow style on every collection of a YAML tree, as an override
+// is written on one line, and spells out implicit nulls (yaml.v3 writes an
+// empty !!null scalar as '', an empty string).
+func flow(n *yaml.Node) {
+	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+		n.Style |= yaml.FlowStyle
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" {
+		n.Value = "null"
+	}
+	for _, c := range n.Content {
+		flow(c)
+	}
 }
