@@ -76,7 +76,7 @@ func FuzzParseOverride(f *testing.F) {
 
 // flow sets flow style on every collection of a YAML tree, as an override
 // is written on one line, and spells out implicit nulls (yaml.v3 writes an
-// empty !!null scalar as ”, an empty string).
+// empty !!null scalar as an empty quoted string).
 func flow(n *yaml.Node) {
 	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
 		n.Style |= yaml.FlowStyle
