@@ -95,3 +95,12 @@ func TestFillMatchesFormula(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultsReproduce pins the default bound that reproduces the paper's
+// numbers (docs/reproduction.md): sqrt(6/(fan_in+fan_out)).
+func TestDefaultsReproduce(t *testing.T) {
+	g := (&GlorotUniform{}).SlotlabModule().New().(*GlorotUniform)
+	if g.Bound != "glorot" {
+		t.Fatalf("glorot_uniform default bound %q, want glorot", g.Bound)
+	}
+}
