@@ -1,6 +1,7 @@
 package slotupdate
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -113,6 +114,29 @@ func TestSampleSoftmaxDefinition(t *testing.T) {
 			if tol := 1e-5 * tot; target < lo-tol || target >= c[j]+tol {
 				t.Fatalf("K=%d row %d: drew %d, but u·total %.6g lies outside [%.6g, %.6g)", k, i, j, target, lo, c[j])
 			}
+		}
+	}
+}
+
+// BenchmarkSampleSoftmax times PS sampling of 4096 connections, the
+// assembly kernel against the Go code (the same draws), per K.
+func BenchmarkSampleSoftmax(b *testing.B) {
+	for _, k := range []int{8, 32, 64} {
+		const n = 4096
+		s, u := sampleCase(n, k, 4, 1)
+		idx := make([]int32, n)
+		for _, version := range []string{"asm", "go"} {
+			if version == "asm" && !hasAVX2 {
+				continue
+			}
+			b.Run(fmt.Sprintf("K%d/%s", k, version), func(b *testing.B) {
+				runVersion(version, func() {
+					b.SetBytes(int64(4 * n * k))
+					for b.Loop() {
+						SampleSoftmax(idx, s, u, k)
+					}
+				})
+			})
 		}
 	}
 }
