@@ -31,13 +31,14 @@ func trainOnce(t *testing.T, exp string, overrides ...string) *results.Result {
 }
 
 // TestPSLearnsLenetSubset trains PS at K = 32 on 5,100 MNIST images for 10
-// epochs (400 steps) with the defaults, which must reach 75%. The paper
+// epochs (400 steps) with the defaults, which must reach 80%. The paper
 // text's setup (experiments/paper-text: decay 1e-4 on the scores at PS's
 // rate 25, weights bounded by sqrt(2/(fi+fo))) stays far below: its scores
 // forget faster than they learn (docs/reproduction.md). Measured: 84.4%
-// against 25.0%.
+// against 25.0%; the defaults with the decay that weight_decay: auto turns
+// off for PS reach 76.45%, so the test fails if that rule breaks (checked).
 func TestPSLearnsLenetSubset(t *testing.T) {
-	const bar = 75.0
+	const bar = 80.0
 	subset := []string{"selector=probabilistic", "k=32", "train.epochs=10", "data.train_limit=6000", "data.test_limit=2000"}
 	if r := trainOnce(t, repoFile("experiments", "lenet.yaml"), subset...); r.TestAcc < bar {
 		t.Errorf("PS K=32 with the defaults: test accuracy %.2f%%, want ≥ %.0f%%", r.TestAcc, bar)
