@@ -12,16 +12,18 @@ import "math"
 // same bits: e_j = Exp32(s_j − max s), and the prefix sums are taken over
 // blocks of 8 (Hillis–Steele: p += p shifted by 1, then 2, then 4 places),
 // each block offset by the last sum of the one before. Scores must be
-// finite. len(s) ≥ n·k and len(u) ≥ n; it does not allocate for k ≤ 1024.
+// finite. len(s) ≥ n·k and len(u) ≥ n; it does not allocate for k ≤ 64.
 func SampleSoftmax(idx []int32, s, u []float32, k int) {
 	n := len(idx)
 	if n == 0 {
 		return
 	}
 	_, _ = s[n*k-1], u[n-1]
-	var buf [1024]float32
+	// The prefix sums of one connection. A small array: it is zeroed on
+	// every call, and PS calls this for every few hundred connections.
+	var buf [64 + 8]float32
 	scratch := buf[:]
-	if k > len(buf) {
+	if k+8 > len(buf) {
 		scratch = make([]float32, k+8)
 	}
 	if useAsm && k%8 == 0 {
