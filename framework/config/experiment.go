@@ -223,7 +223,8 @@ func (wd WeightDecay) MarshalYAML() (any, error) {
 	return wd.Value, nil
 }
 
-// Default returns an experiment holding the paper's defaults (docs/method.md §3).
+// Default returns an experiment holding the defaults that reproduce the
+// paper's numbers (docs/method.md §3, docs/reproduction.md).
 func Default() Experiment {
 	yes := true
 	return Experiment{
