@@ -9,7 +9,6 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/results"
@@ -74,8 +73,7 @@ func runCmd(args []string) error {
 	}
 	o, err := train.Run(ctx, exp, train.Options{
 		Out: *out, Restart: *restart, Progress: progress,
-		Logf:                   func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) },
-		BeforeCheckpointRename: holdCheckpointHook(),
+		Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) },
 	})
 	if o != nil && o.Cached {
 		fmt.Fprintf(os.Stderr, "%s already holds a finished run of this config; nothing to train (--restart to train again)\n", o.Dir)
@@ -86,29 +84,4 @@ func runCmd(args []string) error {
 		}
 	}
 	return err
-}
-
-// holdCheckpointHook reads SLOTLAB_FAULT_HOLD_CHECKPOINT=N:MARKER, a hook
-// for the fault tests: the N-th checkpoint write (counting from 1) creates
-// the file MARKER after writing its temporary file and then waits, so that a
-// test can kill the process in the middle of a checkpoint.
-func holdCheckpointHook() func() {
-	spec := os.Getenv("SLOTLAB_FAULT_HOLD_CHECKPOINT")
-	if spec == "" {
-		return nil
-	}
-	var n int
-	var marker string
-	if i := strings.IndexByte(spec, ':'); i > 0 {
-		fmt.Sscan(spec[:i], &n)
-		marker = spec[i+1:]
-	}
-	count := 0
-	return func() {
-		count++
-		if count == n && marker != "" {
-			_ = os.WriteFile(marker, nil, 0o644)
-			time.Sleep(time.Minute)
-		}
-	}
 }

@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/slotlab/slotlab/framework/faultpoint"
 )
 
 // tempPattern is the name of the temporary file of a write of base, for
@@ -17,10 +19,23 @@ import (
 func tempPattern(base string) string { return "." + base + ".tmp-*" }
 
 // Write writes path atomically with the content fill writes. If fill fails,
-// nothing is renamed and path is untouched. beforeRename, if not nil, runs
-// once the temporary file is complete and synced, just before the rename
-// (tests stop a process there).
-func Write(path string, fill func(w io.Writer) error, beforeRename func()) error {
+// nothing is renamed and path is untouched.
+func Write(path string, fill func(w io.Writer) error) error {
+	return write(path, "", fill, nil)
+}
+
+// WriteKeeping is Write that first renames the file at path, if there is
+// one, to keep, so that the previous version survives the new one. A crash
+// between the two renames leaves keep and no path: readers that fall back
+// to keep lose nothing.
+func WriteKeeping(path, keep string, fill func(w io.Writer) error) error {
+	return write(path, keep, fill, nil)
+}
+
+// write is Write and WriteKeeping. Once the temporary file is complete and
+// synced it reaches the fault point faultpoint.Write+base name, and calls
+// beforeRename (in-process tests) if not nil.
+func write(path, keep string, fill func(w io.Writer) error, beforeRename func(tmp string)) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, tempPattern(filepath.Base(path)))
 	if err != nil {
@@ -39,8 +54,20 @@ func Write(path string, fill func(w io.Writer) error, beforeRename func()) error
 	if err := f.Close(); err != nil {
 		return err
 	}
+	faultpoint.Reach(faultpoint.Write+filepath.Base(path), func() string {
+		size := int64(-1)
+		if st, err := os.Stat(tmp); err == nil {
+			size = st.Size()
+		}
+		return fmt.Sprintf("temp=%s bytes=%d renamed=false", filepath.Base(tmp), size)
+	})
 	if beforeRename != nil {
-		beforeRename()
+		beforeRename(tmp)
+	}
+	if keep != "" {
+		if err := os.Rename(path, keep); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("keeping the previous %s: %w", path, err)
+		}
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return err
@@ -61,7 +88,7 @@ func WriteBytes(path string, data []byte) error {
 	return Write(path, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
-	}, nil)
+	})
 }
 
 // CleanStale removes the temporary files that writes into dir cut short by

@@ -73,10 +73,10 @@ type header struct {
 
 // Write stores meta (any JSON-encodable value) and the tensors at path,
 // atomically: a temporary file in the same directory is written, fsynced
-// and renamed over path, and the directory is fsynced. If beforeRename is
-// not nil it runs between the fsync and the rename (tests use it to kill a
-// writer mid-checkpoint).
-func Write(path string, meta any, tensors []Tensor, beforeRename func()) error {
+// and renamed over path, and the directory is fsynced. If keep is not "",
+// the file at path, if any, is renamed to keep first, so that the previous
+// checkpoint survives the new one (atomicfile.WriteKeeping).
+func Write(path string, meta any, tensors []Tensor, keep string) error {
 	m, err := json.Marshal(meta)
 	if err != nil {
 		return fmt.Errorf("checkpoint %s: encoding metadata: %w", path, err)
@@ -118,7 +118,7 @@ func Write(path string, meta any, tensors []Tensor, beforeRename func()) error {
 		_, err := f.Write(sum.Sum(nil))
 		return err
 	}
-	if err := atomicfile.Write(path, write, beforeRename); err != nil {
+	if err := atomicfile.WriteKeeping(path, keep, write); err != nil {
 		return fmt.Errorf("checkpoint %s: %w", path, err)
 	}
 	return nil
@@ -145,13 +145,14 @@ func init() {
 	}
 }
 
-// Error is a checkpoint that cannot be used, with the reason.
+// Error is a checkpoint that cannot be used (damaged, truncated, not a
+// checkpoint), with the reason.
 type Error struct {
 	Path, Problem string
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("checkpoint %s: %s", e.Path, e.Problem)
+	return fmt.Sprintf("checkpoint %s: %s; delete it (or run with --restart) to start the run over", e.Path, e.Problem)
 }
 
 // Read loads a checkpoint, verifying its checksum, and decodes its metadata
@@ -172,7 +173,7 @@ func Read(path string, meta any) (map[string]Tensor, error) {
 
 func decode(path string, r io.Reader, size int64, meta any) (map[string]Tensor, error) {
 	bad := func(format string, args ...any) error {
-		return &Error{Path: path, Problem: fmt.Sprintf(format, args...) + "; delete it (or run with --restart) to start the run over"}
+		return &Error{Path: path, Problem: fmt.Sprintf(format, args...)}
 	}
 	const fixed = int64(len(Magic)) + 8 + sha256.Size
 	if size < fixed {

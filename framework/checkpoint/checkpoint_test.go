@@ -25,7 +25,7 @@ func sample() []Tensor {
 
 func TestRoundTrip(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "checkpoint.bin")
-	if err := Write(p, meta{3, "abc"}, sample(), nil); err != nil {
+	if err := Write(p, meta{3, "abc"}, sample(), ""); err != nil {
 		t.Fatal(err)
 	}
 	var m meta
@@ -68,7 +68,7 @@ func TestRoundTrip(t *testing.T) {
 // naming the file.
 func TestCorruption(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "checkpoint.bin")
-	if err := Write(p, meta{1, "h"}, sample(), nil); err != nil {
+	if err := Write(p, meta{1, "h"}, sample(), ""); err != nil {
 		t.Fatal(err)
 	}
 	good, _ := os.ReadFile(p)
@@ -104,28 +104,30 @@ func flip(b []byte, i int) []byte {
 	return c
 }
 
-// TestKilledBeforeRename checks that a writer stopped after writing but
-// before renaming leaves the previous checkpoint intact.
-func TestKilledBeforeRename(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "checkpoint.bin")
-	if err := Write(p, meta{1, "old"}, sample(), nil); err != nil {
-		t.Fatal(err)
+// TestWriteKeepsPrevious checks that a write with a keep path leaves the
+// previous checkpoint readable there, and the new one at the path. (A write
+// stopped before its rename is tested in atomicfile and, with a real kill,
+// in cmd/slotlab's TestKillAndResume.)
+func TestWriteKeepsPrevious(t *testing.T) {
+	dir := t.TempDir()
+	p, prev := filepath.Join(dir, "checkpoint.bin"), filepath.Join(dir, "checkpoint.prev.bin")
+	for i, tag := range []string{"old", "new"} {
+		if err := Write(p, meta{i, tag}, sample(), prev); err != nil {
+			t.Fatal(err)
+		}
 	}
-	old, _ := os.ReadFile(p)
-	func() {
-		defer func() { _ = recover() }()
-		_ = Write(p, meta{2, "new"}, sample(), func() { panic("killed") })
-	}()
-	now, _ := os.ReadFile(p)
-	if !bytes.Equal(old, now) {
-		t.Fatal("an interrupted write changed the checkpoint")
+	for _, tc := range []struct{ path, want string }{{p, "new"}, {prev, "old"}} {
+		var m meta
+		if _, err := Read(tc.path, &m); err != nil || m.Hash != tc.want {
+			t.Fatalf("%s: meta %+v, error %v; want %q", tc.path, m, err, tc.want)
+		}
 	}
 }
 
 func FuzzRead(f *testing.F) {
 	dir := f.TempDir()
 	p := filepath.Join(dir, "seed.bin")
-	if err := Write(p, meta{1, "x"}, sample(), nil); err != nil {
+	if err := Write(p, meta{1, "x"}, sample(), ""); err != nil {
 		f.Fatal(err)
 	}
 	good, _ := os.ReadFile(p)
@@ -143,7 +145,7 @@ func FuzzRead(f *testing.F) {
 // which reads back exactly.
 func FuzzMutated(f *testing.F) {
 	p := filepath.Join(f.TempDir(), "good.bin")
-	if err := Write(p, meta{4, "h"}, sample(), nil); err != nil {
+	if err := Write(p, meta{4, "h"}, sample(), ""); err != nil {
 		f.Fatal(err)
 	}
 	good, err := os.ReadFile(p)

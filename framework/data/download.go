@@ -55,7 +55,7 @@ func download(url, dest, wantMD5 string, logf func(string, ...any)) (sha string,
 		fetchErr = fetch(w)
 		return fetchErr
 	}
-	if err := atomicfile.Write(dest, fill, nil); err != nil {
+	if err := atomicfile.Write(dest, fill); err != nil {
 		if fetchErr != nil {
 			return "", fetchErr
 		}

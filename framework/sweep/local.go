@@ -2,7 +2,9 @@ package sweep
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/slotlab/slotlab/framework/faultpoint"
 	"github.com/slotlab/slotlab/framework/train"
 )
 
@@ -20,9 +22,14 @@ func (*Local) Name() string { return "local" }
 
 // Execute trains the jobs in order until ctx is cancelled.
 func (l *Local) Execute(ctx context.Context, jobs []*Job, done func(Report)) {
-	for _, j := range jobs {
+	for i, j := range jobs {
 		if ctx.Err() != nil {
 			return
+		}
+		if i > 0 {
+			faultpoint.Reach(faultpoint.SweepBetweenRuns, func() string {
+				return fmt.Sprintf("runs_finished=%d next=%s", i, j.Dir)
+			})
 		}
 		o := train.Options{Out: j.Out, Logf: l.Logf}
 		if l.Progress != nil {

@@ -15,6 +15,12 @@ import (
 const (
 	// CheckpointFile is the latest training state, for resuming.
 	CheckpointFile = "checkpoint.bin"
+	// PrevCheckpointFile is the training state before the latest, kept so
+	// that a damaged CheckpointFile costs the epochs since, not the run.
+	PrevCheckpointFile = "checkpoint.prev.bin"
+	// DamagedSuffix is appended to a checkpoint found damaged on resume:
+	// it is moved aside, never loaded and never deleted.
+	DamagedSuffix = ".damaged"
 	// BestFile is the evaluated network of the best validation epoch: the
 	// selection of every slot layer (or the learned weights) and the
 	// batch-norm statistics.
@@ -41,7 +47,7 @@ type ckptMeta struct {
 func (r *run) checkpoint() error {
 	m := ckptMeta{ConfigHash: r.hash, Generator: rng.Generator, Steps: r.net.Steps(), Epochs: r.epochs, Best: r.best,
 		Partial: r.partial, StepSeconds: r.stepSeconds, Samples: r.samples, FLOPs: r.flops}
-	if err := checkpoint.Write(filepath.Join(r.dir, CheckpointFile), m, r.net.State(), r.opt.BeforeCheckpointRename); err != nil {
+	if err := checkpoint.Write(filepath.Join(r.dir, CheckpointFile), m, r.net.State(), filepath.Join(r.dir, PrevCheckpointFile)); err != nil {
 		return fmt.Errorf("saving a checkpoint: %w", err)
 	}
 	return nil
@@ -60,23 +66,55 @@ type BestMeta struct {
 // far on the validation set.
 func (r *run) saveBest() error {
 	m := BestMeta{ConfigHash: r.hash, Generator: rng.Generator, Epoch: len(r.epochs)}
-	if err := checkpoint.Write(filepath.Join(r.dir, BestFile), m, r.net.Selection(), nil); err != nil {
+	if err := checkpoint.Write(filepath.Join(r.dir, BestFile), m, r.net.Selection(), ""); err != nil {
 		return fmt.Errorf("saving the best network: %w", err)
 	}
 	return nil
 }
 
 // resume continues from the run directory's checkpoint, if there is one.
+// A checkpoint that fails its checksum or is cut short is moved aside
+// (DamagedSuffix) with a message naming it, and the previous checkpoint is
+// tried; with neither usable the run starts over and says so. Bad state is
+// never loaded.
 func (r *run) resume() error {
-	path := filepath.Join(r.dir, CheckpointFile)
-	var m ckptMeta
-	ts, err := checkpoint.Read(path, &m)
-	if errors.Is(err, os.ErrNotExist) {
+	damaged := false
+	for _, name := range []string{CheckpointFile, PrevCheckpointFile} {
+		path := filepath.Join(r.dir, name)
+		var m ckptMeta
+		ts, err := checkpoint.Read(path, &m)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		var bad *checkpoint.Error
+		if errors.As(err, &bad) {
+			aside := path + DamagedSuffix
+			if rerr := os.Rename(path, aside); rerr != nil {
+				return fmt.Errorf("%w (and moving it aside failed: %v)", err, rerr)
+			}
+			r.opt.Logf("checkpoint %s is damaged (%s): moved to %s, not loaded", path, bad.Problem, aside)
+			damaged = true
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := r.restore(path, m, ts); err != nil {
+			return err
+		}
+		if name == PrevCheckpointFile {
+			r.opt.Logf("resuming from the previous checkpoint %s: the latest is missing or damaged, so the epochs after it are trained again", path)
+		}
 		return nil
 	}
-	if err != nil {
-		return err
+	if damaged {
+		r.opt.Logf("no usable checkpoint in %s: starting the run over", r.dir)
 	}
+	return nil
+}
+
+// restore loads a verified checkpoint's state into the run.
+func (r *run) restore(path string, m ckptMeta, ts map[string]checkpoint.Tensor) error {
 	if m.ConfigHash != r.hash {
 		return fmt.Errorf("%s belongs to another config (hash %.12s, this one is %.12s); run with --restart to start over", path, m.ConfigHash, r.hash)
 	}

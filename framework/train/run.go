@@ -16,6 +16,7 @@ import (
 	"github.com/slotlab/slotlab/framework/atomicfile"
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/data"
+	"github.com/slotlab/slotlab/framework/faultpoint"
 	"github.com/slotlab/slotlab/framework/nn"
 	"github.com/slotlab/slotlab/framework/nn/gemm"
 	"github.com/slotlab/slotlab/framework/results"
@@ -32,9 +33,6 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Restart ignores an existing result or checkpoint and starts over.
 	Restart bool
-	// BeforeCheckpointRename, if set, runs inside every checkpoint write
-	// between writing the temporary file and renaming it (fault tests).
-	BeforeCheckpointRename func()
 }
 
 // Outcome is what Run returns besides errors.
@@ -70,7 +68,7 @@ func Run(ctx context.Context, e *config.Experiment, o Options) (*Outcome, error)
 			return out, nil
 		}
 	} else {
-		for _, f := range []string{CheckpointFile, BestFile, results.MetricsFile, results.ResultFile} {
+		for _, f := range []string{CheckpointFile, PrevCheckpointFile, BestFile, results.MetricsFile, results.ResultFile} {
 			if err := os.Remove(filepath.Join(dir, f)); err != nil && !os.IsNotExist(err) {
 				return out, fmt.Errorf("--restart: %w", err)
 			}
@@ -149,6 +147,9 @@ func (r *run) execute(ctx context.Context) (*results.Result, error) {
 	if !r.resumed {
 		r.opt.Logf("starting %s fresh: no checkpoint", r.dir)
 	}
+	faultpoint.Reach(faultpoint.DataLoaded, func() string {
+		return fmt.Sprintf("resumed=%v epochs_done=%d steps_done=%d", r.resumed, len(r.epochs), r.net.Steps())
+	})
 	err := r.loop(ctx)
 	res := r.result(err)
 	if werr := results.WriteJSON(filepath.Join(r.dir, results.ResultFile), res); werr != nil && err == nil {
@@ -305,6 +306,9 @@ func (r *run) epoch(ctx context.Context, ep, steps int) error {
 		p.Seen += b
 		p.Step = s + 1
 		r.samples += int64(b)
+		faultpoint.Reach(faultpoint.Step, func() string {
+			return fmt.Sprintf("epoch=%d step_in_epoch=%d steps_done=%d", ep+1, p.Step, r.net.Steps())
+		})
 		r.opt.Progress.Step(ep+1, s+1, p.LossSum/float64(p.Seen), 100*float64(p.Correct)/float64(p.Seen))
 	}
 	if err := r.net.PrepareEval(); err != nil {
