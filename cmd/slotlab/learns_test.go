@@ -48,27 +48,36 @@ func TestPSLearnsLenetSubset(t *testing.T) {
 	}
 }
 
-// TestCIFARLeavesChance trains CONV-2 on 12,870 CIFAR-10 images for about
-// 200 steps of 64 (one epoch) as a GS slot machine and with learned
-// weights: both must be well above chance (10%) on 1,000 test images.
+// TestCIFARLeavesChance trains CONV-2 on 12,870 CIFAR-10 images for one
+// epoch as a GS slot machine, with learned weights and as a PS slot
+// machine, each of which must leave chance (10%) on the test images within a
+// few hundred steps. GS and learned weights take 201 steps of 64 and must
+// reach 25%. PS starts slowly (every step trains a freshly sampled network
+// until its softmax concentrates; the authors' code does the same,
+// docs/reproduction.md): it takes 402 steps of 32 at the authors' CIFAR-10
+// rate 50, held constant, and must reach 13% on 2,000 test images, 4.5
+// standard errors above chance. Measured (seed 0): GS 37.8%, learned 38.5%,
+// PS 15.65% (11.50% at rate 25, 15.05% at 100).
 func TestCIFARLeavesChance(t *testing.T) {
 	archive := datatest.SharedFile(t, "cifar-10-binary.tar.gz")
-	subset := []string{"data.dir=" + filepath.Dir(archive), "train.epochs=1", "train.batch_size=64",
-		"data.train_limit=14300", "data.test_limit=1000"}
+	subset := []string{"data.dir=" + filepath.Dir(archive), "train.epochs=1", "data.train_limit=14300"}
 	for _, tc := range []struct {
-		name string
-		args []string
+		name  string
+		args  []string
+		steps int
+		bar   float64
 	}{
-		{"GS K=8", []string{"selector=greedy"}},
-		{"learned", []string{"method=learned"}},
+		{"GS K=8", []string{"selector=greedy", "train.batch_size=64", "data.test_limit=1000"}, 201, 25},
+		{"learned", []string{"method=learned", "train.batch_size=64", "data.test_limit=1000"}, 201, 25},
+		{"PS K=8", []string{"selector=probabilistic", "train.optimizer.learning_rate=50", "train.schedule.type=constant",
+			"train.batch_size=32", "data.test_limit=2000"}, 402, 13},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			const bar = 25.0
 			r := trainOnce(t, repoFile("experiments", "conv2.yaml"), append(subset, tc.args...)...)
-			if r.TestAcc < bar {
-				t.Errorf("CONV-2 %s after one epoch of 201 steps: test accuracy %.2f%%, want ≥ %.0f%%", tc.name, r.TestAcc, bar)
+			if r.TestAcc < tc.bar {
+				t.Errorf("CONV-2 %s after one epoch of %d steps: test accuracy %.2f%%, want ≥ %.0f%%", tc.name, tc.steps, r.TestAcc, tc.bar)
 			}
-			t.Logf("CONV-2 %s: test accuracy %.2f%% after 201 steps", tc.name, r.TestAcc)
+			t.Logf("CONV-2 %s: test accuracy %.2f%% after %d steps", tc.name, r.TestAcc, tc.steps)
 		})
 	}
 }
