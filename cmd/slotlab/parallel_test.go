@@ -1,12 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/slotlab/slotlab/framework/checkpoint"
+	"github.com/slotlab/slotlab/framework/data/datatest"
 	"github.com/slotlab/slotlab/framework/results"
 )
 
@@ -85,5 +92,118 @@ func TestSweepParallelSameResults(t *testing.T) {
 	for _, d := range dirs {
 		run := filepath.Dir(d)
 		sameRun(t, run, filepath.Join(par, "k1-vs-k2-quick", filepath.Base(run)))
+	}
+}
+
+// cifarSubset returns the overrides that train CONV-2 on a small CIFAR-10
+// subset (461 training images after the 10% validation split, 7 steps of 64,
+// 256 test images) from the shared data directory; the test is skipped
+// without it, or fails when $SLOTLAB_CI is set.
+func cifarSubset(t *testing.T) []string {
+	t.Helper()
+	archive := datatest.SharedFile(t, "cifar-10-binary.tar.gz")
+	return []string{"data.dir=" + filepath.Dir(archive), "data.train_limit=512", "data.test_limit=256",
+		"train.epochs=1", "train.batch_size=64"}
+}
+
+// sameTensors fails the test unless two checkpoint files hold the same
+// tensors, bit for bit. A slot machine's training state (every
+// connection's score coefficients) takes in every rounding of the
+// gradients, which the selections, the metrics and best.bin show only
+// when they flip an argmax.
+func sameTensors(t *testing.T, a, b string) {
+	t.Helper()
+	ta, err := checkpoint.Read(a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := checkpoint.Read(b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ta) == 0 || len(ta) != len(tb) {
+		t.Fatalf("%s holds %d tensors, %s %d", a, len(ta), b, len(tb))
+	}
+	for name, x := range ta {
+		y, ok := tb[name]
+		if !ok {
+			t.Fatalf("%s has no tensor %s", b, name)
+		}
+		if !slices.Equal(x.I32, y.I32) || !slices.EqualFunc(x.F32, y.F32, func(p, q float32) bool { return math.Float32bits(p) == math.Float32bits(q) }) ||
+			!slices.EqualFunc(x.F64, y.F64, func(p, q float64) bool { return math.Float64bits(p) == math.Float64bits(q) }) {
+			t.Fatalf("tensor %s differs between %s and %s", name, a, b)
+		}
+	}
+}
+
+// onlyRunDir returns the one run directory under a store.
+func onlyRunDir(t *testing.T, out string) string {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join(out, "*", "*"))
+	if err != nil || len(dirs) != 1 {
+		t.Fatalf("want one run directory under %s, got %v (%v)", out, dirs, err)
+	}
+	return dirs[0]
+}
+
+// TestGOMAXPROCSSameRun trains the same config as `slotlab run`
+// subprocesses with GOMAXPROCS=1, 2 and 3 (the way sweep -j N sets it):
+// metrics.jsonl (bar wall-clock seconds), result.json's outcome and best.bin
+// must be byte-identical. Lenet runs on dense layers only; CONV-2 runs its
+// convolutions on the parallel conv kernels, which split a batch over
+// GOMAXPROCS workers, so that is where the thread count could show. Three
+// threads on a two-core machine also checks an uneven split. The training
+// state in checkpoint.bin must be bit-identical too: a rounding that
+// depends on the thread count rarely flips a selection within a few steps,
+// so metrics and best.bin alone miss it. Checked to fail: making the conv
+// kernels' number of partial filter gradients GOMAXPROCS+1 instead of 4
+// left metrics and best.bin identical and failed on checkpoint.bin (tensor
+// slot/conv0/y). About 3 s for Lenet, 18–21 s for CONV-2 on two cores.
+func TestGOMAXPROCSSameRun(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		exp  string
+		args func(t *testing.T) []string
+	}{
+		{"lenet", repoFile("experiments", "lenet.yaml"), func(*testing.T) []string { return quick }},
+		{"conv2", repoFile("experiments", "conv2.yaml"), cifarSubset},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"run", tc.exp, "--quiet"}, tc.args(t)...)
+			var ref string
+			for _, procs := range []int{1, 2, 3} {
+				out := filepath.Join(t.TempDir(), "runs")
+				cmd := exec.Command(os.Args[0], append(args, "--out", out)...)
+				cmd.Env = append(os.Environ(), "SLOTLAB_TEST_MAIN=1", fmt.Sprintf("GOMAXPROCS=%d", procs))
+				if b, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("GOMAXPROCS=%d: %v\n%s", procs, err, b)
+				}
+				dir := onlyRunDir(t, out)
+				r, err := results.ReadResult(dir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.Host.CPUs != procs {
+					t.Fatalf("GOMAXPROCS=%d: the run says it had %d", procs, r.Host.CPUs)
+				}
+				if ref == "" {
+					ref = dir
+					continue
+				}
+				sameRun(t, ref, dir)
+				if a, b := stripTimes(t, ref), stripTimes(t, dir); !bytes.Equal(a, b) {
+					t.Fatalf("GOMAXPROCS=1 and %d: metrics differ:\n%s\n%s", procs, a, b)
+				}
+				a, errA := os.ReadFile(filepath.Join(ref, "best.bin"))
+				b, errB := os.ReadFile(filepath.Join(dir, "best.bin"))
+				if errA != nil || errB != nil {
+					t.Fatal(errA, errB)
+				}
+				if !bytes.Equal(a, b) {
+					t.Fatalf("GOMAXPROCS=1 and %d: best.bin differs", procs)
+				}
+				sameTensors(t, filepath.Join(ref, "checkpoint.bin"), filepath.Join(dir, "checkpoint.bin"))
+			}
+		})
 	}
 }
