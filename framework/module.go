@@ -47,6 +47,18 @@ type ModuleInfo struct {
 	// Source says where the module comes from: "built-in" for compiled-in
 	// modules, or the path of an external plugin binary.
 	Source string
+
+	// Label is the short name tables give the module ("GS" for greedy
+	// selection); "" uses its name.
+	Label string
+	// LearningRate is the rate `learning_rate: auto` resolves to when this
+	// module is the selector; 0 leaves the framework's rule (the paper's
+	// for greedy selection: 0.2 for K ≤ 8, 0.1 above).
+	LearningRate float64
+	// WeightDecay is the decay `weight_decay: auto` resolves to when this
+	// module is the selector, e.g. new(0.0) for none; nil leaves the
+	// framework's 1e-4.
+	WeightDecay *float64
 }
 
 // Validator is implemented by modules whose options need checking after

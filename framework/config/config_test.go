@@ -30,6 +30,16 @@ func (*fakeProb) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{ID: "selectors.probabilistic", New: func() framework.Module { return &fakeProb{} }}
 }
 
+// declares is a selector that declares its training defaults.
+type declares struct{}
+
+func (*declares) Select([]int32, []float32, int, framework.SelectContext) error { return nil }
+
+func (*declares) SlotlabModule() framework.ModuleInfo {
+	return framework.ModuleInfo{ID: "selectors.declares", New: func() framework.Module { return &declares{} },
+		Label: "D", LearningRate: 7, WeightDecay: new(0.5)}
+}
+
 type fakeInit struct {
 	Bound string  `yaml:"bound"`
 	Conv  float64 `yaml:"conv"`
@@ -59,6 +69,7 @@ func (*fakeSharing) Pool(framework.LayerInfo) framework.Pool { return framework.
 func init() {
 	framework.Register(&fakeSelector{})
 	framework.Register(&fakeProb{})
+	framework.Register(&declares{})
 	framework.Register(&fakeInit{id: "initializers.glorot_uniform"})
 	framework.Register(&fakeInit{id: "initializers.scaled_uniform"})
 	framework.Register(&fakeSharing{})
@@ -125,7 +136,12 @@ func TestAutoLearningRate(t *testing.T) {
 		{nil, 0.2},
 		{[]string{"k=16"}, 0.1},
 		{[]string{"k=2"}, 0.2},
-		{[]string{"selector=probabilistic"}, 25},
+		{[]string{"selector=declares"}, 7},
+		{[]string{"selector=declares", "k=16"}, 7},
+		{[]string{"selector=declares", "method=learned"}, 0.01},
+		// A selector is not known by its name: this stand-in called
+		// probabilistic declares nothing, so it gets the GS rule.
+		{[]string{"selector=probabilistic"}, 0.2},
 		{[]string{"method=learned"}, 0.01},
 		{[]string{"train.optimizer.learning_rate=0.05"}, 0.05},
 	} {
@@ -139,8 +155,9 @@ func TestAutoLearningRate(t *testing.T) {
 	}
 }
 
-// TestAutoWeightDecay checks the decay rule: the paper's 1e-4, but none
-// for probabilistic sampling, and a number given is kept.
+// TestAutoWeightDecay checks the decay rule: the paper's 1e-4 unless the
+// selector declares its own (the real probabilistic selector declares 0:
+// plugins/standard's test), and a number given is kept.
 func TestAutoWeightDecay(t *testing.T) {
 	for _, tc := range []struct {
 		overrides []string
@@ -148,10 +165,12 @@ func TestAutoWeightDecay(t *testing.T) {
 	}{
 		{nil, 1e-4},
 		{[]string{"k=32"}, 1e-4},
-		{[]string{"selector=probabilistic"}, 0},
+		{[]string{"selector=declares"}, 0.5},
+		{[]string{"selector=probabilistic"}, 1e-4},
 		{[]string{"method=learned"}, 1e-4},
-		{[]string{"selector=probabilistic", "train.optimizer.weight_decay=0.001"}, 0.001},
-		{[]string{"train.optimizer.weight_decay=auto", "selector=probabilistic"}, 0},
+		{[]string{"method=learned", "selector=declares"}, 1e-4},
+		{[]string{"selector=declares", "train.optimizer.weight_decay=0.001"}, 0.001},
+		{[]string{"train.optimizer.weight_decay=auto", "selector=declares"}, 0.5},
 		{[]string{"train.optimizer.weight_decay=0"}, 0},
 	} {
 		e, err := Load(write(t, goodExp, lenetArch), tc.overrides)
@@ -204,7 +223,7 @@ func TestErrors(t *testing.T) {
 		{"split outside (0,1)", goodExp + "data:\n  val_fraction: 1.2\n", lenetArch, nil, []string{"exp.yaml:10:17:", "val_fraction must be in (0, 1)"}},
 		{"unknown dataset", strings.Replace(goodExp, "mnist", "mnsit", 1), lenetArch, nil, []string{"exp.yaml:2:10:", `unknown dataset "mnsit"; did you mean "mnist"?`}},
 		{"missing architecture", strings.Replace(goodExp, "arch.yaml", "nope.yaml", 1), lenetArch, nil, []string{"exp.yaml:3:15:", `architecture file "nope.yaml" not found`}},
-		{"unknown module", goodExp + "selector: gredy\n", lenetArch, nil, []string{"exp.yaml:9:11:", `unknown module "gredy"; did you mean "greedy"?`, "known selectors: greedy, probabilistic"}},
+		{"unknown module", goodExp + "selector: gredy\n", lenetArch, nil, []string{"exp.yaml:9:11:", `unknown module "gredy"; did you mean "greedy"?`, "known selectors: declares, greedy, probabilistic"}},
 		{"module in wrong namespace", goodExp + "selector: sharing.per_connection\n", lenetArch, nil, []string{"exp.yaml:9:11:", "is not a module of selectors"}},
 		{"unknown module option", goodExp + "selector: {id: greedy, evl: sample}\n", lenetArch, nil, []string{"exp.yaml:9:24:", `unknown key "evl" in "selector"; did you mean "eval"?`}},
 		{"module validation", goodExp + "initializers:\n  weights: {id: glorot_uniform, bound: wide}\n", lenetArch, nil, []string{"exp.yaml:10:12:", "bound must be std or glorot"}},

@@ -161,19 +161,14 @@ func (e *Experiment) resolve() ErrorList {
 	if o.Name != "sgd" {
 		bad("train.optimizer.name", "optimizer %q is not available; slotlab trains with sgd (momentum and weight decay are its options)", o.Name)
 	}
-	if o.LearningRate.Auto {
-		o.LearningRate = LearningRate{Value: e.autoLearningRate()}
-	}
-	if !(o.LearningRate.Value > 0) || math.IsInf(o.LearningRate.Value, 0) {
+	// auto values are resolved once the modules are built (resolveAuto).
+	if !o.LearningRate.Auto && (!(o.LearningRate.Value > 0) || math.IsInf(o.LearningRate.Value, 0)) {
 		bad("train.optimizer.learning_rate", "learning_rate must be a positive number or auto, not %v", o.LearningRate.Value)
 	}
 	if !(o.Momentum >= 0 && o.Momentum < 1) {
 		bad("train.optimizer.momentum", "momentum must be in [0, 1), not %v", o.Momentum)
 	}
-	if o.WeightDecay.Auto {
-		o.WeightDecay = WeightDecay{Value: e.autoWeightDecay()}
-	}
-	if !(o.WeightDecay.Value >= 0) || math.IsInf(o.WeightDecay.Value, 0) {
+	if !o.WeightDecay.Auto && (!(o.WeightDecay.Value >= 0) || math.IsInf(o.WeightDecay.Value, 0)) {
 		bad("train.optimizer.weight_decay", "weight_decay must be ≥ 0 or auto, not %v", o.WeightDecay.Value)
 	}
 	if o.Nesterov && o.Momentum == 0 {
@@ -234,7 +229,22 @@ func (e *Experiment) resolve() ErrorList {
 	} {
 		errs = append(errs, m.ref.build(e.Src, m.path, m.ns)...)
 	}
+	if len(errs) == 0 {
+		e.resolveAuto()
+	}
 	return errs
+}
+
+// resolveAuto gives the optimizer's auto values their numbers, which may
+// come from the selector (framework.ModuleInfo.LearningRate, WeightDecay).
+func (e *Experiment) resolveAuto() {
+	o := &e.Train.Optimizer
+	if o.LearningRate.Auto {
+		o.LearningRate = LearningRate{Value: e.autoLearningRate()}
+	}
+	if o.WeightDecay.Auto {
+		o.WeightDecay = WeightDecay{Value: e.autoWeightDecay()}
+	}
 }
 
 // checkSchedule validates a schedule at path and fills its defaults.
@@ -317,27 +327,43 @@ func toFloat(x any) (float64, bool) {
 	return 0, false
 }
 
-// autoLearningRate is the paper's rule (docs/method.md §3).
+// autoLearningRate is what learning_rate: auto resolves to: 0.01 for
+// learned weights; for slot machines the selector's own rate if it
+// declares one (framework.ModuleInfo.LearningRate: probabilistic sampling
+// declares 25), else the paper's rule for greedy selection, 0.2 for K ≤ 8
+// and 0.1 above (docs/method.md §3).
 func (e *Experiment) autoLearningRate() float64 {
-	switch {
-	case e.Method == "learned":
+	if e.Method == "learned" {
 		return 0.01
-	case e.Selector.Plugin == "" && framework.ModuleID(e.Selector.ID).Name() == "probabilistic":
-		return 25
-	case e.K <= 8:
-		return 0.2
-	default:
-		return 0.1
 	}
+	if r := e.selectorInfo().LearningRate; r > 0 {
+		return r
+	}
+	if e.K <= 8 {
+		return 0.2
+	}
+	return 0.1
 }
 
-// autoWeightDecay is 1e-4 (the paper's decay) except for probabilistic
-// sampling, which trains without decay (docs/reproduction.md).
+// autoWeightDecay is what weight_decay: auto resolves to: the selector's
+// own decay if it declares one (probabilistic sampling declares 0,
+// docs/reproduction.md), else the paper's 1e-4. Learned weights take 1e-4.
 func (e *Experiment) autoWeightDecay() float64 {
-	if e.Method != "learned" && e.Selector.Plugin == "" && framework.ModuleID(e.Selector.ID).Name() == "probabilistic" {
-		return 0
+	if e.Method != "learned" {
+		if d := e.selectorInfo().WeightDecay; d != nil {
+			return *d
+		}
 	}
 	return 1e-4
+}
+
+// selectorInfo describes the built selector (the zero ModuleInfo if there
+// is none).
+func (e *Experiment) selectorInfo() framework.ModuleInfo {
+	if e.Selector.Module == nil {
+		return framework.ModuleInfo{}
+	}
+	return e.Selector.Module.SlotlabModule()
 }
 
 func increasing(xs []int) bool {

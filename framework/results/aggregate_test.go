@@ -8,11 +8,15 @@ import (
 	"testing"
 )
 
+// fakeLabels are the labels the built-in selectors declare, as a run of
+// them records in result.json.
+var fakeLabels = map[string]string{"greedy": "GS", "probabilistic": "PS"}
+
 // fakeRun builds a run in memory: a network, method, selector, K, seed,
 // test accuracy and status, with the matching config tree.
 func fakeRun(net, method, selector string, k int, seed int64, acc float64, status string) *Run {
 	r := &Result{
-		Name: "exp", Status: status, Architecture: net, Method: method, Selector: selector, Sharing: "per_connection",
+		Name: "exp", Status: status, Architecture: net, Method: method, Selector: selector, SelectorLabel: fakeLabels[selector], Sharing: "per_connection",
 		K: k, Seed: seed, TestAcc: acc, ValAcc: acc + 1, Epochs: 3, TrainFLOPs: float64(k) * 1e9,
 		ConfigHash: fmt.Sprintf("%s-%s-%s-%d-%d", net, method, selector, k, seed),
 		Config: map[string]any{

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/slotlab/slotlab/framework"
 )
 
 // Derived keys: values computed from a result rather than stored in it.
@@ -22,19 +24,20 @@ const (
 	ConfigPrefix = "config."
 )
 
-// selectorAbbrev are the paper's names of the built-in selectors.
-var selectorAbbrev = map[string]string{"greedy": "GS", "probabilistic": "PS"}
-
 // MethodLabel names a run's method as the paper does: "learned" for the
-// learned-weights baseline, else the method and the selector's
-// abbreviation ("slot GS", "slot PS"; other selectors by name).
+// learned-weights baseline, else the method and the selector's label
+// ("slot GS", "slot PS"): the one the run recorded (SelectorLabel), else,
+// for results written before labels were recorded, the label the
+// registered selector of that name declares, else its name.
 func MethodLabel(r *Result) string {
 	if r.Method == "learned" {
 		return "learned"
 	}
 	sel := r.Selector
-	if a, ok := selectorAbbrev[sel]; ok {
-		sel = a
+	if r.SelectorLabel != "" {
+		sel = r.SelectorLabel
+	} else if info, ok := framework.Lookup(framework.ModuleID(framework.NamespaceSelectors + "." + sel)); ok && info.Label != "" {
+		sel = info.Label
 	}
 	if sel == "" {
 		return r.Method

@@ -1,6 +1,44 @@
 package results
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/slotlab/slotlab/framework"
+)
+
+// labeled is a registered selector that declares a table label.
+type labeled struct{}
+
+func (labeled) Select([]int32, []float32, int, framework.SelectContext) error { return nil }
+func (labeled) SlotlabModule() framework.ModuleInfo {
+	return framework.ModuleInfo{ID: "selectors.labeled", New: func() framework.Module { return labeled{} }, Label: "LB"}
+}
+
+func init() { framework.Register(labeled{}) }
+
+// TestMethodLabel checks where a run's method label comes from: the label
+// the run recorded; for a result without one (written before labels were
+// recorded), the label the registered selector of its name declares; else
+// the selector's name. Nothing depends on the selector being called greedy
+// or probabilistic.
+func TestMethodLabel(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		r    Result
+		want string
+	}{
+		{"recorded label", Result{Method: "slot", Selector: "anything", SelectorLabel: "XY"}, "slot XY"},
+		{"registered selector's label", Result{Method: "slot", Selector: "labeled"}, "slot LB"},
+		{"recorded label wins", Result{Method: "slot", Selector: "labeled", SelectorLabel: "XY"}, "slot XY"},
+		{"unknown selector: its name", Result{Method: "slot", Selector: "mine"}, "slot mine"},
+		{"learned", Result{Method: "learned", Selector: "labeled", SelectorLabel: "XY"}, "learned"},
+		{"no selector", Result{Method: "finetune"}, "finetune"},
+	} {
+		if got := MethodLabel(&tc.r); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
 
 func TestRunValue(t *testing.T) {
 	learned := fakeRun("conv4", "learned", "greedy", 8, 1, 86.5, "done")

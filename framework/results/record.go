@@ -14,9 +14,13 @@ type Result struct {
 	Architecture string `json:"architecture"`
 	Method       string `json:"method"`
 	Selector     string `json:"selector"`
-	Sharing      string `json:"sharing"`
-	K            int    `json:"k"`
-	Seed         int64  `json:"seed"`
+	// SelectorLabel is the selector's short name in tables ("GS", "PS"),
+	// as the module declares it (framework.ModuleInfo.Label); empty when it
+	// declares none.
+	SelectorLabel string `json:"selector_label,omitempty"`
+	Sharing       string `json:"sharing"`
+	K             int    `json:"k"`
+	Seed          int64  `json:"seed"`
 	// Epochs is the number of epochs run (the configured number when done).
 	Epochs int `json:"epochs"`
 	// BestEpoch is the epoch of the best validation accuracy; ValAcc and

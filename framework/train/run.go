@@ -387,6 +387,9 @@ func NewResult(e *config.Experiment, hash string, started time.Time) *results.Re
 	if e.Arch != nil {
 		res.Architecture = e.Arch.Name
 	}
+	if e.Method != "learned" && e.Selector.Module != nil {
+		res.SelectorLabel = e.Selector.Module.SlotlabModule().Label
+	}
 	if b, err := e.YAML(); err == nil {
 		_ = yaml.Unmarshal(b, &res.Config)
 	}

@@ -26,6 +26,8 @@ func (*Greedy) SlotlabModule() framework.ModuleInfo {
 		ID:      "selectors.greedy",
 		Summary: "greedy selection (GS): each connection uses its highest-scoring weight",
 		New:     func() framework.Module { return &Greedy{} },
+		Label:   "GS",
+		// The learning rate is the framework's rule, the paper's for GS.
 	}
 }
 

@@ -36,6 +36,12 @@ func (*Probabilistic) SlotlabModule() framework.ModuleInfo {
 		ID:      "selectors.probabilistic",
 		Summary: "probabilistic sampling (PS): each step draws every weight from softmax(scores)",
 		New:     func() framework.Module { return &Probabilistic{Eval: "argmax"} },
+		Label:   "PS",
+		// The paper's rate for PS; no decay on the scores: at rate 25 with
+		// momentum 0.9 a decay of 1e-4 shrinks them by 2.5% a step and PS
+		// forgets what it learns (docs/reproduction.md).
+		LearningRate: 25,
+		WeightDecay:  new(0.0),
 	}
 }
 
