@@ -145,13 +145,22 @@ func (c *component) setup() (uint64, error) {
 		c.err = c.fail("", errors.New("the plugin gave instance 0"))
 		return 0, c.err
 	}
-	var doc yaml.Node
-	if yaml.Unmarshal(reply.Resolved, &doc) == nil && len(doc.Content) == 1 && doc.Content[0].Kind == yaml.MappingNode {
-		c.resolved = doc.Content[0]
-	}
+	c.resolved = resolvedOptions(reply.Resolved)
 	c.instance = reply.Instance
 	c.argmax = [2]bool{reply.ArgmaxTrain, reply.ArgmaxEval}
 	return c.instance, nil
+}
+
+// resolvedOptions reads the options a plugin resolved at setup, defaults
+// included (SetupReply.Resolved): a YAML mapping, kept to be recorded in
+// the run's config. It returns nil, and the options as written are
+// recorded instead, for anything else.
+func resolvedOptions(b []byte) *yaml.Node {
+	var doc yaml.Node
+	if yaml.Unmarshal(b, &doc) != nil || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil
+	}
+	return doc.Content[0]
 }
 
 // share creates a shared memory segment of size bytes and has the plugin
@@ -421,13 +430,15 @@ func (s *Selector) selectOp(ctx framework.SelectContext) func() string {
 }
 
 // check verifies what the plugin says it selected and the indices it wrote.
+// The indices are compared with K as ints: uint32(K) would truncate a K
+// past 2^32 and let a negative index through.
 func (s *Selector) check(op func() string, idx []int32, k int, ctx framework.SelectContext, count int) error {
 	n := len(idx)
 	if count != n {
 		return s.fail(op(), fmt.Errorf("the plugin says it selected %d connections, but was asked for %d", count, n))
 	}
 	for i, c := range idx {
-		if uint32(c) >= uint32(k) {
+		if c < 0 || int(c) >= k {
 			return s.fail(op(), fmt.Errorf("the plugin chose candidate %d for connection %d, but K = %d (valid: 0..%d)", c, ctx.Offset+i, k, k-1))
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"reflect"
 	"runtime"
@@ -415,8 +416,8 @@ func (s *Service) Select(args wire.SelectArgs, reply *wire.CountReply) error {
 	if err != nil {
 		return err
 	}
-	if args.K < 1 {
-		return fmt.Errorf("K must be at least 1, not %d", args.K)
+	if err := shape(args.Count, args.K); err != nil {
+		return err
 	}
 	scores, err := shm.Float32s(b, args.ScoresOff, args.Count*args.K)
 	if err != nil {
@@ -452,8 +453,8 @@ func (s *Service) SelectFactored(args wire.SelectFactoredArgs, reply *wire.Count
 		return err
 	}
 	n, k := args.Count, args.K
-	if k < 1 || n < 0 {
-		return fmt.Errorf("bad shape: %d connections, K = %d", n, k)
+	if err := shape(n, k); err != nil {
+		return err
 	}
 	init, err := shm.Float32s(b, args.InitOff, n*k)
 	if err != nil {
@@ -477,7 +478,7 @@ func (s *Service) SelectFactored(args wire.SelectFactoredArgs, reply *wire.Count
 		buf := scoreBufs.Get().(*[]float32)
 		defer scoreBufs.Put(buf)
 		if cap(*buf) < (hi-lo)*k {
-			*buf = make([]float32, chunk*k)
+			*buf = make([]float32, min(chunk, n)*k)
 		}
 		scores := (*buf)[:(hi-lo)*k]
 		slotupdate.WriteScores(scores, init[lo*k:hi*k], w[lo*k:hi*k], y[2*lo:2*hi], args.A, k, k)
@@ -496,11 +497,26 @@ func (s *Service) SelectFactored(args wire.SelectFactoredArgs, reply *wire.Count
 // scoreBufs are SelectFactored's per-chunk score buffers.
 var scoreBufs = sync.Pool{New: func() any { return new([]float32) }}
 
+// shape checks the shape of a selection of n connections with K
+// candidates each, whose arrays hold n·K scores and, factored, 2n
+// coefficients: n ≥ 0, K ≥ 1, and neither n·K nor 2n past the range of
+// int, where they would wrap around to a small, wrong length (4
+// connections with K = 2^62 would make 0 scores).
+func shape(n, k int) error {
+	if n < 0 || k < 1 || n > math.MaxInt/k || n > math.MaxInt/2 {
+		return fmt.Errorf("bad shape: %d connections, K = %d", n, k)
+	}
+	return nil
+}
+
 // Fill runs an initializer in place on shared memory, in parallel chunks.
 func (s *Service) Fill(args wire.FillArgs, reply *wire.CountReply) error {
 	m, b, err := s.lookup(args.Instance, args.Segment, wire.KindInitializer)
 	if err != nil {
 		return err
+	}
+	if args.Count < 0 {
+		return fmt.Errorf("bad count: %d elements", args.Count)
 	}
 	dst, err := shm.Float32s(b, args.Off, args.Count)
 	if err != nil {

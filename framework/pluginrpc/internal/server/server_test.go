@@ -2,10 +2,14 @@ package server
 
 import (
 	"errors"
+	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/pluginrpc/internal/wire"
@@ -137,12 +141,82 @@ func TestParallel(t *testing.T) {
 	}
 }
 
-// FuzzDecode checks that no options text makes the decoder panic.
+// FuzzDecode checks the options decoder on any text: it never panics;
+// what it accepts has top-level keys that are all option names (an alias
+// as a key stands for the key it names), re-encodes as YAML that decodes
+// to the same options (see sameOpts), and is rejected, with "unknown
+// option", once an unknown key is added. Each property was seen to fail,
+// on the seeds alone, by breaking what it guards: decode without its key
+// loop (KnownFields still rejects "unknown_option", but not as an unknown
+// option), and without KnownFields too ("a: {b: c}" accepted); the key
+// loop skipping alias keys, without KnownFields ("{mode: &m bogus, *m: 2}"
+// accepted); the key loop not knowing the inline option depth ("{eps: 1}"
+// accepted, its re-encoding, with depth: 0, rejected).
 func FuzzDecode(f *testing.F) {
-	for _, s := range []string{"", "{eps: 1}", "[1, 2]", "{depth: x}", "a: {b: c}", "&a [*a]"} {
+	for _, s := range []string{"", "{eps: 1}", "[1, 2]", "{depth: x}", "a: {b: c}", "&a [*a]",
+		"{eps: .nan, mode: '', depth: -3}", "{mode: &m eps, *m: 2}", "{mode: &m bogus, *m: 2}", "{<<: {eps: 1}}", "eps: 1\n---\nbogus: 2",
+		"{eps: -0.0, mode: !!binary /w==}", "{\"eps\": 1e308, mode: \"\\t\"}", "null", "~"} {
 		f.Add(s)
 	}
+	known := map[string]bool{}
+	for _, o := range framework.OptionFields(reflect.TypeFor[opts]()) {
+		known[o.Name] = true
+	}
 	f.Fuzz(func(t *testing.T, s string) {
-		_ = decode(&opts{}, []byte(s))
+		m := &opts{Eps: 0.1}
+		if decode(m, []byte(s)) != nil {
+			return
+		}
+		for _, k := range topKeys(s) {
+			if !known[k] {
+				t.Fatalf("accepted unknown option %q in %q", k, s)
+			}
+		}
+		b, err := yaml.Marshal(m)
+		if err != nil {
+			t.Fatalf("decoded %q to %+v, which does not encode: %v", s, *m, err)
+		}
+		again := &opts{Eps: 0.1}
+		if err := decode(again, b); err != nil {
+			t.Fatalf("%q decoded, re-encoded as %q, fails: %v", s, b, err)
+		}
+		if !sameOpts(*m, *again) {
+			t.Fatalf("%q decodes to %+v, re-encoded as %q to %+v", s, *m, b, *again)
+		}
+		extra := append(b, "unknown_option: 1\n"...)
+		if err := decode(&opts{}, extra); err == nil || !strings.Contains(err.Error(), `unknown option "unknown_option"`) {
+			t.Fatalf("%q with an unknown key: %v", extra, err)
+		}
 	})
+}
+
+// topKeys returns the top-level keys of the first YAML document of s, if
+// it is a mapping, an alias as a key standing for the key it names.
+func topKeys(s string) []string {
+	var doc yaml.Node
+	if yaml.Unmarshal([]byte(s), &doc) != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	n := doc.Content[0]
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	var keys []string
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		for k.Kind == yaml.AliasNode && k.Alias != nil {
+			k = k.Alias
+		}
+		keys = append(keys, k.Value)
+	}
+	return keys
+}
+
+// sameOpts compares options, a NaN equal to a NaN and −0 to +0: yaml.v3
+// writes the float −0 as "-0", which reads back as the integer 0.
+func sameOpts(a, b opts) bool {
+	if math.IsNaN(a.Eps) && math.IsNaN(b.Eps) {
+		a.Eps, b.Eps = 0, 0
+	}
+	return reflect.DeepEqual(a, b)
 }

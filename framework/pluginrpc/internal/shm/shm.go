@@ -38,8 +38,12 @@ func Int32s(b []byte, off int64, n int) ([]int32, error) {
 	return unsafe.Slice((*int32)(unsafe.Pointer(&b[off])), n), nil
 }
 
+// check returns an error unless n elements of size bytes at byte off lie
+// inside b. It compares n with the room left after off rather than computing
+// off+n·size, which wraps around for offsets near the end of int64 or n
+// past a quarter of it, and would let such a range through.
 func check(b []byte, off int64, n, size int) error {
-	if off < 0 || n < 0 || off%int64(size) != 0 || off+int64(n)*int64(size) > int64(len(b)) {
+	if off < 0 || n < 0 || off%int64(size) != 0 || off > int64(len(b)) || int64(n) > (int64(len(b))-off)/int64(size) {
 		return fmt.Errorf("range of %d×%d bytes at offset %d does not fit a segment of %d bytes", n, size, off, len(b))
 	}
 	return nil

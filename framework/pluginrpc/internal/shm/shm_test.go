@@ -3,6 +3,7 @@
 package shm
 
 import (
+	"math"
 	"os"
 	"testing"
 )
@@ -68,6 +69,13 @@ func TestViews(t *testing.T) {
 		{"past the end", 4, 64, false},
 		{"misaligned", 2, 1, false},
 		{"negative", -4, 1, false},
+		{"just past the end", 256, 1, false},
+		{"offset past the end", 512, 0, false},
+		// off+n·4 wraps around int64 in these two, and passed the check
+		// once (then &b[off] or unsafe.Slice panicked).
+		{"offset near the end of int64", math.MaxInt64 - 3, 1, false},
+		{"n·4 wraps to 4", 0, 1<<62 + 1, false},
+		{"n·4 wraps negative", 0, 1<<61 + 1, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err1 := Float32s(b, tc.off, tc.n)
