@@ -10,8 +10,15 @@ weights and K scores per connection, the selected weights gathered by argmax
 of the scores, and the straight-through gradient dL/ds_k = dL/dW_eff * w_k
 into all K scores. Learned networks are plain torch.nn layers without bias.
 
+With --info it measures nothing and prints what the comparison depends on:
+torch's version, threads, CPU capability, whether oneDNN (mkldnn) is on, and
+the BLAS library actually mapped into the process after a matrix product
+(Debian's torch uses whatever libblas.so.3 is installed; the reference BLAS
+is 10-20x slower than OpenBLAS), with the GFLOP/s of a 512x512 product.
+
 Run with Debian's python3 (python3-torch 1.13):
     /usr/bin/python3 bench/torch_bench.py --net conv4 --method slot --k 8
+    /usr/bin/python3 bench/torch_bench.py --info --threads 2
 """
 import argparse
 import json
@@ -94,22 +101,61 @@ def convnet(method, k, blocks, pads, flat):
 
 NETS = {
     "lenet": (lambda m, k: lenet(m, k), (1, 28, 28)),
+    "lenet-300-100": (lambda m, k: lenet(m, k), (1, 28, 28)),  # the architecture's name in slotlab
     "conv2": (lambda m, k: convnet(m, k, [[64, 64]], [0], 12544), (3, 32, 32)),
     "conv4": (lambda m, k: convnet(m, k, [[64, 64], [128, 128]], [0, 0], 3200), (3, 32, 32)),
     "conv6": (lambda m, k: convnet(m, k, [[64, 64], [128, 128], [256, 256]], [0, 0, 1], 1024), (3, 32, 32)),
 }
 
 
+def blas_libraries():
+    """The BLAS/LAPACK shared objects mapped into this process."""
+    libs = []
+    with open("/proc/self/maps") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 6 and ("blas" in parts[-1].lower() or "mkl" in parts[-1].lower()):
+                if parts[-1] not in libs:
+                    libs.append(parts[-1])
+    return libs
+
+
+def info(threads):
+    torch.set_num_threads(threads)
+    a = torch.rand(512, 512)
+    torch.mm(a, a)  # loads the BLAS
+    reps, t = 0, time.perf_counter()
+    while time.perf_counter() - t < 0.5:
+        torch.mm(a, a)
+        reps += 1
+    gflops = 2 * 512 ** 3 * reps / (time.perf_counter() - t) / 1e9
+    cfg = torch.__config__.show()
+    cap = ""
+    for line in cfg.splitlines():
+        if "CPU capability usage" in line:
+            cap = line.split(":", 1)[1].strip()
+    return {"version": torch.__version__, "threads": torch.get_num_threads(), "cpu_capability": cap,
+            "mkldnn": bool(torch.backends.mkldnn.is_available()), "blas_libraries": blas_libraries(),
+            "mm_gflops": gflops}
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--net", choices=sorted(NETS), required=True)
-    ap.add_argument("--method", choices=["slot", "learned"], required=True)
+    ap.add_argument("--info", action="store_true", help="print torch's configuration as JSON and exit")
+    ap.add_argument("--net", choices=sorted(NETS))
+    ap.add_argument("--method", choices=["slot", "learned"])
     ap.add_argument("--k", type=int, default=8)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--min-seconds", type=float, default=0, help="time at least this long (more steps if needed)")
     a = ap.parse_args()
+    if a.info:
+        print(json.dumps(info(a.threads)))
+        return 0
+    if not a.net or not a.method:
+        ap.error("--net and --method are required")
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     build, shape = NETS[a.net]
@@ -129,14 +175,15 @@ def main():
 
     for _ in range(a.warmup):
         step()
-    t = time.perf_counter()
-    for _ in range(a.steps):
+    steps, t = 0, time.perf_counter()
+    while steps < a.steps or time.perf_counter() - t < a.min_seconds:
         step()
+        steps += 1
     el = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps({"impl": "pytorch " + torch.__version__, "net": a.net, "method": a.method, "k": a.k,
-                      "batch": a.batch, "steps": a.steps, "samples_per_second": a.batch * a.steps / el,
-                      "peak_bytes": peak, "threads": a.threads}))
+                      "batch": a.batch, "steps": steps, "seconds": el, "samples_per_second": a.batch * steps / el,
+                      "peak_bytes": peak, "threads": torch.get_num_threads()}))
 
 
 if __name__ == "__main__":

@@ -5,29 +5,41 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
+	"strings"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/slotlab/slotlab/framework/bench"
 	"github.com/slotlab/slotlab/framework/config"
+	"github.com/slotlab/slotlab/framework/nn/gemm"
 )
 
 func benchCmd(args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	steps := fs.Int("steps", 20, "timed training steps")
+	steps := fs.Int("steps", 20, "timed training steps (at least)")
 	warmup := fs.Int("warmup", 3, "untimed steps first")
+	minSeconds := fs.Float64("min-seconds", 0, "time each measurement for at least this long (default 0; 3 with --compare)")
 	asJSON := fs.Bool("json", false, "print the measurement as one JSON line")
-	compare := fs.String("compare", "", "also run the PyTorch reference (torch) on the same network, each in its own process")
+	compare := fs.String("compare", "", "also run the PyTorch reference (torch) on the same network, each measurement in its own process")
 	suite := fs.Bool("paper", false, "with --compare torch: the performance issue's cases (Lenet and CONV-4, K = 8 and 64, slot and learned)")
-	pos, err := parseArgs(fs, "usage: slotlab bench FILE.yaml [key=value ...] [--steps N] [--warmup N] [--json] [--compare torch]\n       slotlab bench --compare torch --paper", args, "")
+	threads := fs.Int("threads", runtime.NumCPU(), "with --compare: the threads of each side (slotlab's GOMAXPROCS, torch.set_num_threads)")
+	reps := fs.Int("reps", 3, "with --compare: measurements per case and side, interleaved")
+	pos, err := parseArgs(fs, "usage: slotlab bench FILE.yaml [key=value ...] [--steps N] [--warmup N] [--min-seconds S] [--json]\n       slotlab bench [FILE.yaml [key=value ...] | --paper] --compare torch [--threads N] [--reps N] [--min-seconds S]", args, "")
 	if err != nil {
 		return err
 	}
-	o := bench.Options{Steps: *steps, Warmup: *warmup}
+	o := bench.Options{Steps: *steps, Warmup: *warmup, MinSeconds: *minSeconds, Threads: *threads}
 	if *compare != "" {
 		if *compare != "torch" {
 			return fmt.Errorf("--compare %q: only torch is supported", *compare)
+		}
+		if *reps < 1 || *threads < 1 {
+			return fmt.Errorf("--reps and --threads must be at least 1")
+		}
+		if !flagSet(fs, "min-seconds") {
+			o.MinSeconds = 3
 		}
 		var cases []bench.Case
 		if *suite {
@@ -42,7 +54,7 @@ func benchCmd(args []string) error {
 			}
 			cases = []bench.Case{{Experiment: pos[0], Overrides: pos[1:], Net: e.Arch.Name, Method: e.Method, K: e.K}}
 		}
-		return compareTorch(cases, o)
+		return compareTorch(cases, o, *reps)
 	}
 	if len(pos) == 0 {
 		fs.Usage()
@@ -59,11 +71,21 @@ func benchCmd(args []string) error {
 	if *asJSON {
 		return json.NewEncoder(os.Stdout).Encode(r)
 	}
-	fmt.Printf("%s (batch %d, %d steps, %d threads, gemm %s)\n", r, r.Batch, r.Steps, r.Threads, r.BLAS)
+	fmt.Printf("%s (batch %d, %d steps in %.1f s, %d threads, gemm %s)\n", r, r.Batch, r.Steps, r.Seconds, r.Threads, r.BLAS)
 	return nil
 }
 
-func compareTorch(cases []bench.Case, o bench.Options) error {
+// flagSet reports whether the flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// compareTorch checks that the comparison is fair (torch's BLAS, equal
+// threads), prints what it runs on, measures every case reps times on each
+// side, interleaved, and prints medians with their ranges.
+func compareTorch(cases []bench.Case, o bench.Options, reps int) error {
 	py, err := bench.FindPython()
 	if err != nil {
 		return err
@@ -76,29 +98,72 @@ func compareTorch(cases []bench.Case, o bench.Options) error {
 	if err != nil {
 		return err
 	}
+	ti, err := bench.TorchEnv(py, script, o.Threads)
+	if err != nil {
+		return err
+	}
+	if err := ti.Check(o.Threads); err != nil {
+		return err
+	}
+	for i, c := range cases {
+		e, err := config.Load(c.Experiment, c.Overrides)
+		if err != nil {
+			return err
+		}
+		cases[i].Batch = e.Train.BatchSize
+	}
+	fmt.Printf("CPU: %s, %d cores\n", bench.CPUModel(), runtime.NumCPU())
+	fmt.Printf("slotlab: gemm %s, %d threads (GOMAXPROCS)\n", gemm.Backend(), o.Threads)
+	fmt.Printf("PyTorch: %s\n", ti)
+	rows := bench.Interleave(cases, reps,
+		func(c bench.Case) (bench.Result, error) { return bench.SelfMeasure(exe, c, o) },
+		func(c bench.Case) (bench.Result, error) { return bench.TorchMeasure(py, script, c, c.Batch, o) },
+		func(s string) { fmt.Fprintln(os.Stderr, s) })
 	t := tablewriter.NewTable(os.Stdout, tablewriter.WithHeaderAutoFormat(tw.Off))
-	t.Header([]string{"network", "method", "K", "slotlab samples/s", "PyTorch samples/s", "speed ratio", "slotlab peak", "PyTorch peak", "memory ratio"})
-	var blas, torch string
-	for _, c := range cases {
-		fmt.Fprintf(os.Stderr, "measuring %s %s K=%d ...\n", c.Net, c.Method, c.K)
-		s, err := bench.SelfMeasure(exe, c, o)
-		if err != nil {
-			return err
+	t.Header([]string{"network", "method", "K", "batch", "slotlab samples/s", "PyTorch samples/s", "speed ratio", "vs PyTorch learned", "slotlab peak", "PyTorch peak", "memory ratio"})
+	// The paper's comparison is also against a learned network of the same
+	// architecture in PyTorch, where the cases include one.
+	learned := map[string]float64{}
+	for _, r := range rows {
+		if r.Err == "" && r.Case.Method == "learned" {
+			learned[r.Case.Net] = bench.Summarize(r.Torch).Median
 		}
-		p, err := bench.TorchMeasure(py, script, c, s.Batch, o)
-		if err != nil {
-			return err
+	}
+	var failed []string
+	for _, r := range rows {
+		if r.Err != "" {
+			failed = append(failed, fmt.Sprintf("%s %s K=%d: %s", r.Case.Net, r.Case.Method, r.Case.K, r.Err))
+			continue
 		}
-		blas, torch = s.BLAS, p.Impl
-		if err := t.Append([]string{c.Net, c.Method, fmt.Sprint(c.K),
-			fmt.Sprintf("%.0f", s.SamplesPerSecond), fmt.Sprintf("%.0f", p.SamplesPerSecond), fmt.Sprintf("%.2f×", s.SamplesPerSecond/p.SamplesPerSecond),
+		s, p := bench.Summarize(r.Slotlab), bench.Summarize(r.Torch)
+		if err := t.Append([]string{r.Case.Net, r.Case.Method, fmt.Sprint(r.Case.K), fmt.Sprint(r.Slotlab[0].Batch),
+			spread(s), spread(p), fmt.Sprintf("%.2f×", s.Median/p.Median), vsLearned(s.Median, learned[r.Case.Net]),
 			mib(s.PeakBytes), mib(p.PeakBytes), fmt.Sprintf("%.0f%%", 100*float64(s.PeakBytes)/float64(p.PeakBytes))}); err != nil {
 			return err
 		}
 	}
-	fmt.Printf("slotlab gemm kernel %s; %s with torch.set_num_threads(2); batch 128; %d timed steps after %d warm-up steps; each measurement in its own process\n",
-		blas, torch, o.Steps, o.Warmup)
-	return t.Render()
+	if err := t.Render(); err != nil {
+		return err
+	}
+	fmt.Printf("samples/s: median [min–max] of %d measurements per side, interleaved; each at least %d steps and %g s after %d warm-up steps, in a process of its own; ratios of medians\n",
+		reps, o.Steps, o.MinSeconds, o.Warmup)
+	if len(failed) > 0 {
+		return fmt.Errorf("%d case(s) failed:\n%s", len(failed), strings.Join(failed, "\n"))
+	}
+	return nil
+}
+
+// vsLearned is slotlab's median over PyTorch's learned network's, or "–"
+// when that was not measured.
+func vsLearned(slotlab, torchLearned float64) string {
+	if torchLearned == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f×", slotlab/torchLearned)
+}
+
+func spread(s bench.Spread) string {
+	return fmt.Sprintf("%.0f [%.0f–%.0f]", s.Median, s.Min, s.Max)
 }
 
 func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }

@@ -23,6 +23,7 @@ type Result struct {
 	K                int     `json:"k"`
 	Batch            int     `json:"batch"`
 	Steps            int     `json:"steps"`
+	Seconds          float64 `json:"seconds"`
 	SamplesPerSecond float64 `json:"samples_per_second"`
 	// PeakBytes is the peak resident memory of the process that measured
 	// (ru_maxrss), so each measurement runs in a process of its own.
@@ -33,11 +34,19 @@ type Result struct {
 
 // Options of a measurement.
 type Options struct {
+	// Steps is the least number of timed steps, after Warmup untimed ones.
 	Steps, Warmup int
+	// MinSeconds makes the timing go on, past Steps, until it has lasted
+	// this long.
+	MinSeconds float64
+	// Threads is the number of threads each side runs on (a comparison
+	// only; Run uses GOMAXPROCS).
+	Threads int
 }
 
-// Run builds the experiment's network and times Steps training steps after
-// Warmup untimed ones, on random inputs drawn once.
+// Run builds the experiment's network and times at least Steps training
+// steps, and at least MinSeconds, after Warmup untimed ones, on random
+// inputs drawn once.
 func Run(e *config.Experiment, o Options) (Result, error) {
 	if o.Steps < 1 {
 		o.Steps = 20
@@ -62,15 +71,17 @@ func Run(e *config.Experiment, o Options) (Result, error) {
 		}
 	}
 	start := time.Now()
-	for i := 0; i < o.Steps; i++ {
+	steps := 0
+	for steps < o.Steps || time.Since(start).Seconds() < o.MinSeconds {
 		if _, _, err := net.TrainStep(h); err != nil {
 			return Result{}, err
 		}
+		steps++
 	}
 	el := time.Since(start).Seconds()
 	return Result{
-		Impl: "slotlab", Net: e.Arch.Name, Method: e.Method, K: e.K, Batch: e.Train.BatchSize, Steps: o.Steps,
-		SamplesPerSecond: float64(o.Steps*e.Train.BatchSize) / el, PeakBytes: PeakRSS(),
+		Impl: "slotlab", Net: e.Arch.Name, Method: e.Method, K: e.K, Batch: e.Train.BatchSize, Steps: steps, Seconds: el,
+		SamplesPerSecond: float64(steps*e.Train.BatchSize) / el, PeakBytes: PeakRSS(),
 		Threads: runtime.GOMAXPROCS(0), BLAS: gemm.Backend(),
 	}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -17,6 +18,9 @@ type Case struct {
 	Net        string   // the PyTorch script's name for the network
 	Method     string
 	K          int
+	// Batch is the experiment's batch size, which torch uses too (0 until
+	// the config is loaded).
+	Batch int
 }
 
 // PaperCases are the comparisons of README's performance table: Lenet and
@@ -33,26 +37,103 @@ func PaperCases() []Case {
 	return cs
 }
 
-// Row is a comparison of slotlab and PyTorch on one case.
+// Row is a comparison of slotlab and PyTorch on one case: every repetition
+// of each side.
 type Row struct {
 	Case    Case
-	Slotlab Result
-	Torch   Result
+	Slotlab []Result
+	Torch   []Result
 	Err     string
 }
 
+// Side measures one case once, in a process of its own.
+type Side func(c Case) (Result, error)
+
+// Interleave measures every case reps times on each side, alternating
+// sides (slotlab then torch in odd rounds, torch then slotlab in even ones)
+// so that neither side always runs first or against the same background
+// load. A case whose measurement fails keeps the error and is not measured
+// again. progress, if not nil, receives a line per measurement.
+func Interleave(cases []Case, reps int, slotlab, torch Side, progress func(string)) []Row {
+	rows := make([]Row, len(cases))
+	for i, c := range cases {
+		rows[i].Case = c
+	}
+	for round := 0; round < reps; round++ {
+		for i := range rows {
+			r := &rows[i]
+			if r.Err != "" {
+				continue
+			}
+			order := []string{"slotlab", "torch"}
+			if round%2 == 1 {
+				order[0], order[1] = order[1], order[0]
+			}
+			for _, side := range order {
+				if progress != nil {
+					progress(fmt.Sprintf("round %d/%d: %s %s %s K=%d", round+1, reps, side, r.Case.Net, r.Case.Method, r.Case.K))
+				}
+				measure, dst := slotlab, &r.Slotlab
+				if side == "torch" {
+					measure, dst = torch, &r.Torch
+				}
+				res, err := measure(r.Case)
+				if err != nil {
+					r.Err = err.Error()
+					break
+				}
+				*dst = append(*dst, res)
+			}
+		}
+	}
+	return rows
+}
+
+// Spread is the median, minimum and maximum of the samples/s of some
+// repetitions, and their peak memory (the largest).
+type Spread struct {
+	Median, Min, Max float64
+	PeakBytes        int64
+	N                int
+}
+
+// Summarize returns the spread of rs.
+func Summarize(rs []Result) Spread {
+	if len(rs) == 0 {
+		return Spread{}
+	}
+	v := make([]float64, len(rs))
+	var peak int64
+	for i, r := range rs {
+		v[i] = r.SamplesPerSecond
+		peak = max(peak, r.PeakBytes)
+	}
+	slices.Sort(v)
+	med := v[len(v)/2]
+	if len(v)%2 == 0 {
+		med = (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
+	return Spread{Median: med, Min: v[0], Max: v[len(v)-1], PeakBytes: peak, N: len(v)}
+}
+
 // SelfMeasure runs `slotlab bench --json` in a child process for one case,
-// so its peak memory is its own.
+// so its peak memory is its own, on o.Threads threads (GOMAXPROCS).
 func SelfMeasure(exe string, c Case, o Options) (Result, error) {
-	args := append([]string{"bench", c.Experiment, "--json", fmt.Sprintf("--steps=%d", o.Steps), fmt.Sprintf("--warmup=%d", o.Warmup)}, c.Overrides...)
-	return runJSON(exec.Command(exe, args...))
+	args := append([]string{"bench", c.Experiment, "--json", fmt.Sprintf("--steps=%d", o.Steps), fmt.Sprintf("--warmup=%d", o.Warmup),
+		fmt.Sprintf("--min-seconds=%g", o.MinSeconds)}, c.Overrides...)
+	cmd := exec.Command(exe, args...)
+	if o.Threads > 0 {
+		cmd.Env = append(os.Environ(), fmt.Sprint("GOMAXPROCS=", o.Threads), fmt.Sprint("OPENBLAS_NUM_THREADS=", o.Threads))
+	}
+	return runJSON(cmd)
 }
 
 // TorchMeasure runs the repository's PyTorch script (bench/torch_bench.py)
-// with Debian's python3 for one case, with 2 threads.
+// with Debian's python3 for one case, on o.Threads threads.
 func TorchMeasure(python, script string, c Case, batch int, o Options) (Result, error) {
 	cmd := exec.Command(python, script, "--net", c.Net, "--method", c.Method, fmt.Sprint("--k=", c.K),
-		fmt.Sprint("--batch=", batch), fmt.Sprint("--steps=", o.Steps), fmt.Sprint("--warmup=", o.Warmup), "--threads=2")
+		fmt.Sprint("--batch=", batch), fmt.Sprint("--steps=", o.Steps), fmt.Sprint("--warmup=", o.Warmup),
+		fmt.Sprint("--threads=", o.Threads), fmt.Sprintf("--min-seconds=%g", o.MinSeconds))
 	return runJSON(cmd)
 }
 

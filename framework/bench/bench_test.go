@@ -1,0 +1,112 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/slotlab/slotlab/framework/config"
+	_ "github.com/slotlab/slotlab/plugins/standard"
+)
+
+// TestTorchInfoBLASAndCheck checks how the BLAS torch uses is named from the
+// libraries mapped into its process, and that a comparison against the
+// reference BLAS or on other thread counts is refused with the fix.
+func TestTorchInfoBLASAndCheck(t *testing.T) {
+	for _, tc := range []struct {
+		libs    []string
+		threads int
+		blas    string
+		err     string // "" for none
+	}{
+		{[]string{"/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so", "/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"}, 2, "OpenBLAS", ""},
+		{[]string{"/usr/lib/x86_64-linux-gnu/blas/libblas.so.3"}, 2, "reference", "apt-get install libopenblas0-pthread"},
+		{[]string{"/usr/lib/x86_64-linux-gnu/lapack/liblapack.so.3", "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3"}, 2, "reference", "reference BLAS"},
+		{[]string{"/usr/lib/x86_64-linux-gnu/blis-pthread/libblas.so.3"}, 2, "BLIS", ""},
+		{[]string{"/opt/intel/lib/libmkl_rt.so"}, 2, "MKL", ""},
+		{nil, 2, "none found", ""},
+		{[]string{"/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"}, 1, "OpenBLAS", "torch runs on 1 threads where slotlab gets 2"},
+	} {
+		ti := TorchInfo{Version: "1.13", Threads: tc.threads, BLASLibraries: tc.libs}
+		if got := ti.BLAS(); got != tc.blas {
+			t.Errorf("%v: BLAS %q, want %q", tc.libs, got, tc.blas)
+		}
+		err := ti.Check(2)
+		if (err == nil) != (tc.err == "") || (err != nil && !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("%v on %d threads: Check %v, want %q", tc.libs, tc.threads, err, tc.err)
+		}
+	}
+}
+
+// TestInterleave checks the order of the measurements (sides alternate
+// which goes first, round by round), that every case gets reps of each, and
+// that a failure stops that case only.
+func TestInterleave(t *testing.T) {
+	cases := []Case{{Net: "a"}, {Net: "b"}}
+	var order []string
+	measure := func(side string) Side {
+		return func(c Case) (Result, error) {
+			order = append(order, side+c.Net)
+			if side == "torch" && c.Net == "b" && len(order) > 6 {
+				return Result{}, errors.New("boom")
+			}
+			return Result{SamplesPerSecond: float64(len(order))}, nil
+		}
+	}
+	rows := Interleave(cases, 3, measure("slotlab"), measure("torch"), nil)
+	want := "slotlaba torcha slotlabb torchb torcha slotlaba torchb slotlaba torcha"
+	if got := strings.Join(order, " "); got != want {
+		t.Fatalf("order %q, want %q", got, want)
+	}
+	if len(rows[0].Slotlab) != 3 || len(rows[0].Torch) != 3 || rows[0].Err != "" {
+		t.Fatalf("case a: %+v", rows[0])
+	}
+	if rows[1].Err != "boom" || len(rows[1].Slotlab) != 1 || len(rows[1].Torch) != 1 {
+		t.Fatalf("case b: %+v", rows[1])
+	}
+}
+
+// TestSummarize checks the median (odd and even counts), range and peak.
+func TestSummarize(t *testing.T) {
+	for _, tc := range []struct {
+		v    []float64
+		want Spread
+	}{
+		{[]float64{3, 1, 2}, Spread{Median: 2, Min: 1, Max: 3, N: 3}},
+		{[]float64{4, 1, 3, 2}, Spread{Median: 2.5, Min: 1, Max: 4, N: 4}},
+		{[]float64{7}, Spread{Median: 7, Min: 7, Max: 7, N: 1}},
+		{nil, Spread{}},
+	} {
+		var rs []Result
+		for i, v := range tc.v {
+			rs = append(rs, Result{SamplesPerSecond: v, PeakBytes: int64(10 * (i + 1))})
+		}
+		tc.want.PeakBytes = int64(10 * len(tc.v))
+		if got := Summarize(rs); got != tc.want {
+			t.Errorf("%v: %+v, want %+v", tc.v, got, tc.want)
+		}
+	}
+}
+
+// TestRun times a few real Lenet steps and checks the measurement says
+// what it measured.
+func TestRun(t *testing.T) {
+	e, err := config.Load(filepath.Join("..", "..", "experiments", "lenet.yaml"), []string{"train.batch_size=32"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Run(e, Options{Steps: 3, Warmup: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Impl != "slotlab" || r.Net != "lenet-300-100" || r.K != 8 || r.Batch != 32 || r.Steps != 3 || r.Seconds <= 0 ||
+		r.Threads != runtime.GOMAXPROCS(0) || r.BLAS == "" || r.PeakBytes <= 0 {
+		t.Fatalf("result %+v", r)
+	}
+	if want := float64(r.Steps*r.Batch) / r.Seconds; fmt.Sprintf("%.6g", r.SamplesPerSecond) != fmt.Sprintf("%.6g", want) {
+		t.Fatalf("samples/s %v, want steps×batch/seconds = %v", r.SamplesPerSecond, want)
+	}
+}
