@@ -10,8 +10,9 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// FuzzParse feeds arbitrary bytes to the experiment loader: it must return
-// a config or an error, never panic.
+// FuzzParse feeds arbitrary bytes to the experiment loader: it must never
+// panic, a refused file gets an error naming it, and an accepted one is a
+// fixed point: its resolved YAML loads to the same config (same hash).
 func FuzzParse(f *testing.F) {
 	dir := f.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "arch.yaml"), []byte(lenetArch), 0o644); err != nil {
@@ -25,8 +26,28 @@ func FuzzParse(f *testing.F) {
 	path := filepath.Join(dir, "exp.yaml")
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		e, err := Parse(path, raw, nil)
-		if err == nil && e.Arch == nil {
+		if err != nil {
+			if !strings.Contains(err.Error(), path) {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		if e.Arch == nil {
 			t.Fatal("no error but no architecture")
+		}
+		// An accepted config is a fixed point of resolving: its resolved
+		// YAML (config.yaml of a run) loads again to the same config.
+		b, err := e.YAML()
+		if err != nil {
+			t.Fatalf("resolved config does not encode: %v", err)
+		}
+		e2, err := Parse(path, b, nil)
+		if err != nil {
+			t.Fatalf("the resolved config of an accepted one is refused: %v\n%s", err, b)
+		}
+		if e2.Hash() != e.Hash() {
+			b2, _ := e2.YAML()
+			t.Fatalf("resolving twice changes the config:\n%s\nthen\n%s", b, b2)
 		}
 	})
 }
