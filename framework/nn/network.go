@@ -235,15 +235,11 @@ func (n *Network) buildGraph(batch int, train bool) (*graph, error) {
 			return nil, fmt.Errorf("building the backward pass: %w", err)
 		}
 		for i, gn := range grads {
-			var buf []float32
-			switch op := gn.Op().(type) {
-			case *denseDWOp:
-				buf = op.dw.data
-			case *convDWOp:
-				buf = op.dw.data
-			default:
-				return nil, fmt.Errorf("unexpected gradient op %T for weights %d", gn.Op(), i)
+			op, ok := gn.Op().(*kernelOp)
+			if !ok || (op.name != "dense_dw" && op.name != "conv_dw") {
+				return nil, fmt.Errorf("unexpected gradient op %v for weights %d", gn.Op(), i)
 			}
+			buf := op.out.data
 			if n.Options.Method == "slot" {
 				n.Slots[i].Grad = buf
 			} else {

@@ -63,6 +63,31 @@ func (b *baseOp) Hashcode() uint32 {
 	return h.Sum32()
 }
 
+// kernelOp is the backward op of every layer: Do runs a kernel that reads
+// the op's inputs and writes an op-owned buffer of a fixed shape. Each
+// layer's SymDiff adds its gradients as kernelOps (applyKernel) with the
+// kernel as a closure over the forward op, instead of a type of its own.
+type kernelOp struct {
+	baseOp
+	out buffer
+	run func(v []G.Value, out []float32)
+}
+
+func (op *kernelOp) Do(v ...G.Value) (G.Value, error) {
+	op.run(v, op.out.data)
+	return op.out.t, nil
+}
+
+// applyKernel adds a kernelOp called name with output shape to the graph,
+// over the inputs.
+func applyKernel(name string, shape tensor.Shape, run func(v []G.Value, out []float32), inputs ...*G.Node) (*G.Node, error) {
+	dims := make([]int, len(inputs))
+	for i, n := range inputs {
+		dims[i] = n.Dims()
+	}
+	return G.ApplyOp(&kernelOp{baseOp: newBase(name, shape, dims...), out: newBuffer(shape), run: run}, inputs...)
+}
+
 // buffer is an op-owned output: a float32 slice and a tensor over it that
 // Do returns every step, so the steady state allocates nothing.
 type buffer struct {

@@ -32,43 +32,22 @@ func (op *convOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	out := make(G.Nodes, 2)
 	var err error
 	if op.needDX {
-		xs := tensor.Shape{s.N, s.C, s.H, s.W}
-		dx := &convDXOp{baseOp: newBase("conv_dx", xs, 2, 4), fwd: op, dx: newBuffer(xs)}
-		if out[0], err = G.ApplyOp(dx, inputs[1], grad); err != nil {
+		// ∂L/∂x from the weights and ∂L/∂y.
+		out[0], err = applyKernel("conv_dx", tensor.Shape{s.N, s.C, s.H, s.W}, func(v []G.Value, dx []float32) {
+			op.conv.BackwardData(f32(v[1]), f32(v[0]), dx)
+		}, inputs[1], grad)
+		if err != nil {
 			return nil, err
 		}
 	}
-	ws := tensor.Shape{s.F, s.C * s.KH * s.KW}
-	dw := &convDWOp{baseOp: newBase("conv_dw", ws, 4, 4), fwd: op, dw: newBuffer(ws)}
-	if out[1], err = G.ApplyOp(dw, inputs[0], grad); err != nil {
+	// ∂L/∂W, summed over the batch and positions, from x and ∂L/∂y.
+	out[1], err = applyKernel("conv_dw", tensor.Shape{s.F, s.C * s.KH * s.KW}, func(v []G.Value, dw []float32) {
+		op.conv.BackwardFilter(f32(v[0]), f32(v[1]), dw)
+	}, inputs[0], grad)
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
-}
-
-// convDXOp computes ∂L/∂x from the weights and ∂L/∂y.
-type convDXOp struct {
-	baseOp
-	fwd *convOp
-	dx  buffer
-}
-
-func (op *convDXOp) Do(v ...G.Value) (G.Value, error) {
-	op.fwd.conv.BackwardData(f32(v[1]), f32(v[0]), op.dx.data)
-	return op.dx.t, nil
-}
-
-// convDWOp computes ∂L/∂W, summed over the batch and positions, from x and
-// ∂L/∂y.
-type convDWOp struct {
-	baseOp
-	fwd *convOp
-	dw  buffer
-}
-
-func (op *convDWOp) Do(v ...G.Value) (G.Value, error) {
-	op.fwd.conv.BackwardFilter(f32(v[0]), f32(v[1]), op.dw.data)
-	return op.dw.t, nil
 }
 
 // convNode adds a conv layer and its weight node to the graph.

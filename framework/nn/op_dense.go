@@ -32,41 +32,20 @@ func (op *denseOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	out := make(G.Nodes, 2)
 	var err error
 	if op.needDX {
-		if out[0], err = G.ApplyOp(&denseDXOp{baseOp: newBase("dense_dx", tensor.Shape{op.b, op.in}, 2, 2), fwd: op, dx: newBuffer(tensor.Shape{op.b, op.in})}, inputs[1], grad); err != nil {
+		// ∂L/∂x = ∂L/∂y · W.
+		out[0], err = applyKernel("dense_dx", tensor.Shape{op.b, op.in}, func(v []G.Value, dx []float32) {
+			gemm.Sgemm(false, false, op.b, op.in, op.out, 1, f32(v[1]), op.out, f32(v[0]), op.in, 0, dx, op.in)
+		}, inputs[1], grad)
+		if err != nil {
 			return nil, err
 		}
 	}
-	dw := &denseDWOp{baseOp: newBase("dense_dw", tensor.Shape{op.out, op.in}, 2, 2), fwd: op, dw: newBuffer(tensor.Shape{op.out, op.in})}
-	if out[1], err = G.ApplyOp(dw, inputs[0], grad); err != nil {
+	// ∂L/∂W = (∂L/∂y)ᵀ · x.
+	out[1], err = applyKernel("dense_dw", tensor.Shape{op.out, op.in}, func(v []G.Value, dw []float32) {
+		gemm.Sgemm(true, false, op.out, op.in, op.b, 1, f32(v[1]), op.out, f32(v[0]), op.in, 0, dw, op.in)
+	}, inputs[0], grad)
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
-}
-
-// denseDXOp computes ∂L/∂x = ∂L/∂y · W.
-type denseDXOp struct {
-	baseOp
-	fwd *denseOp
-	dx  buffer
-}
-
-func (op *denseDXOp) Do(v ...G.Value) (G.Value, error) {
-	w, dy := f32(v[0]), f32(v[1])
-	f := op.fwd
-	gemm.Sgemm(false, false, f.b, f.in, f.out, 1, dy, f.out, w, f.in, 0, op.dx.data, f.in)
-	return op.dx.t, nil
-}
-
-// denseDWOp computes ∂L/∂W = (∂L/∂y)ᵀ · x.
-type denseDWOp struct {
-	baseOp
-	fwd *denseOp
-	dw  buffer
-}
-
-func (op *denseDWOp) Do(v ...G.Value) (G.Value, error) {
-	x, dy := f32(v[0]), f32(v[1])
-	f := op.fwd
-	gemm.Sgemm(true, false, f.out, f.in, f.b, 1, dy, f.out, x, f.in, 0, op.dw.data, f.in)
-	return op.dw.t, nil
 }

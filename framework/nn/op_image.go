@@ -70,27 +70,15 @@ func (op *poolOp) Do(v ...G.Value) (G.Value, error) {
 func (op *poolOp) DiffWRT(int) []bool { return []bool{true} }
 
 func (op *poolOp) SymDiff(_ G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	in := tensor.Shape{op.p.N, op.p.C, op.p.H, op.p.W}
-	d := &poolGradOp{baseOp: newBase(op.name+"_grad", in, 4), fwd: op, dx: newBuffer(in)}
-	node, err := G.ApplyOp(d, grad)
+	// Routes ∂L/∂y back through the pooling.
+	node, err := applyKernel(op.name+"_grad", tensor.Shape{op.p.N, op.p.C, op.p.H, op.p.W}, func(v []G.Value, dx []float32) {
+		if op.max {
+			kernels.MaxPoolBackward(op.p, f32(v[0]), op.argmax, dx)
+		} else {
+			kernels.AvgPoolBackward(op.p, f32(v[0]), dx)
+		}
+	}, grad)
 	return G.Nodes{node}, err
-}
-
-// poolGradOp routes ∂L/∂y back through the pooling.
-type poolGradOp struct {
-	baseOp
-	fwd *poolOp
-	dx  buffer
-}
-
-func (op *poolGradOp) Do(v ...G.Value) (G.Value, error) {
-	f := op.fwd
-	if f.max {
-		kernels.MaxPoolBackward(f.p, f32(v[0]), f.argmax, op.dx.data)
-	} else {
-		kernels.AvgPoolBackward(f.p, f32(v[0]), op.dx.data)
-	}
-	return op.dx.t, nil
 }
 
 // dropoutOp zeroes activations with probability p while training; its mask
@@ -113,20 +101,10 @@ func (op *dropoutOp) Do(v ...G.Value) (G.Value, error) {
 func (op *dropoutOp) DiffWRT(int) []bool { return []bool{true} }
 
 func (op *dropoutOp) SymDiff(_ G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	d := &dropoutGradOp{baseOp: newBase("dropout_grad", op.shape, op.outDim), fwd: op, dx: newBuffer(op.shape)}
-	node, err := G.ApplyOp(d, grad)
+	node, err := applyKernel("dropout_grad", op.shape, func(v []G.Value, dx []float32) {
+		kernels.DropoutBackward(f32(v[0]), op.mask, dx)
+	}, grad)
 	return G.Nodes{node}, err
-}
-
-type dropoutGradOp struct {
-	baseOp
-	fwd *dropoutOp
-	dx  buffer
-}
-
-func (op *dropoutGradOp) Do(v ...G.Value) (G.Value, error) {
-	kernels.DropoutBackward(f32(v[0]), op.fwd.mask, op.dx.data)
-	return op.dx.t, nil
 }
 
 // batchNormOp normalises each channel without scale or shift: batch
@@ -150,20 +128,10 @@ func (op *batchNormOp) Do(v ...G.Value) (G.Value, error) {
 func (op *batchNormOp) DiffWRT(int) []bool { return []bool{true} }
 
 func (op *batchNormOp) SymDiff(_ G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	d := &batchNormGradOp{baseOp: newBase("batchnorm_grad", op.shape, 4), fwd: op, dx: newBuffer(op.shape)}
-	node, err := G.ApplyOp(d, grad)
+	node, err := applyKernel("batchnorm_grad", op.shape, func(v []G.Value, dx []float32) {
+		op.bn.Backward(f32(v[0]), dx)
+	}, grad)
 	return G.Nodes{node}, err
-}
-
-type batchNormGradOp struct {
-	baseOp
-	fwd *batchNormOp
-	dx  buffer
-}
-
-func (op *batchNormGradOp) Do(v ...G.Value) (G.Value, error) {
-	op.fwd.bn.Backward(f32(v[0]), op.dx.data)
-	return op.dx.t, nil
 }
 
 // batchNorm returns the training-graph BatchNorm of layer index, creating it

@@ -36,22 +36,11 @@ func (op *lossOp) Do(v ...G.Value) (G.Value, error) {
 func (op *lossOp) DiffWRT(int) []bool { return []bool{true} }
 
 func (op *lossOp) SymDiff(_ G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	s := tensor.Shape{op.n, op.classes}
-	d := &lossGradOp{baseOp: newBase("softmax_cross_entropy_grad", s, 0), fwd: op, dx: newBuffer(s)}
-	n, err := G.ApplyOp(d, grad)
+	// ∂L/∂logits = g·(softmax − onehot)/n over the valid rows, 0 on padding.
+	n, err := applyKernel("softmax_cross_entropy_grad", tensor.Shape{op.n, op.classes}, func(v []G.Value, dx []float32) {
+		k := op.valid * op.classes
+		kernels.SoftmaxCrossEntropyBackward(op.probs[:k], op.labels[:op.valid], op.valid, op.classes, scalar(v[0]), dx[:k])
+		clear(dx[k:])
+	}, grad)
 	return G.Nodes{n}, err
-}
-
-// lossGradOp computes ∂L/∂logits = g·(softmax − onehot)/n.
-type lossGradOp struct {
-	baseOp
-	fwd *lossOp
-	dx  buffer
-}
-
-func (op *lossGradOp) Do(v ...G.Value) (G.Value, error) {
-	f := op.fwd
-	kernels.SoftmaxCrossEntropyBackward(f.probs[:f.valid*f.classes], f.labels[:f.valid], f.valid, f.classes, scalar(v[0]), op.dx.data[:f.valid*f.classes])
-	clear(op.dx.data[f.valid*f.classes:])
-	return op.dx.t, nil
 }

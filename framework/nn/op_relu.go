@@ -25,18 +25,9 @@ func (op *reluOp) Do(v ...G.Value) (G.Value, error) {
 func (op *reluOp) DiffWRT(int) []bool { return []bool{true} }
 
 func (op *reluOp) SymDiff(_ G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	d := &reluGradOp{baseOp: newBase("relu_grad", op.shape, op.outDim, op.outDim), dx: newBuffer(op.shape)}
-	n, err := G.ApplyOp(d, out, grad)
+	// ∂L/∂x = ∂L/∂y where y > 0, from y and ∂L/∂y.
+	n, err := applyKernel("relu_grad", op.shape, func(v []G.Value, dx []float32) {
+		kernels.ReLUBackward(f32(v[0]), f32(v[1]), dx)
+	}, out, grad)
 	return G.Nodes{n}, err
-}
-
-// reluGradOp computes ∂L/∂x = ∂L/∂y where y > 0, from y and ∂L/∂y.
-type reluGradOp struct {
-	baseOp
-	dx buffer
-}
-
-func (op *reluGradOp) Do(v ...G.Value) (G.Value, error) {
-	kernels.ReLUBackward(f32(v[0]), f32(v[1]), op.dx.data)
-	return op.dx.t, nil
 }

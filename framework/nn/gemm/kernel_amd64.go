@@ -2,16 +2,10 @@
 
 package gemm
 
-import "golang.org/x/sys/cpu"
+import "github.com/slotlab/slotlab/framework/internal/isa"
 
 // hasAVX2 reports whether the AVX2+FMA micro-kernel can run here.
-var hasAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
-
-func init() {
-	if hasAVX2 {
-		backendName = "go-avx2"
-	}
-}
+var hasAVX2 = isa.Supported(isa.AVX2)
 
 // kernel6x16 computes tiles 6×16 tiles of C, one below the other, from
 // consecutive packed 6×k micro-panels of A starting at a and one packed

@@ -8,14 +8,6 @@ const (
 	genericNR = 4
 )
 
-// defaultShape returns the micro-kernel Sgemm uses on this machine.
-func defaultShape() kernelShape {
-	if hasAVX2 {
-		return avx2Shape
-	}
-	return genericShape
-}
-
 // kernelGeneric is the portable micro-kernel: from a packed 2×kb panel of
 // A and a packed kb×4 panel of B it computes the 2×4 tile
 // C = alpha·A·B + beta·C (C not read when beta is 0) and stores its first

@@ -13,7 +13,11 @@
 // Build with the tag openblas to call cblas_sgemm from OpenBLAS instead.
 package gemm
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/slotlab/slotlab/framework/internal/isa"
+)
 
 // Cache blocking, sized for 32 KiB L1d and 512 KiB L2 per core: a kc×16
 // micro-panel of packed B (24 KiB at kc=384) stays in L1 while the
@@ -26,29 +30,53 @@ const (
 	ncMax = 3072
 )
 
-// kernelShape describes a micro-kernel: it computes an mr×nr tile of C.
-// directMaxN is the widest block of C for which the AVX2 kernel reads a
-// non-transposed A in place rather than packed: with few B panels per A
-// panel, packing A costs more than it saves.
+// kernelShape describes a micro-kernel path: the kernel computes an mr×nr
+// tile of C from packed micro-panels of pmr rows of A and pnr columns of B
+// (mr and nr are multiples of them). directMaxN is the widest block of C
+// for which an assembly path reads a non-transposed A in place, in tiles
+// of pmr rows, rather than packed: with few B panels per A panel, packing
+// A costs more than it saves (0: never).
 type kernelShape struct {
+	isa        isa.Level
 	mr, nr     int
-	avx2       bool
+	pmr, pnr   int
 	directMaxN int
 }
 
 var (
-	genericShape = kernelShape{mr: genericMR, nr: genericNR}
-	avx2Shape    = kernelShape{mr: 6, nr: 16, avx2: true, directMaxN: 128}
+	genericShape = kernelShape{isa: isa.Generic, mr: genericMR, nr: genericNR, pmr: genericMR, pnr: genericNR}
+	avx2Shape    = kernelShape{isa: isa.AVX2, mr: 6, nr: 16, pmr: 6, pnr: 16, directMaxN: 128}
+	avx512Shape  = kernelShape{isa: isa.AVX512, mr: 12, nr: 32, pmr: 6, pnr: 16, directMaxN: 128}
 )
 
-// backendName is what Backend reports; it is set by the init of the file
-// that provides the active implementation.
-var backendName = "go-generic"
+// shapeFor returns the widest micro-kernel at or below level l that this
+// CPU and this build can run.
+func shapeFor(l isa.Level) kernelShape {
+	switch {
+	case l >= isa.AVX512 && hasAVX512:
+		return avx512Shape
+	case l >= isa.AVX2 && hasAVX2:
+		return avx2Shape
+	}
+	return genericShape
+}
 
-// Backend names the implementation Sgemm uses: "go-avx2" (Go assembly,
-// AVX2+FMA), "go-generic" (portable Go) or "openblas" (cgo, build tag
-// openblas).
+// active is the micro-kernel Sgemm uses, chosen once at start-up: the
+// widest the CPU supports, or the one SLOTLAB_ISA forces (see package isa).
+var active = shapeFor(isa.Selected())
+
+// backendName is what Backend reports; the openblas build replaces it.
+var backendName = "go-" + active.isa.String()
+
+// Backend names the implementation Sgemm uses: "go-avx512" (Go assembly,
+// AVX-512F), "go-avx2" (Go assembly, AVX2+FMA), "go-generic" (portable
+// Go) or "openblas" (cgo, build tag openblas).
 func Backend() string { return backendName }
+
+// ISA names the instruction-set path of the Go micro-kernel in use:
+// "avx512", "avx2" or "generic", as SLOTLAB_ISA spells them. With the
+// openblas build tag, Sgemm does not use it.
+func ISA() string { return active.isa.String() }
 
 // override, when set (build tag openblas), replaces the Go implementation.
 var override func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
@@ -67,7 +95,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		override(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	sgemmGo(defaultShape(), maxParts(), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	sgemmGo(active, maxParts(), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // checkArgs panics unless the sizes, strides and slice lengths agree.
@@ -189,13 +217,14 @@ func roundUp(x, r int) int { return (x + r - 1) / r * r }
 // runPart computes rows [i0,i1) and columns [j0,j1) of C.
 func (p *problem) runPart(i0, i1, j0, j1 int, buf *buffers) {
 	mr, nr := p.shape.mr, p.shape.nr
+	pmr, pnr := p.shape.pmr, p.shape.pnr
 	for jc := j0; jc < j1; jc += ncMax {
 		nb := min(ncMax, j1-jc)
-		direct := p.shape.avx2 && !p.transA && nb <= p.shape.directMaxN
+		direct := !p.transA && nb <= p.shape.directMaxN
 		for pc := 0; pc < p.k; pc += p.kc {
 			kb := min(p.kc, p.k-pc)
 			buf.b = grow(buf.b, roundUp(nb, nr)*kb)
-			packB(buf.b, p.b, p.ldb, p.transB, pc, kb, jc, nb, nr)
+			packB(buf.b, p.b, p.ldb, p.transB, pc, kb, jc, nb, pnr)
 			beta := p.beta
 			if pc > 0 {
 				beta = 1
@@ -205,10 +234,15 @@ func (p *problem) runPart(i0, i1, j0, j1 int, buf *buffers) {
 				buf.a = grow(buf.a, roundUp(mb, mr)*kb)
 				packed := 0 // rows of the block read in place
 				if direct {
-					packed = mb / mr * mr
+					packed = mb / pmr * pmr
 				}
-				packA(buf.a[packed*kb:], p.a, p.lda, p.transA, ic+packed, mb-packed, pc, kb, mr)
-				p.macro(buf.a, buf.b, mb, nb, kb, ic, jc, pc, direct, beta)
+				packA(buf.a[packed*kb:], p.a, p.lda, p.transA, ic+packed, mb-packed, pc, kb, pmr)
+				switch p.shape.isa {
+				case isa.AVX512:
+					p.macroAVX512(buf.a, buf.b, mb, nb, kb, ic, jc, pc, packed, beta)
+				default:
+					p.macro(buf.a, buf.b, mb, nb, kb, ic, jc, pc, direct, beta)
+				}
 			}
 		}
 	}
@@ -220,7 +254,7 @@ func (p *problem) runPart(i0, i1, j0, j1 int, buf *buffers) {
 func (p *problem) macro(ap, bp []float32, mb, nb, kb, ic, jc, pc int, direct bool, beta float32) {
 	mr, nr := p.shape.mr, p.shape.nr
 	alpha, c, ldc := p.alpha, p.c, p.ldc
-	if !p.shape.avx2 {
+	if p.shape.isa == isa.Generic {
 		for jr := 0; jr < nb; jr += nr {
 			bpan := bp[jr*kb : (jr+nr)*kb]
 			for ir := 0; ir < mb; ir += mr {
@@ -230,13 +264,7 @@ func (p *problem) macro(ap, bp []float32, mb, nb, kb, ic, jc, pc int, direct boo
 		}
 		return
 	}
-	mode := modeGeneral
-	switch beta {
-	case 0:
-		mode = modeBeta0
-	case 1:
-		mode = modeBeta1
-	}
+	mode := storeMode(beta)
 	full := mb / mr // row tiles without an edge
 	a, lda := p.a, p.lda
 	if direct && full > 0 {
@@ -277,6 +305,17 @@ func (p *problem) macro(ap, bp []float32, mb, nb, kb, ic, jc, pc int, direct boo
 			}
 		}
 	}
+}
+
+// storeMode returns the assembly micro-kernels' store mode for beta.
+func storeMode(beta float32) int {
+	switch beta {
+	case 0:
+		return modeBeta0
+	case 1:
+		return modeBeta1
+	}
+	return modeGeneral
 }
 
 // Store modes of the assembly micro-kernel.
