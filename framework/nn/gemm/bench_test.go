@@ -3,6 +3,9 @@ package gemm
 import (
 	"math/rand/v2"
 	"testing"
+	"time"
+
+	"github.com/slotlab/slotlab/framework/internal/isa"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
@@ -33,6 +36,48 @@ var benchShapes = []struct {
 	{"kernels_vgg_512x4608x256", false, false, 512, 256, 4608},
 }
 
+// modelShapes are the GEMMs of one training step of CONV-4 and
+// Lenet-300-100 (architectures/) at batch 128, named
+// model_layer_pass_m×k×n with the transposes used: the per-image (or
+// per-group, framework/nn/kernels.MinGEMMCols columns at least) products
+// of the convolutions, forward, data gradient and filter gradient, and the
+// batch products of the dense layers (framework/nn/op_dense.go). The
+// first layer's data gradient is not needed and not listed.
+var modelShapes = []struct {
+	name           string
+	transA, transB bool
+	m, n, k        int
+}{
+	{"conv4_c1_fwd_64x27x900", false, false, 64, 900, 27},
+	{"conv4_c1_filter_64x900x27_tB", false, true, 64, 27, 900},
+	{"conv4_c2_fwd_64x576x784", false, false, 64, 784, 576},
+	{"conv4_c2_data_576x64x784_tA", true, false, 576, 784, 64},
+	{"conv4_c2_filter_64x784x576_tB", false, true, 64, 576, 784},
+	{"conv4_c3_fwd_128x576x288", false, false, 128, 288, 576},
+	{"conv4_c3_data_576x128x288_tA", true, false, 576, 288, 128},
+	{"conv4_c3_filter_128x288x576_tB", false, true, 128, 576, 288},
+	{"conv4_c4_fwd_128x1152x300", false, false, 128, 300, 1152},
+	{"conv4_c4_data_1152x128x300_tA", true, false, 1152, 300, 128},
+	{"conv4_c4_filter_128x300x1152_tB", false, true, 128, 1152, 300},
+	{"conv4_d1_fwd_128x3200x256_tB", false, true, 128, 256, 3200},
+	{"conv4_d1_data_128x256x3200", false, false, 128, 3200, 256},
+	{"conv4_d1_filter_256x128x3200_tA", true, false, 256, 3200, 128},
+	{"conv4_d2_fwd_128x256x256_tB", false, true, 128, 256, 256},
+	{"conv4_d2_data_128x256x256", false, false, 128, 256, 256},
+	{"conv4_d2_filter_256x128x256_tA", true, false, 256, 256, 128},
+	{"conv4_d3_fwd_128x256x10_tB", false, true, 128, 10, 256},
+	{"conv4_d3_data_128x10x256", false, false, 128, 256, 10},
+	{"conv4_d3_filter_10x128x256_tA", true, false, 10, 256, 128},
+	{"lenet_d1_fwd_128x784x300_tB", false, true, 128, 300, 784},
+	{"lenet_d1_filter_300x128x784_tA", true, false, 300, 784, 128},
+	{"lenet_d2_fwd_128x300x100_tB", false, true, 128, 100, 300},
+	{"lenet_d2_data_128x100x300", false, false, 128, 300, 100},
+	{"lenet_d2_filter_100x128x300_tA", true, false, 100, 300, 128},
+	{"lenet_d3_fwd_128x100x10_tB", false, true, 128, 10, 100},
+	{"lenet_d3_data_128x10x100", false, false, 128, 100, 10},
+	{"lenet_d3_filter_10x128x100_tA", true, false, 10, 100, 128},
+}
+
 type sgemmFunc func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
 
 func benchSgemm(b *testing.B, f sgemmFunc) {
@@ -56,6 +101,79 @@ func benchSgemm(b *testing.B, f sgemmFunc) {
 			}
 			flops := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(b.N)
 			b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkSgemmISA measures every instruction-set path on the GEMMs of
+// CONV-4 and Lenet-300-100 (modelShapes), the paths side by side for each
+// shape so that they see the same machine load; a path the CPU lacks is
+// skipped. Sub-benchmarks are named shape/path, so that
+// scripts/isaratio-like tools or benchstat can pair them: compare the
+// paths of one run, repeated with -count, not runs of different times.
+func BenchmarkSgemmISA(b *testing.B) {
+	for _, s := range modelShapes {
+		lda, ldb := s.k, s.n
+		if s.transA {
+			lda = s.m
+		}
+		if s.transB {
+			ldb = s.k
+		}
+		rng := rand.New(rand.NewPCG(1, 1))
+		x := randSlice(rng, s.m*s.k)
+		y := randSlice(rng, s.k*s.n)
+		z := make([]float32, s.m*s.n)
+		for _, l := range isa.Levels {
+			b.Run(s.name+"/"+l.String(), func(b *testing.B) {
+				shape := shapeFor(l)
+				if shape.isa != l {
+					b.Skipf("this CPU (or build) has no %s path", l)
+				}
+				for b.Loop() {
+					sgemmGo(shape, maxParts(), s.transA, s.transB, s.m, s.n, s.k, 1, x, lda, y, ldb, 0, z, s.n)
+				}
+				flops := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(b.N)
+				b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
+
+// BenchmarkSgemmAVX512VsAVX2 runs the AVX-512F and AVX2 paths alternately,
+// call by call, on each shape of modelShapes, and reports speedup, the
+// AVX2 path's time over the AVX-512F path's: alternating makes both see
+// the same machine load, so the ratio is steadier than one taken from two
+// BenchmarkSgemmISA results. Take the median over -count 5 or more.
+func BenchmarkSgemmAVX512VsAVX2(b *testing.B) {
+	if !hasAVX512 || !hasAVX2 {
+		b.Skip("this CPU (or build) lacks the AVX-512F or the AVX2 path")
+	}
+	for _, s := range modelShapes {
+		b.Run(s.name, func(b *testing.B) {
+			lda, ldb := s.k, s.n
+			if s.transA {
+				lda = s.m
+			}
+			if s.transB {
+				ldb = s.k
+			}
+			rng := rand.New(rand.NewPCG(1, 1))
+			x := randSlice(rng, s.m*s.k)
+			y := randSlice(rng, s.k*s.n)
+			z := make([]float32, s.m*s.n)
+			var t [2]time.Duration
+			for b.Loop() {
+				for i, shape := range []kernelShape{avx512Shape, avx2Shape} {
+					start := time.Now()
+					sgemmGo(shape, maxParts(), s.transA, s.transB, s.m, s.n, s.k, 1, x, lda, y, ldb, 0, z, s.n)
+					t[i] += time.Since(start)
+				}
+			}
+			flops := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(b.N)
+			b.ReportMetric(flops/t[0].Seconds()/1e9, "avx512-GFLOP/s")
+			b.ReportMetric(flops/t[1].Seconds()/1e9, "avx2-GFLOP/s")
+			b.ReportMetric(t[1].Seconds()/t[0].Seconds(), "speedup")
 		})
 	}
 }

@@ -6,22 +6,26 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
+
+	"github.com/slotlab/slotlab/framework/internal/isa"
 )
 
-// backends lists the micro-kernels this machine can test.
-func backends() []kernelShape {
-	if hasAVX2 {
-		return []kernelShape{avx2Shape, genericShape}
+// forEachPath runs f as a subtest, named after the path, for every
+// instruction-set path (see package isa), skipping those this CPU or
+// build lacks.
+func forEachPath(t *testing.T, f func(t *testing.T, shape kernelShape)) {
+	for _, l := range isa.Levels {
+		t.Run(l.String(), func(t *testing.T) {
+			shape := shapeFor(l)
+			if shape.isa != l {
+				t.Skipf("this CPU (or build) has no %s path", l)
+			}
+			f(t, shape)
+		})
 	}
-	return []kernelShape{genericShape}
 }
 
-func shapeName(s kernelShape) string {
-	if s.avx2 {
-		return "avx2"
-	}
-	return "generic"
-}
+func shapeName(s kernelShape) string { return s.isa.String() }
 
 // operands holds a random test problem stored with padded strides.
 type operands struct {
@@ -144,11 +148,11 @@ var testShapes = []struct{ m, n, k int }{
 
 func TestSgemmBackends(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, shape := range backends() {
+	forEachPath(t, func(t *testing.T, shape kernelShape) {
 		for _, sh := range testShapes {
 			for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
 				for _, pad := range []int{0, 3} {
-					name := fmt.Sprintf("%s/%dx%dx%d/tA=%v,tB=%v/pad=%d", shapeName(shape), sh.m, sh.n, sh.k, tr[0], tr[1], pad)
+					name := fmt.Sprintf("%dx%dx%d/tA=%v,tB=%v/pad=%d", sh.m, sh.n, sh.k, tr[0], tr[1], pad)
 					t.Run(name, func(t *testing.T) {
 						if big := sh.m*sh.n*sh.k > 1e6; big && (raceEnabled || testing.Short() && pad == 0) {
 							t.Skip("large shape")
@@ -172,7 +176,7 @@ func TestSgemmBackends(t *testing.T) {
 				}
 			}
 		}
-	}
+	})
 }
 
 func TestSgemmPublic(t *testing.T) {
@@ -189,7 +193,7 @@ func TestSgemmPublic(t *testing.T) {
 }
 
 func TestSgemmDegenerate(t *testing.T) {
-	for _, shape := range backends() {
+	forEachPath(t, func(t *testing.T, shape kernelShape) {
 		// k = 0 and alpha = 0 only scale C.
 		c := []float32{1, 2, 3, 4}
 		sgemmGo(shape, 2, false, false, 2, 2, 0, 1, nil, 1, nil, 2, 2, c, 2)
@@ -211,7 +215,7 @@ func TestSgemmDegenerate(t *testing.T) {
 		}
 		// m = 0 or n = 0: nothing happens.
 		sgemmGo(shape, 2, false, false, 0, 2, 2, 1, nil, 2, []float32{1, 2, 3, 4}, 2, 0, nil, 2)
-	}
+	})
 	Sgemm(false, false, 0, 0, 0, 1, nil, 1, nil, 1, 0, nil, 1)
 }
 
@@ -247,7 +251,7 @@ func TestSgemmPanics(t *testing.T) {
 // whole product: an element's value must not depend on the tile it is in.
 func TestSgemmPartitionInvariance(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	for _, shape := range backends() {
+	forEachPath(t, func(t *testing.T, shape kernelShape) {
 		for _, tr := range [][2]bool{{false, false}, {true, true}} {
 			o := newOperands(rng, tr[0], tr[1], 97, 83, 800, 2)
 			for _, beta := range []float32{0, 1, -0.3} {
@@ -272,7 +276,7 @@ func TestSgemmPartitionInvariance(t *testing.T) {
 				}
 			}
 		}
-	}
+	})
 }
 
 // TestSgemmDeterministic checks results are bit-identical across
@@ -284,7 +288,7 @@ func TestSgemmDeterministic(t *testing.T) {
 	if testing.Short() {
 		shapes = []struct{ m, n, k int }{{200, 64, 576}, {64, 200, 900}, {128, 100, 300}}
 	}
-	for _, shape := range backends() {
+	forEachPath(t, func(t *testing.T, shape kernelShape) {
 		for _, sh := range shapes {
 			o := newOperands(rng, false, true, sh.m, sh.n, sh.k, 0)
 			var first []float32
@@ -293,7 +297,7 @@ func TestSgemmDeterministic(t *testing.T) {
 				for parts := range 9 {
 					got := append([]float32(nil), o.c...)
 					if parts == 0 {
-						if override != nil || shape != defaultShape() {
+						if override != nil || shape != active {
 							continue // Sgemm runs another backend
 						}
 						Sgemm(o.transA, o.transB, o.m, o.n, o.k, 0.5, o.a, o.lda, o.b, o.ldb, 0.25, got, o.ldc)
@@ -313,7 +317,7 @@ func TestSgemmDeterministic(t *testing.T) {
 				}
 			}
 		}
-	}
+	})
 }
 
 // TestSgemmConcurrent runs many calls at once; results must still match.
@@ -350,7 +354,7 @@ func TestSgemmAllocs(t *testing.T) {
 		t.Skip("allocation counts are not meaningful under coverage or race")
 	}
 	rng := rand.New(rand.NewPCG(11, 12))
-	for _, shape := range backends() {
+	forEachPath(t, func(t *testing.T, shape kernelShape) {
 		for _, sh := range []struct{ m, n, k int }{{7, 13, 17}, {128, 300, 784}, {784, 64, 576}} {
 			o := newOperands(rng, true, false, sh.m, sh.n, sh.k, 0)
 			f := func() {
@@ -361,7 +365,7 @@ func TestSgemmAllocs(t *testing.T) {
 				t.Errorf("%s %dx%dx%d: %.2f allocations per call", shapeName(shape), sh.m, sh.n, sh.k, n)
 			}
 		}
-	}
+	})
 }
 
 func TestKcFor(t *testing.T) {
