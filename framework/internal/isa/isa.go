@@ -120,25 +120,32 @@ func choose(env string, supported func(Level) bool) (Level, string) {
 	return want, ""
 }
 
-var selected = sync.OnceValues(func() (Level, string) {
-	l, note := choose(os.Getenv(EnvVar), Supported)
+// selection is the outcome of reading SLOTLAB_ISA.
+type selection struct {
+	level  Level
+	forced bool   // SLOTLAB_ISA named level and it was honoured
+	note   string // why SLOTLAB_ISA was not honoured
+}
+
+var selected = sync.OnceValue(func() selection {
+	env := os.Getenv(EnvVar)
+	l, note := choose(env, Supported)
 	if note != "" {
 		fmt.Fprintln(os.Stderr, "slotlab:", note)
 	}
-	return l, note
+	want, ok, _ := Parse(env)
+	return selection{level: l, forced: ok && want == l, note: note}
 })
 
 // Selected returns the path to take: the one SLOTLAB_ISA names if the CPU
 // supports it, otherwise the best supported. The variable is read on the
 // first call only.
-func Selected() Level {
-	l, _ := selected()
-	return l
-}
+func Selected() Level { return selected().level }
+
+// Forced reports whether Selected is the path SLOTLAB_ISA named (rather
+// than the default, or a fallback).
+func Forced() bool { return selected().forced }
 
 // Note returns why Selected did not honour SLOTLAB_ISA, or "" when it did
 // (or the variable is unset).
-func Note() string {
-	_, n := selected()
-	return n
-}
+func Note() string { return selected().note }

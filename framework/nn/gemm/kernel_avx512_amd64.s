@@ -8,7 +8,7 @@
 // two registers, the accumulators after them (row r, panel j). Only
 // AVX-512F instructions are used (VPXORD, not VXORPS, to clear).
 
-// kernel12x32Z computes tiles 12×32 tiles of C going down the rows from
+// kernel12x32Z computes a column of 'tiles' 12×32 tiles of C from
 // packed A panels starting at a and 2 packed B panel(s) at b. See
 // kernel_avx512_amd64.go.
 //
@@ -603,7 +603,7 @@ nextkernel12x32Z:
 	VZEROUPPER
 	RET
 
-// kernel12x16Z computes tiles 12×16 tiles of C going down the rows from
+// kernel12x16Z computes a column of 'tiles' 12×16 tiles of C from
 // packed A panels starting at a and 1 packed B panel(s) at b. See
 // kernel_avx512_amd64.go.
 //
@@ -1011,7 +1011,7 @@ nextkernel12x16Z:
 	VZEROUPPER
 	RET
 
-// kernel6x32Z computes tiles 6×32 tiles of C going down the rows from
+// kernel6x32Z computes a column of 'tiles' 6×32 tiles of C from
 // packed A panels starting at a and 2 packed B panel(s) at b. See
 // kernel_avx512_amd64.go.
 //
@@ -1351,7 +1351,7 @@ nextkernel6x32Z:
 	VZEROUPPER
 	RET
 
-// kernel6x16Z computes tiles 6×16 tiles of C going down the rows from
+// kernel6x16Z computes a column of 'tiles' 6×16 tiles of C from
 // packed A panels starting at a and 1 packed B panel(s) at b. See
 // kernel_avx512_amd64.go.
 //
@@ -1594,7 +1594,7 @@ nextkernel6x16Z:
 	VZEROUPPER
 	RET
 
-// kernel6x32ZD computes tiles 6×32 tiles of C going down the rows, reading
+// kernel6x32ZD computes a column of 'tiles' 6×32 tiles of C, reading
 // A in place: row r of tile t starts at a+4·(6t+r)·lda bytes. See
 // kernel_avx512_amd64.go.
 //
@@ -1953,7 +1953,7 @@ nextkernel6x32ZD:
 	VZEROUPPER
 	RET
 
-// kernel6x16ZD computes tiles 6×16 tiles of C going down the rows, reading
+// kernel6x16ZD computes a column of 'tiles' 6×16 tiles of C, reading
 // A in place: row r of tile t starts at a+4·(6t+r)·lda bytes. See
 // kernel_avx512_amd64.go.
 //

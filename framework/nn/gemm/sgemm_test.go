@@ -380,27 +380,62 @@ func TestKcFor(t *testing.T) {
 // TestSgemmDirectA checks that reading A in place gives bit-for-bit the
 // results of packing it.
 func TestSgemmDirectA(t *testing.T) {
-	if !hasAVX2 {
-		t.Skip("no AVX2")
-	}
-	rng := rand.New(rand.NewPCG(13, 14))
-	for _, sh := range []struct{ m, n, k int }{{7, 16, 5}, {784, 64, 576}, {100, 40, 900}, {13, 70, 33}} {
-		for _, tb := range []bool{false, true} {
-			o := newOperands(rng, false, tb, sh.m, sh.n, sh.k, 1)
-			var res [2][]float32
-			for i, dn := range []int{0, 1 << 30} {
-				shape := avx2Shape
-				shape.directMaxN = dn
-				for _, beta := range []float32{0, -0.3} {
-					got := append([]float32(nil), o.c...)
-					sgemmGo(shape, 1, o.transA, o.transB, o.m, o.n, o.k, 0.5, o.a, o.lda, o.b, o.ldb, beta, got, o.ldc)
-					o.check(t, got, 0.5, beta)
-					res[i] = append(res[i], got...)
+	forEachPath(t, func(t *testing.T, base kernelShape) {
+		if base.directMaxN == 0 {
+			t.Skipf("the %s path always packs A", base.isa)
+		}
+		rng := rand.New(rand.NewPCG(13, 14))
+		for _, sh := range []struct{ m, n, k int }{{7, 16, 5}, {784, 64, 576}, {100, 40, 900}, {13, 70, 33}, {29, 10, 17}, {12, 32, 3}} {
+			for _, tb := range []bool{false, true} {
+				o := newOperands(rng, false, tb, sh.m, sh.n, sh.k, 1)
+				var res [2][]float32
+				for i, dn := range []int{0, 1 << 30} {
+					shape := base
+					shape.directMaxN = dn
+					for _, beta := range []float32{0, -0.3} {
+						got := append([]float32(nil), o.c...)
+						sgemmGo(shape, 1, o.transA, o.transB, o.m, o.n, o.k, 0.5, o.a, o.lda, o.b, o.ldb, beta, got, o.ldc)
+						o.check(t, got, 0.5, beta)
+						res[i] = append(res[i], got...)
+					}
+				}
+				for i := range res[0] {
+					if math.Float32bits(res[0][i]) != math.Float32bits(res[1][i]) {
+						t.Fatalf("%dx%dx%d: element %d: packed %v, in place %v", sh.m, sh.n, sh.k, i, res[0][i], res[1][i])
+					}
 				}
 			}
-			for i := range res[0] {
-				if math.Float32bits(res[0][i]) != math.Float32bits(res[1][i]) {
-					t.Fatalf("%dx%dx%d: element %d: packed %v, in place %v", sh.m, sh.n, sh.k, i, res[0][i], res[1][i])
+		}
+	})
+}
+
+// TestSgemmAVX512MatchesAVX2 checks the property the package doc states:
+// the AVX-512F and AVX2 paths compute every element with the same fused
+// multiply-add chain, so their results are bit-identical. (Only "same
+// path, same numbers" is promised; if the paths are ever made to differ on
+// purpose, this test goes and the doc changes with it.)
+func TestSgemmAVX512MatchesAVX2(t *testing.T) {
+	if !hasAVX512 || !hasAVX2 {
+		t.Skip("this CPU (or build) lacks the AVX-512F or the AVX2 path")
+	}
+	rng := rand.New(rand.NewPCG(15, 16))
+	for _, sh := range testShapes {
+		if sh.m*sh.n*sh.k > 1e6 && (raceEnabled || testing.Short()) {
+			continue
+		}
+		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+			o := newOperands(rng, tr[0], tr[1], sh.m, sh.n, sh.k, 3)
+			for _, beta := range []float32{0, 1, -0.3} {
+				var res [2][]float32
+				for i, shape := range []kernelShape{avx512Shape, avx2Shape} {
+					res[i] = append([]float32(nil), o.c...)
+					sgemmGo(shape, 2, o.transA, o.transB, o.m, o.n, o.k, 0.7, o.a, o.lda, o.b, o.ldb, beta, res[i], o.ldc)
+				}
+				for i := range res[0] {
+					if math.Float32bits(res[0][i]) != math.Float32bits(res[1][i]) {
+						t.Fatalf("%dx%dx%d tA=%v tB=%v beta=%v: element %d: avx512 %v, avx2 %v",
+							sh.m, sh.n, sh.k, tr[0], tr[1], beta, i, res[0][i], res[1][i])
+					}
 				}
 			}
 		}

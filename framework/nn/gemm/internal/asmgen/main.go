@@ -154,11 +154,11 @@ func (g *gen) kernel(k kernel) {
 	}
 	g.p("")
 	if k.direct {
-		g.p("// %s computes tiles %d×%d tiles of C going down the rows, reading", n, k.rows(), k.cols())
+		g.p("// %s computes a column of 'tiles' %d×%d tiles of C, reading", n, k.rows(), k.cols())
 		g.p("// A in place: row r of tile t starts at a+4·(6t+r)·lda bytes. See")
 		g.p("// kernel_avx512_amd64.go.")
 	} else {
-		g.p("// %s computes tiles %d×%d tiles of C going down the rows from", n, k.rows(), k.cols())
+		g.p("// %s computes a column of 'tiles' %d×%d tiles of C from", n, k.rows(), k.cols())
 		g.p("// packed A panels starting at a and %d packed B panel(s) at b. See", k.cp)
 		g.p("// kernel_avx512_amd64.go.")
 	}
