@@ -44,8 +44,9 @@ type ModuleInfo struct {
 	ID      ModuleID
 	Summary string
 	New     func() Module
-	// Source says where the module comes from: "built-in" for compiled-in
-	// modules, or the path of an external plugin binary.
+	// Source says where the module comes from: SourceBuiltin for
+	// compiled-in modules, or the absolute path of the plugin binary that
+	// serves it (set by RegisterPlugin).
 	Source string
 
 	// Label is the short name tables give the module ("GS" for greedy
@@ -60,6 +61,13 @@ type ModuleInfo struct {
 	// framework's 1e-4.
 	WeightDecay *float64
 }
+
+// SourceBuiltin is the Source of compiled-in modules.
+const SourceBuiltin = "built-in"
+
+// Builtin reports whether the module is compiled in rather than served by
+// a plugin binary.
+func (info ModuleInfo) Builtin() bool { return info.Source == "" || info.Source == SourceBuiltin }
 
 // Validator is implemented by modules whose options need checking after
 // decoding. Validate runs before any training starts.
@@ -82,20 +90,16 @@ const (
 
 var namespaces = map[string]bool{NamespaceSelectors: true, NamespaceInitializers: true, NamespaceSharing: true}
 
-// Register adds a module to the registry. It panics if the ID is malformed,
+// Register adds a compiled-in module to the registry. It panics if the ID is malformed,
 // its namespace is unknown, New is nil, or the ID is already taken, since
 // each of these is a programming error found at start-up.
 func Register(m Module) {
 	info := m.SlotlabModule()
-	if info.New == nil {
-		panic(fmt.Sprintf("framework.Register: module %q has no New function", info.ID))
-	}
-	ns, name := info.ID.Namespace(), info.ID.Name()
-	if !namespaces[ns] || name == "" || strings.ContainsAny(name, " \t\n") {
-		panic(fmt.Sprintf("framework.Register: bad module ID %q (want selectors.NAME, initializers.NAME or sharing.NAME)", info.ID))
+	if err := checkInfo(info); err != nil {
+		panic("framework.Register: " + err.Error())
 	}
 	if info.Source == "" {
-		info.Source = "built-in"
+		info.Source = SourceBuiltin
 	}
 	registryMu.Lock()
 	defer registryMu.Unlock()
@@ -105,16 +109,56 @@ func Register(m Module) {
 	registry[info.ID] = info
 }
 
-// Lookup returns the module registered under id.
+// checkInfo checks a module's ID and constructor.
+func checkInfo(info ModuleInfo) error {
+	if info.New == nil {
+		return fmt.Errorf("module %q has no New function", info.ID)
+	}
+	ns, name := info.ID.Namespace(), info.ID.Name()
+	if !namespaces[ns] || name == "" || strings.ContainsAny(name, " \t\n") {
+		return fmt.Errorf("bad module ID %q (want selectors.NAME, initializers.NAME or sharing.NAME)", info.ID)
+	}
+	return nil
+}
+
+// Lookup returns the module registered under id: the built-in one, else
+// the one module of that ID that loaded plugins serve (none if two do; see
+// Modules).
 func Lookup(id ModuleID) (ModuleInfo, bool) {
 	registryMu.RLock()
 	defer registryMu.RUnlock()
-	info, ok := registry[id]
-	return info, ok
+	if info, ok := registry[id]; ok {
+		return info, true
+	}
+	var found []ModuleInfo
+	for _, infos := range pluginModules {
+		for _, info := range infos {
+			if info.ID == id {
+				found = append(found, info)
+			}
+		}
+	}
+	if len(found) == 1 {
+		return found[0], true
+	}
+	return ModuleInfo{}, false
+}
+
+// Modules returns every registered module of ID id: the built-in one
+// first, then those of loaded plugins, by source.
+func Modules(id ModuleID) []ModuleInfo {
+	var out []ModuleInfo
+	for _, info := range List(id.Namespace()) {
+		if info.ID == id {
+			out = append(out, info)
+		}
+	}
+	return out
 }
 
 // List returns the registered modules whose namespace is ns, or all modules
-// when ns is empty, sorted by ID.
+// when ns is empty, built-in and from loaded plugins, sorted by ID, then
+// built-in first, then by source.
 func List(ns string) []ModuleInfo {
 	registryMu.RLock()
 	defer registryMu.RUnlock()
@@ -124,16 +168,34 @@ func List(ns string) []ModuleInfo {
 			out = append(out, info)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	for _, infos := range pluginModules {
+		for _, info := range infos {
+			if ns == "" || info.ID.Namespace() == ns {
+				out = append(out, info)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.ID != b.ID {
+			return a.ID < b.ID
+		}
+		if a.Builtin() != b.Builtin() {
+			return a.Builtin()
+		}
+		return a.Source < b.Source
+	})
 	return out
 }
 
-// ModuleNames returns the short names of the modules in namespace ns, sorted,
-// for error messages that list what exists.
+// ModuleNames returns the short names of the modules in namespace ns,
+// sorted and without repeats, for error messages that list what exists.
 func ModuleNames(ns string) []string {
 	var names []string
 	for _, info := range List(ns) {
-		names = append(names, info.ID.Name())
+		if n := info.ID.Name(); len(names) == 0 || names[len(names)-1] != n {
+			names = append(names, n)
+		}
 	}
 	return names
 }
