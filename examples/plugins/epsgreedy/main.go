@@ -9,6 +9,11 @@
 // step and connection, so runs are deterministic and do not depend on how
 // the layer is split.
 //
+// Its ID and default options are written once each: the ID in
+// SlotlabModule, the defaults in main. It declares the label tables give it
+// (slotlab table shows its runs as "slot εG"); it declares no learning
+// rate, so `learning_rate: auto` takes greedy selection's rule.
+//
 //	go build -o bin/slotlab-epsgreedy ./examples/plugins/epsgreedy
 //	slotlab run experiments/lenet-epsgreedy.yaml
 package main
@@ -20,9 +25,7 @@ import (
 	"github.com/slotlab/slotlab/framework/pluginrpc/sdk"
 )
 
-func main() {
-	sdk.Serve(sdk.Selectors{"epsgreedy": func() framework.Selector { return &EpsGreedy{Eps: 0.1} }})
-}
+func main() { sdk.Serve(&EpsGreedy{Eps: 0.1}) }
 
 // EpsGreedy picks a random candidate with probability Eps while training,
 // else the argmax.
@@ -30,12 +33,13 @@ type EpsGreedy struct {
 	Eps float64 `yaml:"eps" doc:"probability that a connection takes a uniformly random candidate at a training step"`
 }
 
-// SlotlabModule describes the selector.
+// SlotlabModule describes the selector: experiments name it epsgreedy,
+// tables label it εG.
 func (*EpsGreedy) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{
 		ID:      "selectors.epsgreedy",
 		Summary: "ε-greedy: a uniformly random candidate with probability eps while training, else the argmax",
-		New:     func() framework.Module { return &EpsGreedy{Eps: 0.1} },
+		Label:   "εG",
 	}
 }
 

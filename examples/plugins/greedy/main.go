@@ -4,6 +4,9 @@
 // does, so a run through it gives the same metrics; the tests use it as the
 // reference for the plugin machinery.
 //
+// Its ID is the built-in's, so experiments that name greedy keep the
+// built-in (built-in modules come first); name this one with its binary:
+//
 //	go build -o bin/slotlab-greedy ./examples/plugins/greedy
 //	slotlab run experiments/lenet.yaml 'selector={plugin: bin/slotlab-greedy, name: greedy}'
 //
@@ -19,9 +22,7 @@ import (
 	"github.com/slotlab/slotlab/framework/pluginrpc/sdk"
 )
 
-func main() {
-	sdk.Serve(sdk.Selectors{"greedy": func() framework.Selector { return &Greedy{Fused: true} }})
-}
+func main() { sdk.Serve(&Greedy{Fused: true}) }
 
 // Greedy selects k* = argmax_k s_k; ties go to the lowest index.
 type Greedy struct {
@@ -33,7 +34,6 @@ func (*Greedy) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{
 		ID:      "selectors.greedy",
 		Summary: "greedy selection (GS) as an external plugin: each connection uses its highest-scoring weight",
-		New:     func() framework.Module { return &Greedy{Fused: true} },
 	}
 }
 

@@ -3,21 +3,24 @@
 // starts it, talks to it over go-plugin (net/rpc on a Unix socket) and
 // shares the layers' scores and selections with it through shared memory.
 //
-// A plugin's main is one call:
+// A plugin's main is one call, given each module holding its default
+// options:
 //
-//	func main() {
-//		sdk.Serve(sdk.Selectors{
-//			"epsgreedy": func() framework.Selector { return &EpsGreedy{Eps: 0.1} },
-//		})
-//	}
+//	func main() { sdk.Serve(&EpsGreedy{Eps: 0.1}) }
 //
-// The components are the same Go types as compiled-in modules
+// The module says the rest itself, in SlotlabModule: its ID
+// ("selectors.epsgreedy": the kind and the name experiments use), its
+// summary, and the policies it declares (table label, the learning rate
+// and weight decay `auto` resolve to when it is the selector). New is not
+// needed: each instance is a copy of the value given to Serve.
+//
+// The modules are the same Go types as compiled-in modules
 // (framework.Selector, framework.Initializer, framework.Sharing). Their
-// exported fields are their options: slotlab sends the YAML keys of
-// {plugin: PATH, name: NAME, ...options} and the plugin decodes them into
-// the struct the constructor returns (yaml tags; an unknown key is an
-// error), then calls Validate if the component is a framework.Validator.
-// A `doc:"..."` tag on a field documents the option in listings.
+// exported fields are their options: slotlab sends the YAML keys the
+// experiment gives (selector: {id: epsgreedy, eps: 0.05}) and the plugin
+// decodes them into a fresh copy (yaml tags; an unknown key is an error),
+// then calls Validate if the module is a framework.Validator. A
+// `doc:"..."` tag on a field documents the option in listings.
 //
 // A selector whose choice is, in some modes, the argmax of the scores
 // should say so by implementing framework.ArgmaxSelector: the trainer may
@@ -28,14 +31,16 @@
 package sdk
 
 import (
+	"reflect"
+
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/nn/slotupdate"
 	"github.com/slotlab/slotlab/framework/pluginrpc/internal/server"
 	"github.com/slotlab/slotlab/framework/pluginrpc/internal/wire"
 )
 
-// Components is a set of named components of one kind: Selectors,
-// Initializers or Sharings.
+// Components is a set of named components of one kind, for
+// ServeComponents: Selectors, Initializers or Sharings.
 type Components interface {
 	factories() []server.Factory
 }
@@ -74,9 +79,44 @@ func (s Sharings) factories() []server.Factory {
 	return out
 }
 
-// Serve serves the components until slotlab ends the plugin, then exits
-// the process. It does not return.
-func Serve(sets ...Components) {
+// Serve serves the modules until slotlab ends the plugin, then exits the
+// process. It does not return. Each module is the prototype of its
+// instances: a pointer to a struct holding the default options, copied
+// (shallowly: defaults held in maps or slices are shared, so a module must
+// not change them in place) for each instance slotlab sets up; its
+// SlotlabModule gives its ID, summary and declared policies. A module that
+// is not a pointer to a struct takes no options and is served as it is.
+//
+// Serve ends the program with a message if a module's ID is malformed or
+// taken twice, or the module is not of the kind its ID names.
+func Serve(modules ...framework.Module) {
+	var fs []server.Factory
+	for _, m := range modules {
+		id := m.SlotlabModule().ID
+		fs = append(fs, server.Factory{Kind: id.Namespace(), Name: id.Name(), New: prototype(m)})
+	}
+	server.Serve(server.Config{Components: fs})
+}
+
+// prototype returns a constructor of copies of m.
+func prototype(m framework.Module) func() framework.Module {
+	v := reflect.ValueOf(m)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return func() framework.Module { return m }
+	}
+	proto := v.Elem()
+	return func() framework.Module {
+		c := reflect.New(proto.Type())
+		c.Elem().Set(proto)
+		return c.Interface().(framework.Module)
+	}
+}
+
+// ServeComponents serves sets of named components (Selectors, Initializers,
+// Sharings), each made by its own constructor, like Serve. It is the form
+// of plugins written before Serve took modules; the map key, not the ID,
+// names each component.
+func ServeComponents(sets ...Components) {
 	var fs []server.Factory
 	for _, s := range sets {
 		fs = append(fs, s.factories()...)

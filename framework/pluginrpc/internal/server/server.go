@@ -138,6 +138,9 @@ func (s *Service) printUsage() {
 	d := s.describe()
 	for _, c := range d.Components {
 		fmt.Printf("  %s %s: %s\n", wire.Singular(c.Kind), c.Name, c.Summary)
+		if p := policies(c); p != "" {
+			fmt.Printf("      (%s)\n", p)
+		}
 		for _, o := range c.Options {
 			doc := ""
 			if o.Doc != "" {
@@ -146,7 +149,28 @@ func (s *Service) printUsage() {
 			fmt.Printf("      %s (%s, default %s)%s\n", o.Name, o.Type, o.Default, doc)
 		}
 	}
-	fmt.Printf("\nName a component in an experiment, e.g.\n\n  selector: {plugin: %s, name: NAME, ...options}\n\nand run it with slotlab run; slotlab starts this binary itself.\n", os.Args[0])
+	ex := d.Components[0]
+	key := map[string]string{wire.KindSelector: "selector", wire.KindInitializer: "initializers.weights", wire.KindSharing: "sharing"}[ex.Kind]
+	fmt.Printf("\nPut this binary, named slotlab-SOMETHING, in a directory of SLOTLAB_PLUGIN_PATH,\n"+
+		"or list it in an experiment (plugins: [path/to/it], relative to the experiment file),\n"+
+		"and name its modules like built-in ones:\n\n  %s: {id: %s, ...options}\n\n"+
+		"slotlab starts this binary itself.\n", key, ex.Name)
+}
+
+// policies describes what a component declares: its table label and the
+// rate and decay `auto` resolves to.
+func policies(c wire.Component) string {
+	var p []string
+	if c.Label != "" {
+		p = append(p, "table label "+c.Label)
+	}
+	if c.LearningRate > 0 {
+		p = append(p, "learning_rate auto: "+strconv.FormatFloat(c.LearningRate, 'g', -1, 64))
+	}
+	if c.HasWeightDecay {
+		p = append(p, "weight_decay auto: "+strconv.FormatFloat(c.WeightDecay, 'g', -1, 64))
+	}
+	return strings.Join(p, "; ")
 }
 
 // Service runs the components; it is the net/rpc receiver "Plugin".
@@ -193,7 +217,7 @@ func New(cfg Config) (*Service, error) {
 		case wire.KindSharing:
 			_, ok = m.(framework.Sharing)
 		default:
-			return nil, fmt.Errorf("unknown kind %q of component %s", f.Kind, f.Name)
+			return nil, fmt.Errorf("unknown kind %q of component %s: a module's ID is KIND.NAME with KIND selectors, initializers or sharing, e.g. selectors.%s", f.Kind, f.Name, f.Name)
 		}
 		if !ok {
 			return nil, fmt.Errorf("%s %s: %T does not implement framework.%s", wire.Singular(f.Kind), f.Name, m, ifaces[f.Kind])
@@ -228,9 +252,15 @@ func (s *Service) describe() wire.DescribeReply {
 	r := wire.DescribeReply{Versions: Versions()}
 	for _, f := range s.cfg.Components {
 		m := f.New()
-		r.Components = append(r.Components, wire.Component{
-			Kind: f.Kind, Name: f.Name, Summary: m.SlotlabModule().Summary, Options: options(m),
-		})
+		info := m.SlotlabModule()
+		c := wire.Component{
+			Kind: f.Kind, Name: f.Name, Summary: info.Summary, Options: options(m),
+			Label: info.Label, LearningRate: info.LearningRate,
+		}
+		if info.WeightDecay != nil {
+			c.WeightDecay, c.HasWeightDecay = *info.WeightDecay, true
+		}
+		r.Components = append(r.Components, c)
 	}
 	return r
 }

@@ -71,9 +71,19 @@ type Option struct {
 // Component describes one component a plugin serves.
 type Component struct {
 	Kind    string // KindSelector, KindInitializer or KindSharing
-	Name    string // the name YAML uses: {plugin: PATH, name: NAME}
+	Name    string // the module's name, as YAML names it (selector: NAME)
 	Summary string
 	Options []Option
+
+	// The module's declared policies (framework.ModuleInfo): its table
+	// label, and the rate and decay `auto` resolve to when it is the
+	// selector. Plugins built before these fields send none, which
+	// declares nothing. gob sends no zero values, so a declared decay of
+	// 0 needs HasWeightDecay.
+	Label          string
+	LearningRate   float64
+	WeightDecay    float64
+	HasWeightDecay bool
 }
 
 // DescribeReply is what a plugin serves.
