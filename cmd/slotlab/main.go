@@ -15,7 +15,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/slotlab/slotlab/framework/pluginrpc" // external plugins: {plugin: PATH, name: NAME} in YAML
+	"github.com/slotlab/slotlab/framework/pluginrpc" // registers the loader of external plugin binaries
 	_ "github.com/slotlab/slotlab/plugins/standard"
 )
 

@@ -3,32 +3,34 @@ package main
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
+	"gopkg.in/yaml.v3"
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/pluginrpc"
 )
 
-// listModulesCmd lists the compiled-in modules, then the components of the
-// external plugins found in the directories of SLOTLAB_PLUGIN_PATH, each
-// with the binary it comes from.
+// listModulesCmd lists the modules of the registry: the compiled-in ones
+// and those of the plugins in the directories of SLOTLAB_PLUGIN_PATH,
+// which it loads, each with where it comes from ("built-in" or the
+// plugin's path), its options with their defaults and what it declares.
 func listModulesCmd(args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("list-modules takes no arguments")
 	}
+	_, errs := framework.LoadPluginPath()
 	t := tablewriter.NewTable(os.Stdout, tablewriter.WithHeaderAutoFormat(tw.Off))
 	t.Header([]string{"module", "source", "description"})
 	for _, m := range framework.List("") {
-		if err := t.Append([]string{string(m.ID), m.Source, m.Summary}); err != nil {
-			return err
+		desc := describeModule(m)
+		if why := unreachable(m); why != "" {
+			desc += fmt.Sprintf(" [%s: name this one {plugin: %s, name: %s}]", why, m.Source, m.ID.Name())
 		}
-	}
-	found, errs := pluginrpc.DiscoverEnv()
-	for _, f := range found {
-		if err := t.Append([]string{string(f.ID), f.Source, describeExternal(f)}); err != nil {
+		if err := t.Append([]string{string(m.ID), m.Source, desc}); err != nil {
 			return err
 		}
 	}
@@ -39,20 +41,60 @@ func listModulesCmd(args []string) error {
 		fmt.Fprintf(os.Stderr, "slotlab list-modules: skipped: %v\n", err)
 	}
 	if os.Getenv(pluginrpc.PathEnv) == "" {
-		fmt.Fprintf(os.Stderr, "(set %s to directories of plugin binaries to list external modules too)\n", pluginrpc.PathEnv)
+		fmt.Fprintf(os.Stderr, "(set %s to directories of plugin binaries named %s* to list their modules too)\n", pluginrpc.PathEnv, pluginrpc.NamePrefix)
 	}
 	return nil
 }
 
-// describeExternal is an external component's summary and its options with
-// their defaults.
-func describeExternal(f pluginrpc.Found) string {
-	if len(f.Options) == 0 {
-		return f.Summary
+// unreachable says why an experiment cannot name a plugin's module by its
+// name alone, or returns "": a built-in module or another plugin's has the
+// same ID.
+func unreachable(m framework.ModuleInfo) string {
+	if m.Builtin() {
+		return ""
 	}
+	same := framework.Modules(m.ID)
+	switch {
+	case same[0].Builtin():
+		return "the built-in takes the name"
+	case len(same) > 1:
+		return "another plugin serves it too"
+	}
+	return ""
+}
+
+// describeModule is a module's summary, its options with their defaults,
+// and the policies it declares.
+func describeModule(m framework.ModuleInfo) string {
+	s := m.Summary
 	var opts []string
-	for _, o := range f.Options {
-		opts = append(opts, o.Name+": "+o.Default)
+	var n yaml.Node
+	if err := n.Encode(m.New()); err == nil && n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			v := n.Content[i+1]
+			val := v.Value
+			if v.Kind != yaml.ScalarNode {
+				b, _ := yaml.Marshal(v)
+				val = strings.TrimSpace(string(b))
+			}
+			opts = append(opts, n.Content[i].Value+": "+val)
+		}
 	}
-	return f.Summary + " (options: " + strings.Join(opts, ", ") + ")"
+	if len(opts) > 0 {
+		s += " (options: " + strings.Join(opts, ", ") + ")"
+	}
+	var pol []string
+	if m.Label != "" {
+		pol = append(pol, "table label "+m.Label)
+	}
+	if m.LearningRate > 0 {
+		pol = append(pol, "learning_rate auto: "+strconv.FormatFloat(m.LearningRate, 'g', -1, 64))
+	}
+	if m.WeightDecay != nil {
+		pol = append(pol, "weight_decay auto: "+strconv.FormatFloat(*m.WeightDecay, 'g', -1, 64))
+	}
+	if len(pol) > 0 {
+		s += " (" + strings.Join(pol, "; ") + ")"
+	}
+	return s
 }

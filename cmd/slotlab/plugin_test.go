@@ -81,25 +81,68 @@ func TestExternalGreedyMatchesBuiltin(t *testing.T) {
 	}
 }
 
-// TestEpsGreedyExperiment runs experiments/lenet-epsgreedy.yaml, whose
-// plugin path bin/slotlab-epsgreedy is found on SLOTLAB_PLUGIN_PATH, twice:
-// it trains, and the same seed gives the same metrics.
+// TestEpsGreedyExperiment runs experiments/lenet-epsgreedy.yaml, with its
+// plugins: list pointed at a fresh build of the plugin, twice, and once
+// with the plugin found on SLOTLAB_PLUGIN_PATH instead: it trains, the
+// same seed gives the same metrics whichever way the plugin was found,
+// and the label the selector declares names its runs in result.json and
+// in slotlab table.
 func TestEpsGreedyExperiment(t *testing.T) {
-	dir := buildPlugins(t, map[string]string{"bin/slotlab-epsgreedy": "./examples/plugins/epsgreedy"})
-	t.Setenv(pluginrpc.PathEnv, dir)
+	dir := buildPlugins(t, map[string]string{"slotlab-epsgreedy": "./examples/plugins/epsgreedy"})
+	plugin := filepath.Join(dir, "slotlab-epsgreedy")
 	exp := repoFile("experiments", "lenet-epsgreedy.yaml")
-	first := run(t, exp, t.TempDir())
-	second := run(t, exp, t.TempDir())
-	if a, b := stripTimes(t, first), stripTimes(t, second); !bytes.Equal(a, b) {
-		t.Fatalf("same seed, different metrics:\n%s\n%s", a, b)
+	out := t.TempDir()
+	first := run(t, exp, out, "plugins=["+plugin+"]")
+	second := run(t, exp, t.TempDir(), "plugins=["+plugin+"]")
+	t.Setenv(pluginrpc.PathEnv, dir)
+	onPath := run(t, exp, t.TempDir(), "plugins=[]")
+	want := stripTimes(t, first)
+	for _, d := range []string{second, onPath} {
+		if got := stripTimes(t, d); !bytes.Equal(got, want) {
+			t.Fatalf("same seed, different metrics:\n%s\n%s", want, got)
+		}
 	}
 	r, err := results.ReadResult(first)
-	if err != nil || r.Status != "done" || r.Selector != "epsgreedy" || r.TestAcc < 50 {
+	if err != nil || r.Status != "done" || r.Selector != "epsgreedy" || r.SelectorLabel != "εG" || r.TestAcc < 50 {
 		t.Fatalf("result %+v (%v)", r, err)
 	}
 	cfg, _ := os.ReadFile(filepath.Join(first, results.ConfigFile))
-	if !strings.Contains(string(cfg), "eps: 0.05") {
-		t.Fatalf("config.yaml lacks the plugin's options:\n%s", cfg)
+	if want := "selector:\n  id: selectors.epsgreedy\n  plugin: " + plugin + "\n  eps: 0.05\n"; !strings.Contains(string(cfg), want) {
+		t.Fatalf("config.yaml lacks\n%s\n%s", want, cfg)
+	}
+	table, err := capture(t, func() error { return tableCmd([]string{out}) })
+	if err != nil || !strings.Contains(table, "slot εG") {
+		t.Fatalf("slotlab table does not label the run slot εG (%v):\n%s", err, table)
+	}
+}
+
+// TestPluginSelectorDeclares trains Lenet briefly with a plugin selector
+// (framework/pluginrpc/testdata/declares) found on SLOTLAB_PLUGIN_PATH and
+// named like a built-in one, and checks that what it declares crosses to
+// the run as a compiled-in selector's does (TestNewSelectorDeclares):
+// learning_rate: auto resolves to its rate and weight_decay: auto to its
+// 0, its option's default (from its main) is in the resolved config, and
+// its label names it in result.json and in tables.
+func TestPluginSelectorDeclares(t *testing.T) {
+	dir := buildPlugins(t, map[string]string{"slotlab-declares": "./framework/pluginrpc/testdata/declares"})
+	t.Setenv(pluginrpc.PathEnv, dir)
+	out := filepath.Join(t.TempDir(), "runs")
+	if err := runCmd(append([]string{repoFile("experiments", "lenet.yaml"), "--out", out, "--quiet", "selector=declares"}, quick...)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := results.ReadResult(runDirs(t, out)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := r.Config["train"].(map[string]any)["optimizer"].(map[string]any)
+	sel := r.Config["selector"].(map[string]any)
+	if r.Status != "done" || r.Selector != "declares" || r.SelectorLabel != "DS" || opt["learning_rate"] != 0.3 || opt["weight_decay"] != 0.0 ||
+		sel["note"] != "default" || sel["plugin"] != filepath.Join(dir, "slotlab-declares") {
+		t.Fatalf("status %s, selector %q, label %q, optimizer %v, selector config %v", r.Status, r.Selector, r.SelectorLabel, opt, sel)
+	}
+	text, err := capture(t, func() error { return tableCmd([]string{out, "--format", "ascii"}) })
+	if err != nil || !strings.Contains(text, "slot DS") {
+		t.Fatalf("table: %v\n%s", err, text)
 	}
 }
 
@@ -144,29 +187,56 @@ func TestPluginFaultsDuringTraining(t *testing.T) {
 	}
 }
 
-// TestListModulesExternal lists the components of the plugins on
-// SLOTLAB_PLUGIN_PATH with the binaries they come from.
+// TestListModulesExternal lists the built-in modules and those of the
+// plugins on SLOTLAB_PLUGIN_PATH, each with where it comes from, its
+// options and what it declares; a plugin module whose name the built-in
+// takes says how to name it; and no other file there is started.
 func TestListModulesExternal(t *testing.T) {
-	dir := buildPlugins(t, map[string]string{"slotlab-epsgreedy": "./examples/plugins/epsgreedy"})
+	dir := buildPlugins(t, map[string]string{"slotlab-epsgreedy": "./examples/plugins/epsgreedy", "slotlab-greedy": "./examples/plugins/greedy"})
+	marker := filepath.Join(t.TempDir(), "started")
+	if err := os.WriteFile(filepath.Join(dir, "tool"), []byte("#!/bin/sh\ntouch "+marker+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	t.Setenv(pluginrpc.PathEnv, dir)
-	r, w, err := os.Pipe()
+	out, err := capture(t, func() error { return listModulesCmd(nil) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout := os.Stdout
-	os.Stdout = w
-	err = listModulesCmd(nil)
-	os.Stdout = stdout
-	w.Close()
-	out, _ := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"selectors.greedy", "built-in", "selectors.epsgreedy", filepath.Join(dir, "slotlab-epsgreedy"), "eps: 0.1"} {
-		if !bytes.Contains(out, []byte(want)) {
-			t.Fatalf("list-modules output lacks %q:\n%s", want, out)
+	eps, greedy := filepath.Join(dir, "slotlab-epsgreedy"), filepath.Join(dir, "slotlab-greedy")
+	for _, want := range [][]string{
+		{"selectors.greedy", "built-in", "table label GS"},
+		{"selectors.probabilistic", "built-in", "options: eval: argmax", "table label PS; learning_rate auto: 25; weight_decay auto: 0"},
+		{"selectors.epsgreedy", eps, "options: eps: 0.1", "table label εG"},
+		{"selectors.greedy", greedy, "the built-in takes the name: name this one {plugin: " + greedy + ", name: greedy}"},
+	} {
+		if !rowWith(out, want) {
+			t.Fatalf("list-modules output has no row with %q:\n%s", want, out)
 		}
 	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("list-modules started a file not named slotlab-*")
+	}
+}
+
+// rowWith reports whether a line of a table holds every part (a wrapped
+// cell may continue on the next lines, so the line and the two after it
+// are searched).
+func rowWith(table string, parts []string) bool {
+	lines := strings.Split(table, "\n")
+	for i := range lines {
+		row := strings.Join(lines[i:min(i+3, len(lines))], " ")
+		if !strings.Contains(lines[i], parts[0]) {
+			continue
+		}
+		ok := true
+		for _, p := range parts[1:] {
+			ok = ok && strings.Contains(row, p)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
 
 // BenchmarkExternalGreedy trains Lenet (K = 8) for an epoch with the

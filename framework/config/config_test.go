@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/slotlab/slotlab/framework"
 )
 
@@ -228,6 +230,10 @@ func TestErrors(t *testing.T) {
 		{"unknown module option", goodExp + "selector: {id: greedy, evl: sample}\n", lenetArch, nil, []string{"exp.yaml:9:24:", `unknown key "evl" in "selector"; did you mean "eval"?`}},
 		{"module validation", goodExp + "initializers:\n  weights: {id: glorot_uniform, bound: wide}\n", lenetArch, nil, []string{"exp.yaml:10:12:", "bound must be std or glorot"}},
 		{"duplicate key", goodExp + "k: 4\n", lenetArch, nil, []string{"exp.yaml:9:1:", `key "k" appears twice`}},
+		{"listed plugin missing", goodExp + "plugins: [bin/slotlab-x]\n", lenetArch, nil, []string{"exp.yaml:9:11:", "plugin bin/slotlab-x: no such file (plugins: paths are relative to the experiment file"}},
+		{"listed plugin empty", goodExp + "plugins: ['']\n", lenetArch, nil, []string{"exp.yaml:9:11:", "plugin path is empty"}},
+		{"listed plugin, no plugin host", goodExp + "plugins: [arch.yaml]\n", lenetArch, nil, []string{"exp.yaml:9:11:", "external plugins are not available in this build"}},
+		{"older plugin form, no plugin host", goodExp + "selector: {plugin: arch.yaml, name: topk}\n", lenetArch, nil, []string{"exp.yaml:9:11:", "external plugins are not available in this build"}},
 		{"empty value", strings.Replace(goodExp, "k: 8", "k:", 1), lenetArch, nil, []string{"exp.yaml:4:", `"k" has no value`}},
 		{"bad schedule", goodExp + "  schedule: {type: cosin}\n", lenetArch, nil, []string{"exp.yaml:9:", `unknown schedule "cosin"; did you mean "cosine"?`}},
 		{"arch unknown layer", goodExp, strings.Replace(lenetArch, "type: relu", "type: relu6", 1), nil, []string{"arch.yaml:7:12:", `unknown layer type "relu6"; did you mean "relu"?`}},
@@ -332,5 +338,40 @@ func TestLoadReference(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// TestModuleRefForms reads each way of writing a module reference: which
+// key names the module, which names the plugin binary, and which are
+// options (name is the module only in the older plugin form, without id).
+func TestModuleRefForms(t *testing.T) {
+	for _, tc := range []struct {
+		yaml, id, plugin, options string
+	}{
+		{"greedy", "greedy", "", ""},
+		{"{id: probabilistic, eval: sample}", "probabilistic", "", "eval"},
+		{"{id: greedy, name: x}", "greedy", "", "name"},
+		{"{plugin: bin/slotlab-x, name: topk, eps: 1}", "topk", "bin/slotlab-x", "eps"},
+		{"{id: selectors.topk, plugin: /p/slotlab-x, name: n, eps: 1}", "selectors.topk", "/p/slotlab-x", "name,eps"},
+	} {
+		t.Run(tc.yaml, func(t *testing.T) {
+			var r ModuleRef
+			if err := yaml.Unmarshal([]byte(tc.yaml), &r); err != nil {
+				t.Fatal(err)
+			}
+			var opts []string
+			if r.Options != nil {
+				for i := 0; i < len(r.Options.Content); i += 2 {
+					opts = append(opts, r.Options.Content[i].Value)
+				}
+			}
+			if r.ID != tc.id || r.Plugin != tc.plugin || strings.Join(opts, ",") != tc.options {
+				t.Fatalf("id %q, plugin %q, options %v; want %q, %q, %s", r.ID, r.Plugin, opts, tc.id, tc.plugin, tc.options)
+			}
+		})
+	}
+	b, err := yaml.Marshal(ModuleRef{ID: "selectors.topk", Plugin: "/p/slotlab-x"})
+	if err != nil || string(b) != "id: selectors.topk\nplugin: /p/slotlab-x\n" {
+		t.Fatalf("resolved form %q (%v)", b, err)
 	}
 }

@@ -27,7 +27,12 @@ type Experiment struct {
 	// then the selected weights as ordinary weights for the rest).
 	Method string `yaml:"method"`
 	// K is the number of candidate weights per connection.
-	K            int          `yaml:"k"`
+	K int `yaml:"k"`
+	// Plugins are plugin binaries whose modules the experiment may name
+	// like built-in ones, as paths relative to the experiment file (made
+	// absolute by Load). Plugins in the directories of SLOTLAB_PLUGIN_PATH
+	// need no listing.
+	Plugins      []string     `yaml:"plugins,omitempty"`
 	Selector     ModuleRef    `yaml:"selector"`
 	Sharing      ModuleRef    `yaml:"sharing"`
 	Initializers Initializers `yaml:"initializers"`

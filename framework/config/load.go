@@ -217,6 +217,10 @@ func (e *Experiment) resolve() ErrorList {
 	if len(errs) > 0 {
 		return errs
 	}
+	sc, errs := e.loadPlugins()
+	if len(errs) > 0 {
+		return errs
+	}
 	for _, m := range []struct {
 		ref  *ModuleRef
 		path string
@@ -227,7 +231,7 @@ func (e *Experiment) resolve() ErrorList {
 		{&e.Initializers.Weights, "initializers.weights", "initializers"},
 		{&e.Initializers.Scores, "initializers.scores", "initializers"},
 	} {
-		errs = append(errs, m.ref.build(e.Src, m.path, m.ns)...)
+		errs = append(errs, m.ref.build(e.Src, m.path, m.ns, sc)...)
 	}
 	if len(errs) == 0 {
 		e.resolveAuto()
@@ -390,9 +394,18 @@ func (e *Experiment) YAML() ([]byte, error) {
 // that changes its numbers (architecture, method, modules and options, K,
 // seed, training and data settings), and nothing that does not (name,
 // description, data directory, checkpoint frequency, storage, sweep block).
+// A module served by a plugin counts by the binary's file name, not its
+// directory (nor the plugins: list), so that moving the plugins keeps the
+// run's id while a module of another binary gets its own.
 func (e *Experiment) Hash() string {
 	c := *e
 	c.Name, c.Description = "", ""
+	c.Plugins = nil
+	for _, r := range []*ModuleRef{&c.Selector, &c.Sharing, &c.Initializers.Weights, &c.Initializers.Scores} {
+		if r.Plugin != "" {
+			r.Plugin = filepath.Base(r.Plugin)
+		}
+	}
 	c.Data.Dir, c.Data.Download = "", nil
 	c.Train.CheckpointEvery = 0
 	c.Storage = "" // bit-identical results either way

@@ -11,10 +11,16 @@ import (
 
 // ModuleRef names a module in YAML, either by ID alone ("greedy", or
 // "selectors.greedy") or as a mapping with the ID and the module's own
-// options: {id: probabilistic, eval: sample}. External plugins are named by
-// path: {plugin: ./bin/my-plugin, name: topk, ...options}.
+// options: {id: probabilistic, eval: sample}. A module served by a plugin
+// binary is named the same way once the plugin is loaded (from
+// SLOTLAB_PLUGIN_PATH or the experiment's plugins: list); a plugin key
+// names the binary explicitly: {plugin: bin/slotlab-epsgreedy, name:
+// epsgreedy, eps: 0.05} (the older form; id may stand for name).
 type ModuleRef struct {
-	ID     string
+	ID string
+	// Plugin is the plugin binary that serves the module: as written in
+	// the reference before Load, its absolute path after (empty for a
+	// built-in module).
 	Plugin string
 	// Options holds the option keys as written (nil: none).
 	Options *yaml.Node
@@ -43,7 +49,9 @@ func (r *ModuleRef) UnmarshalYAML(n *yaml.Node) error {
 			case "plugin":
 				r.Plugin = v.Value
 			case "name":
-				if r.Plugin != "" || hasKey(n, "plugin") {
+				// With plugin (and no id), name is the module's name, as
+				// the older form writes it; otherwise an option.
+				if hasKey(n, "plugin") && !hasKey(n, "id") {
 					r.ID = v.Value
 					continue
 				}
@@ -54,7 +62,7 @@ func (r *ModuleRef) UnmarshalYAML(n *yaml.Node) error {
 		}
 		if r.ID == "" {
 			if r.Plugin != "" {
-				return fmt.Errorf("plugin %q needs a name: the component of the plugin to use, e.g. {plugin: %s, name: topk}", r.Plugin, r.Plugin)
+				return fmt.Errorf("plugin %q needs the name of the module to take from it, e.g. {plugin: %s, name: topk}; or list the plugin under plugins: and write the module's name alone", r.Plugin, r.Plugin)
 			}
 			return fmt.Errorf("module mapping needs an id, e.g. {id: greedy}")
 		}
@@ -75,18 +83,19 @@ func hasKey(n *yaml.Node, key string) bool {
 	return false
 }
 
-// MarshalYAML writes the resolved form: the full ID and every option,
-// defaults included, so that config.yaml is complete.
+// MarshalYAML writes the resolved form: the full ID, the plugin binary
+// that serves the module if one does (its absolute path), and every
+// option, defaults included, so that config.yaml is complete:
+//
+//	selector: {id: selectors.epsgreedy, plugin: /abs/bin/slotlab-epsgreedy, eps: 0.05}
 func (r ModuleRef) MarshalYAML() (any, error) {
 	out := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	add := func(k string, v *yaml.Node) {
 		out.Content = append(out.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, v)
 	}
+	add("id", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: r.ID})
 	if r.Plugin != "" {
 		add("plugin", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: r.Plugin})
-		add("name", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: r.ID})
-	} else {
-		add("id", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: r.ID})
 	}
 	var opts *yaml.Node
 	if r.Module != nil && hasOptions(r.Module) {
@@ -111,48 +120,45 @@ func hasOptions(m framework.Module) bool {
 	return v.Kind() == reflect.Struct && len(structFields(v.Type())) > 0
 }
 
-// ExternalLoader builds a module served by an external plugin binary. It is
-// set by the plugin host package (framework/pluginrpc) when linked in.
-var ExternalLoader func(plugin, name, namespace string) (framework.Module, error)
-
 // build resolves the reference against the registry: the ID gets its
-// namespace, the module is created, its options decoded strictly into it,
-// and validated. Errors point at the reference in the file.
-func (r *ModuleRef) build(src *Source, path, ns string) ErrorList {
+// namespace, the module is found (see scope.find) and created, its
+// options decoded strictly into it, and validated. Errors point at the
+// reference in the file.
+func (r *ModuleRef) build(src *Source, path, ns string, sc *scope) ErrorList {
 	fail := func(format string, args ...any) ErrorList {
 		e := src.Errorf(path, format, args...)
 		return ErrorList{e}
 	}
 	id := r.ID
+	if !strings.Contains(id, ".") {
+		id = ns + "." + id
+	}
+	mid := framework.ModuleID(id)
+	if mid.Namespace() != ns {
+		return fail("%q is not a module of %s; use one of: %s", r.ID, ns, strings.Join(sc.names(ns), ", "))
+	}
+	var info framework.ModuleInfo
 	if r.Plugin != "" {
-		if ExternalLoader == nil {
-			return fail("external plugins are not available in this build")
-		}
-		m, err := ExternalLoader(r.Plugin, id, ns)
+		source, err := framework.LoadPlugin(r.Plugin)
 		if err != nil {
 			return fail("%v", err)
 		}
-		r.Module = m
+		var ok bool
+		if info, ok = served(mid, source); !ok {
+			return fail("plugin %s serves no %s named %q; it serves %s", r.Plugin, singular(ns), mid.Name(), servedList(source))
+		}
 	} else {
-		if !strings.Contains(id, ".") {
-			id = ns + "." + id
+		var err error
+		if info, err = sc.find(mid, r.ID); err != nil {
+			return fail("%v", err)
 		}
-		mid := framework.ModuleID(id)
-		if mid.Namespace() != ns {
-			return fail("%q is not a module of %s; use one of: %s", r.ID, ns, strings.Join(framework.ModuleNames(ns), ", "))
-		}
-		info, ok := framework.Lookup(mid)
-		if !ok {
-			names := framework.ModuleNames(ns)
-			hint := ""
-			if s := suggest(mid.Name(), names); s != "" {
-				hint = fmt.Sprintf("did you mean %q? ", s)
-			}
-			return fail("unknown module %q; %sknown %s: %s (slotlab list-modules shows them all)", r.ID, hint, ns, strings.Join(names, ", "))
-		}
-		r.ID = id
-		r.Module = info.New()
 	}
+	r.ID = id
+	r.Plugin = ""
+	if !info.Builtin() {
+		r.Plugin = info.Source
+	}
+	r.Module = info.New()
 	if r.Options != nil {
 		target := reflect.ValueOf(r.Module)
 		if target.Kind() != reflect.Pointer || target.Elem().Kind() != reflect.Struct {

@@ -71,15 +71,10 @@ func (c *component) fail(op string, err error) error {
 }
 
 // SlotlabModule describes the component as a module: its ID, the plugin's
-// summary, and the binary as its source.
+// summary and the policies it declares (label, learning rate, weight
+// decay), and the binary's absolute path as its source.
 func (c *component) SlotlabModule() framework.ModuleInfo {
-	p, info := c.proc, c.info
-	return framework.ModuleInfo{
-		ID:      framework.ModuleID(info.Kind + "." + info.Name),
-		Summary: info.Summary,
-		Source:  p.path,
-		New:     func() framework.Module { return newAdapter(p, info) },
-	}
+	return moduleInfo(c.proc, c.info)
 }
 
 // UnmarshalYAML keeps the options written in the configuration; the plugin
@@ -96,7 +91,8 @@ func (c *component) UnmarshalYAML(n *yaml.Node) error {
 
 // MarshalYAML returns the options as the plugin resolved them, defaults
 // included, so that a run's config.yaml and hash are complete; before
-// setup, the options as written.
+// setup, the options as written, or, with none written, the defaults the
+// plugin described (for listings).
 func (c *component) MarshalYAML() (any, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -106,7 +102,22 @@ func (c *component) MarshalYAML() (any, error) {
 	case c.raw != nil:
 		return c.raw, nil
 	}
-	return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, nil
+	return describedDefaults(c.info.Options), nil
+}
+
+// describedDefaults is the mapping of options to the defaults a plugin
+// described (wire.Option.Default, YAML text).
+func describedDefaults(opts []wire.Option) *yaml.Node {
+	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	for _, o := range opts {
+		v := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: o.Default}
+		var doc yaml.Node
+		if yaml.Unmarshal([]byte(o.Default), &doc) == nil && len(doc.Content) == 1 {
+			v = doc.Content[0]
+		}
+		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: o.Name}, v)
+	}
+	return m
 }
 
 // Validate sets the component up in the plugin, which decodes its options

@@ -1,11 +1,17 @@
 // Package pluginrpc runs slotlab modules that live in external plugin
 // binaries: selectors, initializers and sharing strategies written against
-// the sdk package, built on their own, and named in an experiment by path:
+// the sdk package and built on their own.
 //
-//	selector: {plugin: bin/slotlab-epsgreedy, name: epsgreedy, eps: 0.05}
+// Importing the package registers its loader with the module registry
+// (framework.RegisterPluginLoader): loading a plugin binary registers the
+// modules it serves, which experiments then name like built-in ones
+// (selector: {id: epsgreedy, eps: 0.05}). Plugins come from the
+// directories of SLOTLAB_PLUGIN_PATH, where only files named slotlab-* are
+// ever started (LoadPath), or from an experiment's plugins: list; the
+// older form {plugin: PATH, name: NAME} loads the binary at PATH and takes
+// its module NAME.
 //
-// Importing the package sets config.ExternalLoader, so that such references
-// load. Each plugin binary runs as one child process per slotlab process
+// Each plugin binary runs as one child process per slotlab process
 // (started by hashicorp/go-plugin, spoken to over net/rpc), shared by every
 // component taken from it. The host side of each component is an adapter
 // that implements the same interfaces as a compiled-in module

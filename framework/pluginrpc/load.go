@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -18,14 +17,64 @@ import (
 )
 
 // PathEnv is the environment variable that lists, colon-separated, the
-// directories searched for plugins named by a path that does not exist as
-// given.
-const PathEnv = "SLOTLAB_PLUGIN_PATH"
+// directories of plugins: every executable named slotlab-* in them is
+// loaded when an experiment names a module that is neither built in nor
+// served by a plugin it lists (LoadPath), and a plugin named by a path
+// that does not exist as given is looked up there (Resolve).
+const PathEnv = config.PluginPathEnv
 
-func init() {
-	config.ExternalLoader = func(plugin, name, namespace string) (framework.Module, error) {
-		return Load(plugin, name, namespace, nil)
+// NamePrefix starts the name of every file in a PathEnv directory that is
+// a plugin; nothing else there is started, as go-plugin's convention has
+// it.
+const NamePrefix = "slotlab-"
+
+func init() { framework.RegisterPluginLoader(loader{}) }
+
+// loader loads plugin binaries into the module registry.
+type loader struct{}
+
+// LoadPlugin loads the plugin named path (see Resolve) and registers the
+// modules it serves.
+func (loader) LoadPlugin(path string) (string, error) {
+	found, err := Resolve(path)
+	if err != nil {
+		return "", err
 	}
+	p, err := get(found, timeout())
+	if err != nil {
+		return "", err
+	}
+	return p.abs, register(p)
+}
+
+// LoadPluginPath is LoadPath.
+func (loader) LoadPluginPath() ([]string, []error) { return LoadPath() }
+
+// register registers the modules p serves, under its absolute path.
+func register(p *process) error {
+	var infos []framework.ModuleInfo
+	for _, c := range p.desc.Components {
+		infos = append(infos, moduleInfo(p, c))
+	}
+	return framework.RegisterPlugin(p.abs, infos)
+}
+
+// moduleInfo describes a component of p as a module: its ID, summary and
+// declared policies, the binary as its source, and a constructor of
+// adapters.
+func moduleInfo(p *process, c wire.Component) framework.ModuleInfo {
+	info := framework.ModuleInfo{
+		ID:           framework.ModuleID(c.Kind + "." + c.Name),
+		Summary:      c.Summary,
+		Source:       p.abs,
+		New:          func() framework.Module { return newAdapter(p, c) },
+		Label:        c.Label,
+		LearningRate: c.LearningRate,
+	}
+	if c.HasWeightDecay {
+		info.WeightDecay = &c.WeightDecay
+	}
+	return info
 }
 
 var (
@@ -36,7 +85,9 @@ var (
 
 // Load returns the component name of kind namespace ("selectors",
 // "initializers" or "sharing") served by the plugin binary at path,
-// starting the plugin if this process has not yet.
+// starting the plugin if this process has not yet, and registers the
+// modules the plugin serves. (Experiments name modules through the
+// registry; Load is for programs and tests that want one adapter.)
 //
 // options, if not nil, is the YAML mapping of the component's options: it
 // is sent to the plugin, which decodes and validates it. When options is
@@ -53,8 +104,11 @@ func Load(path, name, namespace string, options *yaml.Node) (framework.Module, e
 	if err != nil {
 		return nil, err
 	}
-	p, err := get(found)
+	p, err := get(found, timeout())
 	if err != nil {
+		return nil, err
+	}
+	if err := register(p); err != nil {
 		return nil, err
 	}
 	var comp *wire.Component
@@ -89,9 +143,10 @@ func served(cs []wire.Component) string {
 	return strings.Join(s, ", ")
 }
 
-// get returns the running process of the plugin at path, starting it if
-// needed, or again if it died or the binary changed.
-func get(path string) (*process, error) {
+// get returns the running process of the plugin at path, starting it
+// (waiting at most wait for it) if needed, or again if it died or the
+// binary changed.
+func get(path string, wait time.Duration) (*process, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("plugin %s: %w", path, err)
@@ -106,7 +161,7 @@ func get(path string) (*process, error) {
 	if p := procs[abs]; p != nil && p.stamp == stamp && p.alive() {
 		return p, nil
 	}
-	p, err := start(path, abs, timeout())
+	p, err := start(path, abs, wait)
 	if err != nil {
 		return nil, err
 	}
@@ -179,80 +234,66 @@ func Resolve(path string) (string, error) {
 	return "", fmt.Errorf("plugin %s: no such file (%s); build it (go build -o %s ./path/to/plugin) or add its directory to %s", path, where, path, PathEnv)
 }
 
-// Found is a component found by Discover. Its ModuleInfo has no New: load
-// the component with Load.
-type Found struct {
-	framework.ModuleInfo
-	// Options are the component's options with their defaults.
-	Options []Option
-}
-
-// Option is an option of an external component.
-type Option struct {
-	Name, Type, Default, Doc string
-}
-
-// Discover starts every executable file in dirs, asks it what it serves,
-// and stops it. It returns the components, sorted by ID, with Source set to
-// the binary's path; files that are not slotlab plugins, or that fail,
-// come back as errors, which do not stop the others.
-func Discover(dirs []string) ([]Found, []error) {
+// LoadPath loads the plugins of SLOTLAB_PLUGIN_PATH: in each of its
+// directories, every executable file whose name starts with slotlab- (a
+// link to one too); nothing else there is ever started. It registers the
+// modules each serves and returns the plugins' absolute paths, in the
+// order found, and an error for each slotlab-* file that is not a plugin
+// or fails (which names the file and what to do), which does not stop the
+// others. The processes keep running, for the modules to use, until
+// Shutdown.
+func LoadPath() ([]string, []error) {
 	var (
-		out  []Found
-		errs []error
+		sources []string
+		errs    []error
+		seen    = map[string]bool{}
 	)
-	for _, dir := range dirs {
+	for _, dir := range filepath.SplitList(os.Getenv(PathEnv)) {
 		if dir == "" {
 			continue
 		}
 		entries, err := os.ReadDir(dir)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s %s: %w", PathEnv, dir, err))
+			errs = append(errs, fmt.Errorf("%s directory %s: %w; correct %s", PathEnv, dir, errClean(err), PathEnv))
 			continue
 		}
 		for _, e := range entries {
-			path := filepath.Join(dir, e.Name())
-			info, err := e.Info()
-			if err != nil || !info.Mode().IsRegular() || info.Mode()&0o111 == 0 {
+			if !strings.HasPrefix(e.Name(), NamePrefix) {
 				continue
+			}
+			path := filepath.Join(dir, e.Name())
+			st, err := os.Stat(path)
+			if err != nil || !st.Mode().IsRegular() || st.Mode()&0o111 == 0 {
+				continue // a directory, a broken link, a file that is not a program
 			}
 			abs, err := filepath.Abs(path)
-			if err != nil {
-				errs = append(errs, err)
+			if err != nil || seen[abs] {
 				continue
 			}
-			p, err := start(path, abs, min(timeout(), discoverTimeout))
+			seen[abs] = true
+			p, err := get(path, min(timeout(), pathTimeout))
+			if err == nil {
+				err = register(p)
+			}
 			if err != nil {
-				errs = append(errs, err)
+				errs = append(errs, fmt.Errorf("%w; every executable named %s* in a %s directory must be a slotlab plugin: rename %s, or move it out of %s", err, NamePrefix, PathEnv, path, dir))
 				continue
 			}
-			for _, c := range p.desc.Components {
-				f := Found{ModuleInfo: framework.ModuleInfo{
-					ID:      framework.ModuleID(c.Kind + "." + c.Name),
-					Summary: c.Summary,
-					Source:  path,
-				}}
-				for _, o := range c.Options {
-					f.Options = append(f.Options, Option(o))
-				}
-				out = append(out, f)
-			}
-			p.kill()
+			sources = append(sources, p.abs)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].ID != out[j].ID {
-			return out[i].ID < out[j].ID
-		}
-		return out[i].Source < out[j].Source
-	})
-	return out, errs
+	return sources, errs
 }
 
-// discoverTimeout bounds how long Discover waits for each file.
-const discoverTimeout = 10 * time.Second
+// pathTimeout bounds how long LoadPath waits for each plugin to start.
+const pathTimeout = 10 * time.Second
 
-// DiscoverEnv is Discover over the directories of SLOTLAB_PLUGIN_PATH.
-func DiscoverEnv() ([]Found, []error) {
-	return Discover(filepath.SplitList(os.Getenv(PathEnv)))
+// errClean drops the operation from a file system error: "no such file or
+// directory" rather than "open x: no such file or directory".
+func errClean(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -211,9 +211,10 @@ func TestOptions(t *testing.T) {
 	}
 }
 
-// TestConfig loads an experiment that names external modules, through
-// config.ExternalLoader: options reach the plugin, config.yaml records
-// them resolved, and a bad option is an error at its place in the file.
+// TestConfig loads an experiment that names external modules in the older
+// form, {plugin: PATH, name: NAME}: options reach the plugin, config.yaml
+// records them resolved, with the module's ID and the binary, and a bad
+// option is an error at its place in the file.
 func TestConfig(t *testing.T) {
 	eps, faulty := epsBin(t), faultyBin(t)
 	arch, err := filepath.Abs("../../architectures/lenet-300-100.yaml")
@@ -238,7 +239,7 @@ func TestConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"plugin: " + eps, "name: epsgreedy", "eps: 0.05", "name: uniform", "scale: 0.5"} {
+	for _, want := range []string{"plugin: " + eps, "id: selectors.epsgreedy", "eps: 0.05", "id: initializers.uniform", "scale: 0.5"} {
 		if !strings.Contains(string(b), want) {
 			t.Fatalf("config.yaml lacks %q:\n%s", want, b)
 		}
@@ -422,42 +423,6 @@ func TestRuntimeFaultsFactored(t *testing.T) {
 			err = s.SelectFactored(b.Idx, a, k, framework.SelectContext{Layer: l, Training: true, Step: 2})
 			wantErr(t, err, append([]string{"plugin " + path, "selector faulty", "Select for layer dense1 (training, step 2)"}, tc.want...)...)
 		})
-	}
-}
-
-// TestDiscover lists the components of the plugins in a directory, and
-// reports the files that are not plugins.
-func TestDiscover(t *testing.T) {
-	dir := t.TempDir()
-	for _, src := range []string{greedyBin(t), epsBin(t)} {
-		b, err := os.ReadFile(src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(src)), b, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not executable"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "tool"), []byte("#!/bin/sh\necho hi\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	found, errs := Discover([]string{dir})
-	var got []string
-	for _, f := range found {
-		got = append(got, string(f.ID)+" "+filepath.Base(f.Source))
-	}
-	want := []string{"selectors.epsgreedy slotlab-epsgreedy", "selectors.greedy slotlab-greedy"}
-	if !slices.Equal(got, want) {
-		t.Fatalf("found %v, want %v", got, want)
-	}
-	if found[0].Summary == "" || len(found[0].Options) != 1 || found[0].Options[0].Name != "eps" || found[0].Options[0].Default != "0.1" {
-		t.Fatalf("epsgreedy: %+v", found[0])
-	}
-	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "tool") {
-		t.Fatalf("errors %v, want one for tool", errs)
 	}
 }
 

@@ -52,6 +52,7 @@ func timeout() time.Duration {
 // process is one running plugin binary.
 type process struct {
 	path    string // as found, for messages
+	abs     string // the absolute path: the Source of its modules
 	client  *goplugin.Client
 	cmd     *exec.Cmd
 	conn    *rpc.Client
@@ -86,7 +87,7 @@ func start(path, abs string, wait time.Duration) (*process, error) {
 		SyncStderr:       out.writer(),
 		SyncStdout:       out.writer(),
 	})
-	p := &process{path: path, client: client, cmd: cmd, out: out, timeout: wait}
+	p := &process{path: path, abs: abs, client: client, cmd: cmd, out: out, timeout: wait}
 	// go-plugin bounds the wait for the handshake line, not the connection
 	// that follows: bound the whole start.
 	type result struct {
