@@ -15,7 +15,7 @@ var hasAVX512 = isa.Supported(isa.AVX512)
 // (starting at a) and C/16 consecutive packed k×16 micro-panels of B
 // (starting at b): C = alpha·A·B, + C when mode is modeBeta1, + beta·C
 // when mode is modeGeneral. The D variants read A in place, row r of tile
-// t at a+(6t+r)·lda. Every element of C goes through the same operations
+// t at a+(Rt+r)·lda. Every element of C goes through the same operations
 // in the same order as in kernel6x16, so all of these and the AVX2 kernels
 // give bit-identical results.
 
@@ -30,6 +30,12 @@ func kernel6x32Z(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, ti
 
 //go:noescape
 func kernel6x16Z(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles int)
+
+//go:noescape
+func kernel12x32ZD(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int)
+
+//go:noescape
+func kernel12x16ZD(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int)
 
 //go:noescape
 func kernel6x32ZD(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int)

@@ -47,6 +47,14 @@ func kernel6x16Z(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, ti
 	panic("gemm: no assembly kernel in this build")
 }
 
+func kernel12x32ZD(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+func kernel12x16ZD(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
 func kernel6x32ZD(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int) {
 	panic("gemm: no assembly kernel in this build")
 }

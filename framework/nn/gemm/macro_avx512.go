@@ -6,8 +6,8 @@ package gemm
 // in 6-row tiles), the others from ap, packed in 6-row micro-panels at
 // ap[r·kb] for row r; bp holds the B block in 16-column micro-panels.
 //
-// Inside C it uses 12×32 tiles (6×32 when A is read in place), at the
-// edges the 12×16, 6×32 and 6×16 kernels, on a full-size scratch tile when
+// Inside C it uses 12×32 tiles, at the edges the 12×16, 6×32 and 6×16
+// kernels (and their in-place variants), on a full-size scratch tile when
 // a tile sticks out of C: whichever kernel computes an element, it does so
 // with the same operations, so an element's value never depends on where
 // the tiles fall.
@@ -36,12 +36,22 @@ func (p *problem) macroAVX512(ap, bp []float32, mb, nb, kb, ic, jc, pc, packed i
 			off := ic*ldc + jc + jr
 			if packed > 0 {
 				_ = c[off+(packed-1)*ldc+kw-1]
-				if wide {
-					kernel6x32ZD(kb, &a[ic*lda+pc], bpan, &c[off], ldc, alpha, beta, mode, packed/6, lda)
-				} else {
-					kernel6x16ZD(kb, &a[ic*lda+pc], bpan, &c[off], ldc, alpha, beta, mode, packed/6, lda)
+				if n12 := packed / 12; n12 > 0 {
+					if wide {
+						kernel12x32ZD(kb, &a[ic*lda+pc], bpan, &c[off], ldc, alpha, beta, mode, n12, lda)
+					} else {
+						kernel12x16ZD(kb, &a[ic*lda+pc], bpan, &c[off], ldc, alpha, beta, mode, n12, lda)
+					}
+					ir = 12 * n12
 				}
-				ir = packed
+				if ir < packed { // 6 rows left
+					if wide {
+						kernel6x32ZD(kb, &a[(ic+ir)*lda+pc], bpan, &c[off+ir*ldc], ldc, alpha, beta, mode, 1, lda)
+					} else {
+						kernel6x16ZD(kb, &a[(ic+ir)*lda+pc], bpan, &c[off+ir*ldc], ldc, alpha, beta, mode, 1, lda)
+					}
+					ir = packed
+				}
 			}
 			if n12 := (mb - ir) / 12; n12 > 0 {
 				_ = c[off+(ir+12*n12-1)*ldc+kw-1]
@@ -67,7 +77,7 @@ func (p *problem) macroAVX512(ap, bp []float32, mb, nb, kb, ic, jc, pc, packed i
 		for ir < mb {
 			rows := min(12, mb-ir)
 			if ir < packed {
-				rows = 6
+				rows = min(12, packed-ir) // 12 or 6
 			}
 			off := (ic+ir)*ldc + jc + jr
 			if mode != modeBeta0 {
@@ -76,6 +86,10 @@ func (p *problem) macroAVX512(ap, bp []float32, mb, nb, kb, ic, jc, pc, packed i
 				}
 			}
 			switch {
+			case ir < packed && rows > 6 && wide:
+				kernel12x32ZD(kb, &a[(ic+ir)*lda+pc], bpan, &tile[0], ldt, alpha, beta, mode, 1, lda)
+			case ir < packed && rows > 6:
+				kernel12x16ZD(kb, &a[(ic+ir)*lda+pc], bpan, &tile[0], ldt, alpha, beta, mode, 1, lda)
 			case ir < packed && wide:
 				kernel6x32ZD(kb, &a[(ic+ir)*lda+pc], bpan, &tile[0], ldt, alpha, beta, mode, 1, lda)
 			case ir < packed:

@@ -37,6 +37,7 @@ type kernel struct {
 // for a non-transposed A.
 var kernels = []kernel{
 	{rp: 2, cp: 2}, {rp: 2, cp: 1}, {rp: 1, cp: 2}, {rp: 1, cp: 1},
+	{rp: 2, cp: 2, direct: true}, {rp: 2, cp: 1, direct: true},
 	{rp: 1, cp: 2, direct: true}, {rp: 1, cp: 1, direct: true},
 }
 
@@ -66,7 +67,7 @@ func (k kernel) acc(r, j int) string {
 //
 //	R12 the current tile's A, R13 its C, R8 ldc in bytes, R11 tiles left
 //	SI  A (panel 0, or row 0 in place), R14 24·k: offset of A panel 1
-//	R10 row 3 of A in place, AX lda in bytes
+//	R10, R14, R15 rows 3, 6 and 9 of A in place, AX lda in bytes
 //	DI  B (panel 0), R9 64·k: offset of the next B panel
 //	BX  loop counter, CX and DX prefetch pointers and C rows at the store
 type gen struct {
@@ -86,19 +87,14 @@ func (g *gen) i(format string, args ...any) {
 // aAddr returns the address of A[r][step u] relative to SI.
 func (k kernel) aAddr(r, u int) string {
 	if k.direct {
-		switch r {
+		base := []string{"SI", "R10", "R14", "R15"}[r/3]
+		switch r % 3 {
 		case 0:
-			return fmt.Sprintf("%d(SI)", 4*u)
+			return fmt.Sprintf("%d(%s)", 4*u, base)
 		case 1:
-			return fmt.Sprintf("%d(SI)(AX*1)", 4*u)
-		case 2:
-			return fmt.Sprintf("%d(SI)(AX*2)", 4*u)
-		case 3:
-			return fmt.Sprintf("%d(R10)", 4*u)
-		case 4:
-			return fmt.Sprintf("%d(R10)(AX*1)", 4*u)
+			return fmt.Sprintf("%d(%s)(AX*1)", 4*u, base)
 		default:
-			return fmt.Sprintf("%d(R10)(AX*2)", 4*u)
+			return fmt.Sprintf("%d(%s)(AX*2)", 4*u, base)
 		}
 	}
 	off := 24*u + 4*(r%6)
@@ -155,7 +151,7 @@ func (g *gen) kernel(k kernel) {
 	g.p("")
 	if k.direct {
 		g.p("// %s computes a column of 'tiles' %d×%d tiles of C, reading", n, k.rows(), k.cols())
-		g.p("// A in place: row r of tile t starts at a+4·(6t+r)·lda bytes. See")
+		g.p("// A in place: row r of tile t starts at a+4·(%dt+r)·lda bytes. See", k.rows())
 		g.p("// kernel_avx512_amd64.go.")
 	} else {
 		g.p("// %s computes a column of 'tiles' %d×%d tiles of C from", n, k.rows(), k.cols())
@@ -193,6 +189,12 @@ func (g *gen) kernel(k kernel) {
 	if k.direct {
 		g.i("LEAQ (SI)(AX*2), R10")
 		g.i("ADDQ AX, R10 // row 3")
+		if k.rp > 1 {
+			g.i("LEAQ (R10)(AX*2), R14")
+			g.i("ADDQ AX, R14 // row 6")
+			g.i("LEAQ (R14)(AX*2), R15")
+			g.i("ADDQ AX, R15 // row 9")
+		}
 	}
 	g.i("MOVQ b+16(FP), DI")
 	g.i("// Warm the next C tile while this one computes.")
@@ -213,7 +215,7 @@ func (g *gen) kernel(k kernel) {
 	g.i("MOVQ k+0(FP), BX")
 	g.i("SHRQ $2, BX")
 	g.i("JZ %s", l("tail"))
-	if k.direct {
+	if k.direct && k.rp == 1 {
 		g.i("// CX, DX: rows 0 and 3 of the next tile's A, fetched ahead.")
 		g.i("LEAQ (SI)(AX*4), CX")
 		g.i("LEAQ (CX)(AX*2), CX")
@@ -222,7 +224,7 @@ func (g *gen) kernel(k kernel) {
 	}
 	g.p("")
 	g.p("%s:", l("loop4"))
-	if k.direct {
+	if k.direct && k.rp == 1 {
 		g.i("PREFETCHT0 (CX)")
 		g.i("PREFETCHT0 (CX)(AX*1)")
 		g.i("PREFETCHT0 (CX)(AX*2)")
@@ -231,7 +233,7 @@ func (g *gen) kernel(k kernel) {
 		g.i("PREFETCHT0 (DX)(AX*2)")
 		g.i("ADDQ $16, CX")
 		g.i("ADDQ $16, DX")
-	} else {
+	} else if !k.direct {
 		g.i("PREFETCHT0 384(SI)")
 		if k.rp > 1 {
 			g.i("PREFETCHT0 384(SI)(R14*1)")
@@ -243,6 +245,10 @@ func (g *gen) kernel(k kernel) {
 	if k.direct {
 		g.i("ADDQ $16, SI")
 		g.i("ADDQ $16, R10")
+		if k.rp > 1 {
+			g.i("ADDQ $16, R14")
+			g.i("ADDQ $16, R15")
+		}
 	} else {
 		g.i("ADDQ $96, SI")
 	}
@@ -260,6 +266,10 @@ func (g *gen) kernel(k kernel) {
 	if k.direct {
 		g.i("ADDQ $4, SI")
 		g.i("ADDQ $4, R10")
+		if k.rp > 1 {
+			g.i("ADDQ $4, R14")
+			g.i("ADDQ $4, R15")
+		}
 	} else {
 		g.i("ADDQ $24, SI")
 	}
@@ -269,6 +279,9 @@ func (g *gen) kernel(k kernel) {
 	g.p("")
 	g.p("%s:", l("store"))
 	switch {
+	case k.direct && k.rp > 1:
+		g.i("LEAQ (R12)(AX*8), R12")
+		g.i("LEAQ (R12)(AX*4), R12 // the next tile's A starts 12 rows down")
 	case k.direct:
 		g.i("LEAQ (R12)(AX*4), R12")
 		g.i("LEAQ (R12)(AX*2), R12 // the next tile's A starts 6 rows down")
