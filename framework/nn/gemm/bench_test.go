@@ -108,9 +108,9 @@ func benchSgemm(b *testing.B, f sgemmFunc) {
 // BenchmarkSgemmISA measures every instruction-set path on the GEMMs of
 // CONV-4 and Lenet-300-100 (modelShapes), the paths side by side for each
 // shape so that they see the same machine load; a path the CPU lacks is
-// skipped. Sub-benchmarks are named shape/path, so that
-// scripts/isaratio-like tools or benchstat can pair them: compare the
-// paths of one run, repeated with -count, not runs of different times.
+// skipped. Sub-benchmarks are named shape/path. Compare the paths of one
+// run, repeated with -count, not runs taken at different times; for the
+// AVX-512/AVX2 ratio BenchmarkSgemmAVX512VsAVX2 is steadier.
 func BenchmarkSgemmISA(b *testing.B) {
 	for _, s := range modelShapes {
 		lda, ldb := s.k, s.n
