@@ -2,10 +2,15 @@
 
 package kernels
 
-import "golang.org/x/sys/cpu"
+import (
+	"golang.org/x/sys/cpu"
 
-// useAsm reports whether the AVX2 row helpers of rows_amd64.s can run here.
-var useAsm = cpu.X86.HasAVX2
+	"github.com/slotlab/slotlab/framework/internal/isa"
+)
+
+// useAsm reports whether the AVX2 row helpers of rows_amd64.s run here: the
+// CPU has AVX2 and SLOTLAB_ISA does not force the generic path.
+var useAsm = cpu.X86.HasAVX2 && isa.Selected() >= isa.AVX2
 
 // copyRowsAVX2 is copyRows in AVX2 assembly; the caller checks bounds.
 //

@@ -2,15 +2,20 @@
 
 package slotupdate
 
-import "golang.org/x/sys/cpu"
+import (
+	"golang.org/x/sys/cpu"
+
+	"github.com/slotlab/slotlab/framework/internal/isa"
+)
 
 // hasAVX2 reports whether the AVX2 kernels can run here (they also use
 // TZCNT, which every AVX2 processor has).
 var hasAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasBMI1
 
-// useAsm selects the assembly kernels (the tests switch it off to run the
-// Go code on the same machine).
-var useAsm = hasAVX2
+// useAsm selects the assembly kernels unless SLOTLAB_ISA forces the
+// generic path (the tests also switch it off to run the Go code on the
+// same machine).
+var useAsm = hasAVX2 && isa.Selected() >= isa.AVX2
 
 // The kernels of slotupdate_amd64.s.
 
