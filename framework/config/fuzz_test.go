@@ -105,6 +105,12 @@ func flow(n *yaml.Node) {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" {
 		n.Value = "null"
 	}
+	// A string with a line break is written double-quoted: yaml.v3 writes
+	// "\n\"" as a block scalar that reads back as "\"" (its leading empty
+	// line is lost), which would fail the round trip for yaml.v3's sake.
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && strings.Contains(n.Value, "\n") {
+		n.Style = yaml.DoubleQuotedStyle
+	}
 	for _, c := range n.Content {
 		flow(c)
 	}
