@@ -19,16 +19,10 @@ func (p Pool) Size(n, k int) int {
 }
 
 // Sharing decides how candidate weights are shared between connections.
-// Scores are always per connection.
+// Scores are always per connection. Pool returns the layer's pool, or an
+// error that stops the network's build (a plugin that fails, a layer the
+// strategy cannot serve).
 type Sharing interface {
 	Module
-	Pool(layer LayerInfo) Pool
-}
-
-// CheckedSharing is implemented by sharing strategies that can fail to
-// give a pool (an external plugin): the network asks PoolErr instead of
-// Pool, and a failure stops the build with its error.
-type CheckedSharing interface {
-	Sharing
-	PoolErr(layer LayerInfo) (Pool, error)
+	Pool(layer LayerInfo) (Pool, error)
 }

@@ -45,7 +45,10 @@ func describeCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	d := nn.Describe(plan, *method, *k, sharing, regenerate)
+	d, err := nn.Describe(plan, *method, *k, sharing, regenerate)
+	if err != nil {
+		return err
+	}
 	fmt.Printf("%s (%s, K=%d): input %s, %d classes; memory is the trainable state (scores, momentum, weights, selection)\n", arch.Name, *method, *k, nn.Shape(arch.Input), arch.Classes)
 	t := tablewriter.NewTable(os.Stdout, tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: []tw.Align{tw.AlignRight, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight}}))

@@ -66,7 +66,7 @@ type fakeSharing struct{}
 func (*fakeSharing) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{ID: "sharing.per_connection", New: func() framework.Module { return &fakeSharing{} }}
 }
-func (*fakeSharing) Pool(framework.LayerInfo) framework.Pool { return framework.Pool{} }
+func (*fakeSharing) Pool(framework.LayerInfo) (framework.Pool, error) { return framework.Pool{}, nil }
 
 func init() {
 	framework.Register(&fakeSelector{})

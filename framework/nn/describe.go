@@ -31,8 +31,9 @@ type Description struct {
 
 // Describe lays out a plan for a method, K and sharing strategy (sharing may
 // be nil for per-connection weights); regenerate says whether the fixed
-// random numbers are drawn again instead of stored.
-func Describe(p *Plan, method string, k int, sharing framework.Sharing, regenerate bool) Description {
+// random numbers are drawn again instead of stored. It fails when the
+// sharing strategy cannot give a layer's pool.
+func Describe(p *Plan, method string, k int, sharing framework.Sharing, regenerate bool) (Description, error) {
 	var d Description
 	pools := map[string]bool{}
 	for _, st := range p.Steps {
@@ -43,7 +44,10 @@ func Describe(p *Plan, method string, k int, sharing framework.Sharing, regenera
 			if method == "slot" {
 				pool := framework.Pool{Key: st.Info.Name, Stride: k}
 				if sharing != nil {
-					pool = sharing.Pool(st.Info)
+					var err error
+					if pool, err = sharing.Pool(st.Info); err != nil {
+						return Description{}, fmt.Errorf("sharing for layer %s: %w", st.Info.Name, err)
+					}
 				}
 				// Two score coefficients, the two selections, the two
 				// selected-weight buffers and the gradient per connection;
@@ -68,7 +72,7 @@ func Describe(p *Plan, method string, k int, sharing framework.Sharing, regenera
 		d.MACs += row.MACs
 		d.Memory += row.StateBytes
 	}
-	return d
+	return d, nil
 }
 
 // Shape formats an example shape as 64×30×30.

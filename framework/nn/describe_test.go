@@ -12,7 +12,10 @@ func TestDescribeLenet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := Describe(p, "slot", 8, perConn{}, false)
+	d, err := Describe(p, "slot", 8, perConn{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if d.Weights != 266200 || d.MACs != 266200 {
 		t.Fatalf("Lenet: %d weights, %d MACs; want 266,200 each", d.Weights, d.MACs)
 	}
@@ -20,7 +23,7 @@ func TestDescribeLenet(t *testing.T) {
 	if want := int64(4 * 266200 * (2*8 + 7)); d.Memory != want {
 		t.Fatalf("slot state %d bytes, want %d", d.Memory, want)
 	}
-	if r := Describe(p, "slot", 8, perConn{}, true); r.Memory != 4*266200*7 {
+	if r, _ := Describe(p, "slot", 8, perConn{}, true); r.Memory != 4*266200*7 {
 		t.Fatalf("regenerated slot state %d bytes, want %d", r.Memory, 4*266200*7)
 	}
 }

@@ -354,8 +354,8 @@ type perLayerShare struct{}
 func (perLayerShare) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{ID: "sharing.test_per_layer"}
 }
-func (perLayerShare) Pool(l framework.LayerInfo) framework.Pool {
-	return framework.Pool{Key: l.Name, Stride: 0}
+func (perLayerShare) Pool(l framework.LayerInfo) (framework.Pool, error) {
+	return framework.Pool{Key: l.Name, Stride: 0}, nil
 }
 
 // TestRegeneratedMatchesStored checks that drawing the fixed random numbers

@@ -45,8 +45,8 @@ type perConn struct{}
 func (perConn) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{ID: "sharing.test_per_connection"}
 }
-func (perConn) Pool(l framework.LayerInfo) framework.Pool {
-	return framework.Pool{Key: l.Name, Stride: l.K}
+func (perConn) Pool(l framework.LayerInfo) (framework.Pool, error) {
+	return framework.Pool{Key: l.Name, Stride: l.K}, nil
 }
 
 func testOptions(method string, k, batch int) Options {

@@ -89,13 +89,9 @@ func Build(arch *config.Architecture, o Options) (*Network, error) {
 	for _, info := range plan.WeightedLayers() {
 		switch o.Method {
 		case "slot":
-			var spec framework.Pool
-			if cs, ok := o.Sharing.(framework.CheckedSharing); ok {
-				if spec, err = cs.PoolErr(info); err != nil {
-					return nil, fmt.Errorf("sharing for layer %s: %w", info.Name, err)
-				}
-			} else {
-				spec = o.Sharing.Pool(info)
+			spec, err := o.Sharing.Pool(info)
+			if err != nil {
+				return nil, fmt.Errorf("sharing for layer %s: %w", info.Name, err)
 			}
 			if spec.Stride != 0 && spec.Stride != info.K {
 				return nil, fmt.Errorf("sharing for layer %s: pool stride %d; it must be K (%d) or 0", info.Name, spec.Stride, info.K)

@@ -594,16 +594,17 @@ type Sharing struct {
 
 	mu    sync.Mutex
 	pools map[string]framework.Pool
-	err   error
 }
 
 var (
-	_ framework.CheckedSharing = (*Sharing)(nil)
-	_ framework.Validator      = (*Sharing)(nil)
+	_ framework.Sharing   = (*Sharing)(nil)
+	_ framework.Validator = (*Sharing)(nil)
 )
 
-// PoolErr asks the plugin for a layer's pool and checks it.
-func (s *Sharing) PoolErr(layer framework.LayerInfo) (framework.Pool, error) {
+// Pool asks the plugin for a layer's pool and checks it; a failure, the
+// plugin's or a bad pool, is the error (naming the plugin and the layer)
+// that stops the network's build.
+func (s *Sharing) Pool(layer framework.LayerInfo) (framework.Pool, error) {
 	s.mu.Lock()
 	p, ok := s.pools[layer.Name]
 	s.mu.Unlock()
@@ -625,31 +626,4 @@ func (s *Sharing) PoolErr(layer framework.LayerInfo) (framework.Pool, error) {
 	s.pools[layer.Name] = p
 	s.mu.Unlock()
 	return p, nil
-}
-
-// Pool returns the layer's pool. framework.Sharing has no way to report an
-// error, so when the plugin fails, Pool logs the error to Stderr, keeps it
-// for Err, and returns a pool of the layer's own (per connection): PoolErr
-// is the checked form.
-func (s *Sharing) Pool(layer framework.LayerInfo) framework.Pool {
-	p, err := s.PoolErr(layer)
-	if err == nil {
-		return p
-	}
-	s.mu.Lock()
-	if s.err == nil {
-		s.err = err
-	}
-	s.mu.Unlock()
-	if w := Stderr; w != nil {
-		fmt.Fprintf(w, "slotlab: %v; layer %s falls back to weights of its own\n", err, layer.Name)
-	}
-	return framework.Pool{Key: "pluginrpc-fallback/" + layer.Name, Stride: layer.K}
-}
-
-// Err returns the first error Pool met, or nil.
-func (s *Sharing) Err() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
 }

@@ -170,14 +170,14 @@ func TestInitializer(t *testing.T) {
 func TestSharing(t *testing.T) {
 	path := faultyBin(t)
 	s := load(t, path, "perlayer", "sharing", "").(*Sharing)
-	if p := s.Pool(layer("conv1", 10, 4)); p != (framework.Pool{Key: "faulty/conv1", Stride: 0}) {
-		t.Fatalf("pool %+v", p)
+	if p, err := s.Pool(layer("conv1", 10, 4)); err != nil || p != (framework.Pool{Key: "faulty/conv1", Stride: 0}) {
+		t.Fatalf("pool %+v, %v", p, err)
 	}
 	bad := load(t, path, "perlayer", "sharing", "bad: true").(*Sharing)
-	_, err := bad.PoolErr(layer("conv1", 10, 4))
+	p, err := bad.Pool(layer("conv1", 10, 4))
 	wantErr(t, err, "plugin "+path, "sharing strategy perlayer", "Pool for layer conv1", "stride 1")
-	if p := bad.Pool(layer("conv1", 10, 4)); p.Stride != 4 || bad.Err() == nil {
-		t.Fatalf("fallback pool %+v, error %v", p, bad.Err())
+	if p != (framework.Pool{}) {
+		t.Fatalf("a failed Pool returned pool %+v", p)
 	}
 }
 

@@ -23,6 +23,6 @@ func (*Global) SlotlabModule() framework.ModuleInfo {
 }
 
 // Pool is the one network-wide pool.
-func (*Global) Pool(framework.LayerInfo) framework.Pool {
-	return framework.Pool{Key: "global", Stride: 0}
+func (*Global) Pool(framework.LayerInfo) (framework.Pool, error) {
+	return framework.Pool{Key: "global", Stride: 0}, nil
 }

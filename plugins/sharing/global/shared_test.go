@@ -74,8 +74,11 @@ func TestGlobalValuesAreShared(t *testing.T) {
 // candidate weights.
 func TestGlobalMemory(t *testing.T) {
 	net := build(t, "global")
-	own := nn.Describe(net.Plan, "slot", k, nil, false)
-	shared := nn.Describe(net.Plan, "slot", k, net.Options.Sharing, false)
+	own, err1 := nn.Describe(net.Plan, "slot", k, nil, false)
+	shared, err2 := nn.Describe(net.Plan, "slot", k, net.Options.Sharing, false)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
 	var conns int64
 	for _, l := range net.Slots {
 		conns += int64(l.Info.Connections)

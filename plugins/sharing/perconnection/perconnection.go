@@ -21,6 +21,6 @@ func (*PerConnection) SlotlabModule() framework.ModuleInfo {
 }
 
 // Pool is the layer's own pool with stride K.
-func (*PerConnection) Pool(l framework.LayerInfo) framework.Pool {
-	return framework.Pool{Key: l.Name, Stride: l.K}
+func (*PerConnection) Pool(l framework.LayerInfo) (framework.Pool, error) {
+	return framework.Pool{Key: l.Name, Stride: l.K}, nil
 }

@@ -21,6 +21,6 @@ func (*PerLayer) SlotlabModule() framework.ModuleInfo {
 }
 
 // Pool is the layer's own pool of K values.
-func (*PerLayer) Pool(l framework.LayerInfo) framework.Pool {
-	return framework.Pool{Key: l.Name, Stride: 0}
+func (*PerLayer) Pool(l framework.LayerInfo) (framework.Pool, error) {
+	return framework.Pool{Key: l.Name, Stride: 0}, nil
 }

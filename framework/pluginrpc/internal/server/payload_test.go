@@ -105,11 +105,11 @@ type fuzzSharing struct{}
 
 func (fuzzSharing) SlotlabModule() framework.ModuleInfo { return framework.ModuleInfo{} }
 
-func (fuzzSharing) Pool(l framework.LayerInfo) framework.Pool {
+func (fuzzSharing) Pool(l framework.LayerInfo) (framework.Pool, error) {
 	if l.K < 0 {
 		panic("negative K")
 	}
-	return framework.Pool{Key: "pool/" + l.Name, Stride: l.K}
+	return framework.Pool{Key: "pool/" + l.Name, Stride: l.K}, nil
 }
 
 // harness is a service with a selector (instance 1), an initializer (2), a
@@ -298,7 +298,7 @@ func (h *harness) checkPool(t *testing.T, a wire.PoolArgs) error {
 	if err != nil {
 		return err
 	}
-	if want := (fuzzSharing{}).Pool(a.Layer); r != want {
+	if want, _ := (fuzzSharing{}).Pool(a.Layer); r != want {
 		t.Fatalf("pool %+v, want %+v", r, want)
 	}
 	return nil

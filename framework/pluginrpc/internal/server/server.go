@@ -573,8 +573,9 @@ func (s *Service) Pool(args wire.PoolArgs, reply *framework.Pool) error {
 		return err
 	}
 	err = safely(func() error {
-		*reply = m.(framework.Sharing).Pool(args.Layer)
-		return nil
+		p, err := m.(framework.Sharing).Pool(args.Layer)
+		*reply = p
+		return err
 	})
 	if err != nil {
 		return err

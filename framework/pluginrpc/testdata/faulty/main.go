@@ -144,9 +144,9 @@ func (*PerLayer) SlotlabModule() framework.ModuleInfo {
 }
 
 // Pool returns the layer's pool.
-func (p *PerLayer) Pool(layer framework.LayerInfo) framework.Pool {
+func (p *PerLayer) Pool(layer framework.LayerInfo) (framework.Pool, error) {
 	if p.Bad {
-		return framework.Pool{Key: layer.Name, Stride: 1}
+		return framework.Pool{Key: layer.Name, Stride: 1}, nil
 	}
-	return framework.Pool{Key: "faulty/" + layer.Name, Stride: 0}
+	return framework.Pool{Key: "faulty/" + layer.Name, Stride: 0}, nil
 }
