@@ -5,14 +5,15 @@ import "github.com/slotlab/slotlab/framework/rng"
 // Selector chooses, for every connection of a slot layer, which of its K
 // candidate weights the forward pass uses, from the connection's K scores.
 //
-// Scores are laid out connection-major: the scores of connection i are
-// scores[i*k : (i+1)*k]. The trainer splits a layer into ranges and may call
+// K is ctx.Layer.K. Scores are laid out connection-major: the scores of
+// connection i are scores[i*K : (i+1)*K], len(scores) = len(idx)·K. The
+// trainer splits a layer into ranges and may call
 // Select for disjoint ranges at the same time, so Select must only touch
 // idx and read scores, and any randomness must come from ctx.Stream indexed
 // by the absolute connection number (ctx.Offset + i) and ctx.Step.
 type Selector interface {
 	Module
-	Select(idx []int32, scores []float32, k int, ctx SelectContext) error
+	Select(idx []int32, scores []float32, ctx SelectContext) error
 }
 
 // SelectContext tells a Selector where and when it is selecting.

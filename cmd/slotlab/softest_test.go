@@ -19,7 +19,8 @@ func (*Softest) SlotlabModule() framework.ModuleInfo {
 		New: func() framework.Module { return &Softest{Margin: 0.001} }, Label: "SOFT", LearningRate: 0.3}
 }
 
-func (s *Softest) Select(idx []int32, scores []float32, k int, _ framework.SelectContext) error {
+func (s *Softest) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {
+	k := ctx.Layer.K
 	for i := range idx {
 		row, best := scores[i*k:(i+1)*k], float32(0)
 		for j, v := range row {

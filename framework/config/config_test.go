@@ -20,13 +20,13 @@ type fakeSelector struct {
 func (*fakeSelector) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{ID: "selectors.greedy", New: func() framework.Module { return &fakeSelector{Eval: "argmax"} }}
 }
-func (*fakeSelector) Select([]int32, []float32, int, framework.SelectContext) error { return nil }
+func (*fakeSelector) Select([]int32, []float32, framework.SelectContext) error { return nil }
 
 type fakeProb struct {
 	Eval string `yaml:"eval"`
 }
 
-func (*fakeProb) Select([]int32, []float32, int, framework.SelectContext) error { return nil }
+func (*fakeProb) Select([]int32, []float32, framework.SelectContext) error { return nil }
 
 func (*fakeProb) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{ID: "selectors.probabilistic", New: func() framework.Module { return &fakeProb{} }}
@@ -35,7 +35,7 @@ func (*fakeProb) SlotlabModule() framework.ModuleInfo {
 // declares is a selector that declares its training defaults.
 type declares struct{}
 
-func (*declares) Select([]int32, []float32, int, framework.SelectContext) error { return nil }
+func (*declares) Select([]int32, []float32, framework.SelectContext) error { return nil }
 
 func (*declares) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{ID: "selectors.declares", New: func() framework.Module { return &declares{} },

@@ -14,7 +14,8 @@ func (argmaxSelector) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{ID: "selectors.test_argmax"}
 }
 
-func (argmaxSelector) Select(idx []int32, s []float32, k int, _ framework.SelectContext) error {
+func (argmaxSelector) Select(idx []int32, s []float32, ctx framework.SelectContext) error {
+	k := ctx.Layer.K
 	for i := range idx {
 		best := 0
 		for j := 1; j < k; j++ {

@@ -243,7 +243,7 @@ func (l *SlotLayer) selectChunk(lo, hi int, s0, w []float32, sc *scratch, traini
 	sc.s = grow(sc.s, (hi-lo)*k)
 	writeScores(sc.s, s0, w, y, a, k, stride)
 	ctx := framework.SelectContext{Layer: l.Info, Training: training, Step: step, Offset: lo, Stream: l.stream}
-	if err := l.selector.Select(idx, sc.s, k, ctx); err != nil {
+	if err := l.selector.Select(idx, sc.s, ctx); err != nil {
 		return err
 	}
 	return gather(weff, idx, w, stride, lo, k)
@@ -266,7 +266,7 @@ func (l *SlotLayer) chooseWhole(training bool, step int64) error {
 		if err := l.writeAllScores(l.Scores); err != nil {
 			return err
 		}
-		if err := l.selector.Select(idx, l.Scores, k, ctx); err != nil {
+		if err := l.selector.Select(idx, l.Scores, ctx); err != nil {
 			return err
 		}
 	}

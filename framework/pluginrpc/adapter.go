@@ -484,7 +484,8 @@ func (s *Selector) find(name string, idx []int32, scores []float32) (*segment, i
 // are buffers from Buffers (as in training) only control crosses the
 // process boundary; other memory is copied through a scratch segment. The
 // indices the plugin writes are checked.
-func (s *Selector) Select(idx []int32, scores []float32, k int, ctx framework.SelectContext) error {
+func (s *Selector) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {
+	k := ctx.Layer.K
 	op := s.selectOp(ctx)
 	inst, err := s.setup()
 	if err != nil {

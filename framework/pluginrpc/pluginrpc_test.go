@@ -48,7 +48,7 @@ func TestSelectorSharedMemory(t *testing.T) {
 			want := argmax(b.Scores, tc.k)
 			ctx := framework.SelectContext{Layer: l, Training: true, Step: 3}
 			for _, idx := range [][]int32{b.Idx, b.EvalIdx} {
-				if err := s.Select(idx, b.Scores, tc.k, ctx); err != nil {
+				if err := s.Select(idx, b.Scores, ctx); err != nil {
 					t.Fatal(err)
 				}
 				if !slices.Equal(idx, want) {
@@ -57,7 +57,7 @@ func TestSelectorSharedMemory(t *testing.T) {
 			}
 			// The scores change in place between steps, as in training.
 			randomScores(b.Scores, 2)
-			if err := s.Select(b.Idx, b.Scores, tc.k, ctx); err != nil {
+			if err := s.Select(b.Idx, b.Scores, ctx); err != nil {
 				t.Fatal(err)
 			}
 			if !slices.Equal(b.Idx, argmax(b.Scores, tc.k)) {
@@ -66,7 +66,7 @@ func TestSelectorSharedMemory(t *testing.T) {
 			// Memory the selector did not provide goes through scratch.
 			scores := slices.Clone(b.Scores)
 			idx := make([]int32, tc.n)
-			if err := s.Select(idx, scores, tc.k, ctx); err != nil {
+			if err := s.Select(idx, scores, ctx); err != nil {
 				t.Fatal(err)
 			}
 			if !slices.Equal(idx, b.Idx) {
@@ -90,7 +90,7 @@ func TestEpsGreedy(t *testing.T) {
 		s := load(t, path, "epsgreedy", "selectors", "eps: "+eps).(framework.Selector)
 		idx := make([]int32, hi-lo)
 		ctx := framework.SelectContext{Layer: l, Training: training, Step: step, Offset: lo, Stream: 42}
-		if err := s.Select(idx, scores[lo*k:hi*k], k, ctx); err != nil {
+		if err := s.Select(idx, scores[lo*k:hi*k], ctx); err != nil {
 			t.Fatal(err)
 		}
 		return idx
@@ -322,7 +322,7 @@ func TestVersionNegotiation(t *testing.T) {
 		t.Fatalf("plugin says it speaks %v", got)
 	}
 	idx, scores := []int32{0}, []float32{1, 3, 2}
-	if err := s.Select(idx, scores, 3, framework.SelectContext{Layer: layer("d", 1, 3)}); err != nil || idx[0] != 1 {
+	if err := s.Select(idx, scores, framework.SelectContext{Layer: layer("d", 1, 3)}); err != nil || idx[0] != 1 {
 		t.Fatalf("select: %v %v", idx, err)
 	}
 }
@@ -367,11 +367,11 @@ func TestRuntimeFaults(t *testing.T) {
 			randomScores(b.Scores, 1)
 			start := time.Now()
 			for step := int64(0); step < 2; step++ {
-				if err := s.Select(b.Idx, b.Scores, k, framework.SelectContext{Layer: l, Training: true, Step: step}); err != nil {
+				if err := s.Select(b.Idx, b.Scores, framework.SelectContext{Layer: l, Training: true, Step: step}); err != nil {
 					t.Fatalf("step %d: %v", step, err)
 				}
 			}
-			err = s.Select(b.Idx, b.Scores, k, framework.SelectContext{Layer: l, Training: true, Step: 2})
+			err = s.Select(b.Idx, b.Scores, framework.SelectContext{Layer: l, Training: true, Step: 2})
 			wantErr(t, err, append([]string{"plugin " + path, "selector faulty", "Select for layer dense1 (training, step 2)"}, tc.want...)...)
 			if d := time.Since(start); d > 10*time.Second {
 				t.Fatalf("took %v", d)
@@ -383,7 +383,7 @@ func TestRuntimeFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			copy(b2.Scores, b.Scores)
-			if err := s2.Select(b2.Idx, b2.Scores, k, framework.SelectContext{Layer: l, Training: true, Step: 2}); err != nil {
+			if err := s2.Select(b2.Idx, b2.Scores, framework.SelectContext{Layer: l, Training: true, Step: 2}); err != nil {
 				t.Fatalf("after the fault: %v", err)
 			}
 		})

@@ -9,7 +9,7 @@ import (
 // labeled is a registered selector that declares a table label.
 type labeled struct{}
 
-func (labeled) Select([]int32, []float32, int, framework.SelectContext) error { return nil }
+func (labeled) Select([]int32, []float32, framework.SelectContext) error { return nil }
 func (labeled) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{ID: "selectors.labeled", New: func() framework.Module { return labeled{} }, Label: "LB"}
 }

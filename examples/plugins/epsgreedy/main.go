@@ -56,7 +56,8 @@ func (e *EpsGreedy) Validate() error {
 func (e *EpsGreedy) SelectsArgmax(training bool) bool { return !training || e.Eps == 0 }
 
 // Select writes the selection of connections ctx.Offset.. into idx.
-func (e *EpsGreedy) Select(idx []int32, scores []float32, k int, ctx framework.SelectContext) error {
+func (e *EpsGreedy) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {
+	k := ctx.Layer.K
 	sdk.Argmax(idx, scores, k)
 	if !ctx.Training || e.Eps == 0 {
 		return nil

@@ -41,7 +41,8 @@ func (*Greedy) SlotlabModule() framework.ModuleInfo {
 func (g *Greedy) SelectsArgmax(bool) bool { return g.Fused }
 
 // Select writes the argmax of each connection's scores into idx.
-func (*Greedy) Select(idx []int32, scores []float32, k int, _ framework.SelectContext) error {
+func (*Greedy) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {
+	k := ctx.Layer.K
 	sdk.Argmax(idx, scores, k)
 	return nil
 }

@@ -32,7 +32,8 @@ func (*Greedy) SlotlabModule() framework.ModuleInfo {
 }
 
 // Select writes the argmax of each connection's scores into idx.
-func (*Greedy) Select(idx []int32, scores []float32, k int, _ framework.SelectContext) error {
+func (*Greedy) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {
+	k := ctx.Layer.K
 	Argmax(idx, scores, k)
 	return nil
 }

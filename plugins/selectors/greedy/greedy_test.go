@@ -25,7 +25,7 @@ func TestGreedySelect(t *testing.T) {
 			for i := range idx {
 				idx[i] = -1
 			}
-			if err := (&Greedy{}).Select(idx, tc.scores, tc.k, framework.SelectContext{Training: true}); err != nil {
+			if err := (&Greedy{}).Select(idx, tc.scores, framework.SelectContext{Layer: framework.LayerInfo{K: tc.k}, Training: true}); err != nil {
 				t.Fatal(err)
 			}
 			for i := range idx {

@@ -55,7 +55,8 @@ func (p *Probabilistic) Validate() error {
 
 // Select samples idx from the softmax of the scores while training (and at
 // evaluation when Eval is "sample"); otherwise it takes the argmax.
-func (p *Probabilistic) Select(idx []int32, scores []float32, k int, ctx framework.SelectContext) error {
+func (p *Probabilistic) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {
+	k := ctx.Layer.K
 	if !ctx.Training && p.Eval != "sample" {
 		slotupdate.Argmax(idx, scores, k)
 		return nil

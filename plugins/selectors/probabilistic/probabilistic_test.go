@@ -31,8 +31,8 @@ func TestSampleFrequencies(t *testing.T) {
 	}
 }
 
-func ctx(training bool, step int64, offset int) framework.SelectContext {
-	return framework.SelectContext{Layer: framework.LayerInfo{Name: "l", Connections: 1000, K: 4},
+func ctx(k int, training bool, step int64, offset int) framework.SelectContext {
+	return framework.SelectContext{Layer: framework.LayerInfo{Name: "l", Connections: 1000, K: k},
 		Training: training, Step: step, Offset: offset, Stream: framework.StreamKey(rng.New(3, "sel").Key)}
 }
 
@@ -48,14 +48,14 @@ func TestSelectIsCounterBased(t *testing.T) {
 	}
 	p := &Probabilistic{Eval: "argmax"}
 	whole := make([]int32, n)
-	if err := p.Select(whole, scores, k, ctx(true, 7, 0)); err != nil {
+	if err := p.Select(whole, scores, ctx(k, true, 7, 0)); err != nil {
 		t.Fatal(err)
 	}
 	parts := make([]int32, n)
-	_ = p.Select(parts[:300], scores[:300*k], k, ctx(true, 7, 0))
-	_ = p.Select(parts[300:], scores[300*k:], k, ctx(true, 7, 300))
+	_ = p.Select(parts[:300], scores[:300*k], ctx(k, true, 7, 0))
+	_ = p.Select(parts[300:], scores[300*k:], ctx(k, true, 7, 300))
 	next := make([]int32, n)
-	_ = p.Select(next, scores, k, ctx(true, 8, 0))
+	_ = p.Select(next, scores, ctx(k, true, 8, 0))
 	same, differ := true, false
 	for i := range whole {
 		same = same && whole[i] == parts[i]
@@ -75,7 +75,7 @@ func TestSelectIsCounterBased(t *testing.T) {
 func TestEvalModes(t *testing.T) {
 	scores := []float32{0, 5, 1, 9, 2, 3}
 	idx := make([]int32, 2)
-	if err := (&Probabilistic{Eval: "argmax"}).Select(idx, scores, 3, ctx(false, 1, 0)); err != nil {
+	if err := (&Probabilistic{Eval: "argmax"}).Select(idx, scores, ctx(3, false, 1, 0)); err != nil {
 		t.Fatal(err)
 	}
 	if idx[0] != 1 || idx[1] != 0 {
@@ -83,7 +83,7 @@ func TestEvalModes(t *testing.T) {
 	}
 	flat := make([]float32, 3*500)
 	idx = make([]int32, 500)
-	_ = (&Probabilistic{Eval: "sample"}).Select(idx, flat, 3, ctx(false, 1, 0))
+	_ = (&Probabilistic{Eval: "sample"}).Select(idx, flat, ctx(3, false, 1, 0))
 	seen := map[int32]bool{}
 	for _, v := range idx {
 		seen[v] = true
@@ -109,7 +109,7 @@ func BenchmarkSelect(b *testing.B) {
 			p := &Probabilistic{Eval: "argmax"}
 			b.SetBytes(int64(4 * n * k))
 			for i := 0; b.Loop(); i++ {
-				_ = p.Select(idx, scores, k, ctx(true, int64(i), 0))
+				_ = p.Select(idx, scores, ctx(k, true, int64(i), 0))
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n*k), "ns/score")
 		})

@@ -68,7 +68,8 @@ func (*fuzzSelector) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{Summary: "fuzz selector"}
 }
 
-func (s *fuzzSelector) Select(idx []int32, scores []float32, k int, ctx framework.SelectContext) error {
+func (s *fuzzSelector) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {
+	k := ctx.Layer.K
 	if k < 1 || len(idx) > math.MaxInt/k || len(scores) != len(idx)*k {
 		s.c.breach("Select given %d indices, %d scores and K = %d", len(idx), len(scores), k)
 		return nil

@@ -462,7 +462,8 @@ func (s *Service) Select(args wire.SelectArgs, reply *wire.CountReply) error {
 	err = parallel(args.Count, chunk, func(lo, hi int) error {
 		ctx := args.Ctx
 		ctx.Offset += lo
-		return safely(func() error { return sel.Select(idx[lo:hi], scores[lo*k:hi*k], k, ctx) })
+		ctx.Layer.K = k // the shape the scores were checked against
+		return safely(func() error { return sel.Select(idx[lo:hi], scores[lo*k:hi*k], ctx) })
 	})
 	if err != nil {
 		return err
@@ -514,7 +515,8 @@ func (s *Service) SelectFactored(args wire.SelectFactoredArgs, reply *wire.Count
 		slotupdate.WriteScores(scores, init[lo*k:hi*k], w[lo*k:hi*k], y[2*lo:2*hi], args.A, k, k)
 		ctx := args.Ctx
 		ctx.Offset += lo
-		return safely(func() error { return sel.Select(idx[lo:hi], scores, k, ctx) })
+		ctx.Layer.K = k // the shape the scores were checked against
+		return safely(func() error { return sel.Select(idx[lo:hi], scores, ctx) })
 	})
 	if err != nil {
 		return err

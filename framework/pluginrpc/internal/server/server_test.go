@@ -26,7 +26,7 @@ type opts struct {
 }
 
 func (*opts) SlotlabModule() framework.ModuleInfo { return framework.ModuleInfo{Summary: "test"} }
-func (*opts) Select([]int32, []float32, int, framework.SelectContext) error {
+func (*opts) Select([]int32, []float32, framework.SelectContext) error {
 	return nil
 }
 

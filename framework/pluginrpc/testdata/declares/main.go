@@ -32,7 +32,8 @@ func (*Declares) SlotlabModule() framework.ModuleInfo {
 func (*Declares) SelectsArgmax(bool) bool { return true }
 
 // Select writes the argmax.
-func (*Declares) Select(idx []int32, scores []float32, k int, _ framework.SelectContext) error {
+func (*Declares) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {
+	k := ctx.Layer.K
 	sdk.Argmax(idx, scores, k)
 	return nil
 }

@@ -69,7 +69,8 @@ func (f *Faulty) Validate() error {
 }
 
 // Select writes the argmax, then misbehaves.
-func (f *Faulty) Select(idx []int32, scores []float32, k int, ctx framework.SelectContext) error {
+func (f *Faulty) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {
+	k := ctx.Layer.K
 	for i := range idx {
 		best := 0
 		for j := 1; j < k; j++ {
