@@ -99,6 +99,11 @@ type ConvOptions struct {
 	// the partial gradients would take more than 32 MiB. Results depend on
 	// Slabs (the summation order) but never on GOMAXPROCS.
 	Slabs int
+	// Algo chooses im2col or Winograd for Forward and BackwardData.
+	Algo ConvAlgo
+	// WinoTiles is the least number of tiles (columns) of the Winograd
+	// GEMMs of one group of images; 0 means MinWinoTiles.
+	WinoTiles int
 }
 
 // MinGEMMCols is the default lower bound on the columns (Group·OH·OW) of the
@@ -151,6 +156,13 @@ type Conv struct {
 	ws      []convWorkspace
 	partial [][]float32 // slabs−1 partial dW (slab 0 accumulates into dw)
 
+	// Winograd passes, nil where the pass uses im2col, and their per-worker
+	// workspaces (shared by both passes).
+	winoFwd, winoData *winoDir
+	winoWS            [][]float32
+	wino              *winoDir // the pass in progress
+	winoSrc, winoDst  []float32
+
 	// state of the call in progress
 	phase               convPhase
 	x, w, y, dy, dx, dw []float32
@@ -171,6 +183,8 @@ const (
 	phaseReduce
 	phaseIm2col
 	phaseCol2im
+	phaseWinoFilters
+	phaseWinoGroups
 )
 
 // NewConv returns a Conv for s with default options; it panics if s is
@@ -199,6 +213,18 @@ func NewConvWith(s ConvShape, o ConvOptions) *Conv {
 			}
 		}
 		c.group = (minCols + ohw - 1) / ohw
+	}
+	if o.Algo != ConvIm2col && winoEligible(s) {
+		minTiles := o.WinoTiles
+		if minTiles <= 0 {
+			minTiles = MinWinoTiles
+		}
+		if o.Algo == ConvWinograd || winoAuto(s, s.C, s.F) {
+			c.winoFwd = newWinoDir(s.N, s.C, s.F, s.H, s.W, s.Pad, false, minTiles)
+		}
+		if o.Algo == ConvWinograd || winoAuto(s, s.F, s.C) {
+			c.winoData = newWinoDir(s.N, s.F, s.C, s.OutH(), s.OutW(), 2-s.Pad, true, minTiles)
+		}
 	}
 	c.group = min(c.group, s.N)
 	c.groups = (s.N + c.group - 1) / c.group
@@ -240,6 +266,19 @@ func (c *Conv) WorkspaceBytes() int {
 	if c.strategy == ConvPerImage {
 		extra = (c.slabs - 1) * s.WeightSize()
 	}
+	if c.winoFwd != nil || c.winoData != nil {
+		wl, groups := 0, 0
+		for _, d := range []*winoDir{c.winoFwd, c.winoData} {
+			if d != nil {
+				wl, groups = max(wl, d.wsLen()), max(groups, d.groups)
+				extra += len(d.u)
+				if d.u == nil {
+					extra += 16 * s.C * s.F
+				}
+			}
+		}
+		extra += min(procs(), groups) * wl
+	}
 	return 4 * (workers*per + extra)
 }
 
@@ -277,6 +316,10 @@ func (c *Conv) Forward(x, w, y []float32) {
 	checkLen("conv x", len(x), s.InSize())
 	checkLen("conv w", len(w), s.WeightSize())
 	checkLen("conv y", len(y), s.OutSize())
+	if c.winoFwd != nil {
+		c.runWino(c.winoFwd, x, w, y)
+		return
+	}
 	c.x, c.w, c.y = x, w, y
 	if c.strategy == ConvPerGEMM {
 		c.forwardSerial()
@@ -294,6 +337,10 @@ func (c *Conv) BackwardData(dy, w, dx []float32) {
 	checkLen("conv dy", len(dy), s.OutSize())
 	checkLen("conv w", len(w), s.WeightSize())
 	checkLen("conv dx", len(dx), s.InSize())
+	if c.winoData != nil {
+		c.runWino(c.winoData, dy, w, dx)
+		return
+	}
 	c.dy, c.w, c.dx = dy, w, dx
 	if c.strategy == ConvPerGEMM {
 		c.backwardDataSerial()
@@ -355,7 +402,34 @@ func (c *Conv) run(worker, lo, hi int) {
 		c.im2colItems(lo, hi)
 	case phaseCol2im:
 		c.col2imItems(lo, hi)
+	case phaseWinoFilters:
+		c.wino.filters(c.w, lo, hi)
+	case phaseWinoGroups:
+		d := c.wino
+		for g := lo; g < hi; g++ {
+			n0 := g * d.group
+			d.runGroup(c.winoWS[worker], c.winoSrc, c.winoDst, n0, min(d.group, c.s.N-n0))
+		}
 	}
+}
+
+// runWino runs Winograd pass d from src to dst with weights w: the filter
+// transform split over the workers, then the groups of images in parallel.
+func (c *Conv) runWino(d *winoDir, src, w, dst []float32) {
+	if d.u == nil {
+		d.u = make([]float32, 16*d.ci*d.co)
+	}
+	c.wino, c.w, c.winoSrc, c.winoDst = d, w, src, dst
+	c.phase = phaseWinoFilters
+	runParallel(d.co, min(d.co, 4*procs()), procs(), c)
+	workers := min(procs(), d.groups)
+	n := max(c.winoFwd.wsLenOr0(), c.winoData.wsLenOr0())
+	for len(c.winoWS) < workers {
+		c.winoWS = append(c.winoWS, make([]float32, n))
+	}
+	c.phase = phaseWinoGroups
+	runParallel(d.groups, d.groups, workers, c)
+	c.wino, c.w, c.winoSrc, c.winoDst = nil, nil, nil, nil
 }
 
 // groupSpan returns the first image of group g and its image count.

@@ -21,3 +21,13 @@ func copyRowsAVX2(dst *float32, ds int, src *float32, ss, rows, cols int)
 //
 //go:noescape
 func addRowsAVX2(dst *float32, ds int, src *float32, ss, rows, cols int)
+
+// winoIn4AVX2 is winoIn4 in AVX2 assembly; the caller checks bounds.
+//
+//go:noescape
+func winoIn4AVX2(a0, a1, a2, a3, v0, v1, v2, v3 *float32, n int)
+
+// winoOut2AVX2 is winoOut2 in AVX2 assembly; the caller checks bounds.
+//
+//go:noescape
+func winoOut2AVX2(m0, m1, m2, m3, s0, s1 *float32, n int)

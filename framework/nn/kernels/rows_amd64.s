@@ -109,3 +109,109 @@ anext:
 	JNZ  arow
 	VZEROUPPER
 	RET
+
+// func winoIn4AVX2(a0, a1, a2, a3, v0, v1, v2, v3 *float32, n int)
+// v0 = a0−a2, v1 = a1+a2, v2 = a2−a1, v3 = a1−a3 elementwise; n > 0.
+TEXT ·winoIn4AVX2(SB), NOSPLIT, $0-72
+	MOVQ a0+0(FP), AX
+	MOVQ a1+8(FP), BX
+	MOVQ a2+16(FP), CX
+	MOVQ a3+24(FP), DX
+	MOVQ v0+32(FP), R8
+	MOVQ v1+40(FP), R9
+	MOVQ v2+48(FP), R10
+	MOVQ v3+56(FP), R11
+	MOVQ n+64(FP), R12
+	XORQ R13, R13
+	MOVQ R12, R14
+	SUBQ $8, R14 // last start of an 8-wide step
+
+in8:
+	CMPQ    R13, R14
+	JGT     in1
+	VMOVUPS (AX)(R13*4), Y0
+	VMOVUPS (BX)(R13*4), Y1
+	VMOVUPS (CX)(R13*4), Y2
+	VMOVUPS (DX)(R13*4), Y3
+	VSUBPS  Y2, Y0, Y4
+	VADDPS  Y2, Y1, Y5
+	VSUBPS  Y1, Y2, Y6
+	VSUBPS  Y3, Y1, Y7
+	VMOVUPS Y4, (R8)(R13*4)
+	VMOVUPS Y5, (R9)(R13*4)
+	VMOVUPS Y6, (R10)(R13*4)
+	VMOVUPS Y7, (R11)(R13*4)
+	ADDQ    $8, R13
+	JMP     in8
+
+in1:
+	CMPQ   R13, R12
+	JGE    indone
+	VMOVSS (AX)(R13*4), X0
+	VMOVSS (BX)(R13*4), X1
+	VMOVSS (CX)(R13*4), X2
+	VMOVSS (DX)(R13*4), X3
+	VSUBSS X2, X0, X4
+	VADDSS X2, X1, X5
+	VSUBSS X1, X2, X6
+	VSUBSS X3, X1, X7
+	VMOVSS X4, (R8)(R13*4)
+	VMOVSS X5, (R9)(R13*4)
+	VMOVSS X6, (R10)(R13*4)
+	VMOVSS X7, (R11)(R13*4)
+	INCQ   R13
+	JMP    in1
+
+indone:
+	VZEROUPPER
+	RET
+
+// func winoOut2AVX2(m0, m1, m2, m3, s0, s1 *float32, n int)
+// s0 = (m0+m1)+m2, s1 = (m1−m2)−m3 elementwise; n > 0.
+TEXT ·winoOut2AVX2(SB), NOSPLIT, $0-56
+	MOVQ m0+0(FP), AX
+	MOVQ m1+8(FP), BX
+	MOVQ m2+16(FP), CX
+	MOVQ m3+24(FP), DX
+	MOVQ s0+32(FP), R8
+	MOVQ s1+40(FP), R9
+	MOVQ n+48(FP), R12
+	XORQ R13, R13
+	MOVQ R12, R14
+	SUBQ $8, R14
+
+out8:
+	CMPQ    R13, R14
+	JGT     out1
+	VMOVUPS (AX)(R13*4), Y0
+	VMOVUPS (BX)(R13*4), Y1
+	VMOVUPS (CX)(R13*4), Y2
+	VMOVUPS (DX)(R13*4), Y3
+	VADDPS  Y1, Y0, Y4
+	VADDPS  Y2, Y4, Y4
+	VSUBPS  Y2, Y1, Y5
+	VSUBPS  Y3, Y5, Y5
+	VMOVUPS Y4, (R8)(R13*4)
+	VMOVUPS Y5, (R9)(R13*4)
+	ADDQ    $8, R13
+	JMP     out8
+
+out1:
+	CMPQ   R13, R12
+	JGE    outdone
+	VMOVSS (AX)(R13*4), X0
+	VMOVSS (BX)(R13*4), X1
+	VMOVSS (CX)(R13*4), X2
+	VMOVSS (DX)(R13*4), X3
+	VADDSS X1, X0, X4
+	VADDSS X2, X4, X4
+	VSUBSS X2, X1, X5
+	VSUBSS X3, X5, X5
+	VMOVSS X4, (R8)(R13*4)
+	VMOVSS X5, (R9)(R13*4)
+	INCQ   R13
+	JMP    out1
+
+outdone:
+	VZEROUPPER
+	RET

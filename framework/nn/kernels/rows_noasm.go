@@ -12,3 +12,11 @@ func copyRowsAVX2(dst *float32, ds int, src *float32, ss, rows, cols int) {
 func addRowsAVX2(dst *float32, ds int, src *float32, ss, rows, cols int) {
 	panic("kernels: no assembly in this build")
 }
+
+func winoIn4AVX2(a0, a1, a2, a3, v0, v1, v2, v3 *float32, n int) {
+	panic("kernels: no assembly in this build")
+}
+
+func winoOut2AVX2(m0, m1, m2, m3, s0, s1 *float32, n int) {
+	panic("kernels: no assembly in this build")
+}

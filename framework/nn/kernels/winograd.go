@@ -1,0 +1,278 @@
+package kernels
+
+import "github.com/slotlab/slotlab/framework/nn/gemm"
+
+// This file holds the Winograd F(2×2, 3×3) path of Conv for 3×3 stride-1
+// convolutions (Lavin & Gray, "Fast Algorithms for Convolutional Neural
+// Networks", 2016). Each 2×2 block of outputs ("tile") comes from a 4×4
+// block of input d as
+//
+//	y = Aᵀ [ Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B) ] A
+//
+//	Bᵀ = | 1  0 −1  0 |    G = |  1    0    0  |    Aᵀ = | 1  1  1  0 |
+//	     | 0  1  1  0 |        | 1/2  1/2  1/2 |         | 0  1 −1 −1 |
+//	     | 0 −1  1  0 |        | 1/2 −1/2  1/2 |
+//	     | 0  1  0 −1 |        |  0    0    1  |
+//
+// so that, with U = G g Gᵀ (F×C per transform position) and V = Bᵀ d B
+// (C×tiles per position), the sum over channels becomes 16 GEMMs
+// M(pos) = U(pos) · V(pos), done by gemm.Sgemm, with 16 multiplies per tile
+// and channel pair where direct convolution takes 36.
+//
+// BackwardData is the full convolution of ∂L/∂y with the 180°-rotated
+// filters, input and output channels swapped: a Winograd forward pass of
+// the shape with C and F exchanged, OH×OW inputs and padding 2−Pad. Only the
+// filter transform differs (it reads w rotated and transposed).
+//
+// Every output element is one fixed sequence of operations that depends on
+// the shape and the group size only, so the results are the same bit for bit
+// at any GOMAXPROCS.
+
+// ConvAlgo selects how a Conv computes Forward and BackwardData.
+// BackwardFilter always uses im2col.
+type ConvAlgo int
+
+const (
+	// ConvAlgoAuto uses Winograd for the passes of 3×3 stride-1 convs
+	// where it was measured faster (see winoAuto), im2col elsewhere.
+	ConvAlgoAuto ConvAlgo = iota
+	// ConvIm2col always uses im2col and GEMM.
+	ConvIm2col
+	// ConvWinograd uses Winograd F(2×2, 3×3) for Forward and BackwardData
+	// wherever the shape allows it (3×3 kernel, stride 1, padding 0–2),
+	// im2col elsewhere.
+	ConvWinograd
+)
+
+// String returns the algorithm's name.
+func (a ConvAlgo) String() string {
+	switch a {
+	case ConvAlgoAuto:
+		return "ConvAlgoAuto"
+	case ConvIm2col:
+		return "ConvIm2col"
+	case ConvWinograd:
+		return "ConvWinograd"
+	}
+	return "ConvAlgo(?)"
+}
+
+// MinWinoTiles is the default lower bound on the tiles (columns) of the
+// Winograd GEMMs of one group of images.
+const MinWinoTiles = 256
+
+// winoEligible reports whether Winograd F(2×2, 3×3) applies to s.
+func winoEligible(s ConvShape) bool {
+	return s.KH == 3 && s.KW == 3 && s.Stride == 1 && s.Pad <= 2
+}
+
+// winoAuto reports whether ConvAlgoAuto uses Winograd for a pass of
+// s whose GEMMs have inner dimension k (C for Forward, F for BackwardData)
+// and n output channels. It is false until BenchmarkWinograd shows where
+// Winograd wins: ConvAlgoAuto is im2col everywhere for now.
+func winoAuto(s ConvShape, k, n int) bool {
+	return false
+}
+
+// winoDir is one Winograd pass: src (N, ci, h, w) to dst (N, co, oh, ow).
+type winoDir struct {
+	ci, co, h, w, oh, ow, pad int
+	th, tw                    int  // tiles per column and per row
+	rot                       bool // filters read rotated and transposed (BackwardData)
+	group, groups             int  // images per GEMM group, ⌈N/group⌉
+	u                         []float32
+}
+
+func newWinoDir(n, ci, co, h, w, pad int, rot bool, minTiles int) *winoDir {
+	oh, ow := h+2*pad-2, w+2*pad-2
+	d := &winoDir{ci: ci, co: co, h: h, w: w, oh: oh, ow: ow, pad: pad, rot: rot,
+		th: (oh + 1) / 2, tw: (ow + 1) / 2}
+	tiles := d.th * d.tw
+	d.group = min(n, max(1, (minTiles+tiles-1)/tiles))
+	d.groups = (n + d.group - 1) / d.group
+	return d
+}
+
+// wsLen returns the floats of one worker's workspace: V and M, the gathered
+// inputs and row transforms of one channel (16 rows of T each), the
+// output transform's sums and results (12 rows), and a padded input plane.
+func (d *winoDir) wsLen() int {
+	t := d.group * d.th * d.tw
+	return 16*(d.ci+d.co)*t + 44*t + (2*d.th+2)*(2*d.tw+2)
+}
+
+// filters computes U for output channels [lo, hi): u[(pos·co+o)·ci+i] is
+// position pos of G g Gᵀ for the filter of input channel i and output
+// channel o. w is the conv's (F, C, 3, 3) weights; in the rotated pass
+// o is the conv's input channel and i its filter.
+func (d *winoDir) filters(w []float32, lo, hi int) {
+	var g [9]float32
+	var h [12]float32
+	plane := d.co * d.ci
+	for o := lo; o < hi; o++ {
+		for i := 0; i < d.ci; i++ {
+			if d.rot {
+				src := w[(i*d.co+o)*9 : (i*d.co+o)*9+9]
+				for k := range g {
+					g[k] = src[8-k]
+				}
+			} else {
+				copy(g[:], w[(o*d.ci+i)*9:])
+			}
+			for k := 0; k < 3; k++ { // h = g Gᵀ, 3×4
+				g0, g1, g2 := g[3*k], g[3*k+1], g[3*k+2]
+				h[4*k] = g0
+				h[4*k+1] = 0.5 * (g0 + g1 + g2)
+				h[4*k+2] = 0.5 * (g0 - g1 + g2)
+				h[4*k+3] = g2
+			}
+			at := o*d.ci + i
+			for j := 0; j < 4; j++ { // U = G h, 4×4
+				h0, h1, h2 := h[j], h[4+j], h[8+j]
+				d.u[(0+j)*plane+at] = h0
+				d.u[(4+j)*plane+at] = 0.5 * (h0 + h1 + h2)
+				d.u[(8+j)*plane+at] = 0.5 * (h0 - h1 + h2)
+				d.u[(12+j)*plane+at] = h2
+			}
+		}
+	}
+}
+
+// runGroup computes the outputs of images [n0, n0+cnt) of src into dst.
+//
+// Tile (r, q) of image i is column t = i·th·tw + r·tw + q of the GEMMs, so
+// that each transform is a few elementwise operations on rows of T columns
+// (winoIn4, winoOut2) plus one gather of the inputs and one scatter of the
+// outputs.
+func (d *winoDir) runGroup(ws, src, dst []float32, n0, cnt int) {
+	tiles := d.th * d.tw
+	t := cnt * tiles
+	in, out := d.ci*d.h*d.w, d.co*d.oh*d.ow
+	v := ws[:16*d.ci*t]
+	m := ws[16*d.ci*t : 16*(d.ci+d.co)*t]
+	rest := ws[16*(d.ci+d.co)*t:]
+	dd, e, pl := rest[:16*t], rest[16*t:32*t], rest[44*t:]
+	row := func(b []float32, k int) []float32 { return b[k*t : (k+1)*t] }
+	for c := 0; c < d.ci; c++ {
+		for i := 0; i < cnt; i++ {
+			x := src[(n0+i)*in+c*d.h*d.w : (n0+i)*in+(c+1)*d.h*d.w]
+			d.gather(x, dd, t, i*tiles, pl)
+		}
+		for k := 0; k < 4; k++ { // rows: e[k][j] = Σ_l d[k][l] Bᵀ[j][l]
+			winoIn4(row(dd, 4*k), row(dd, 4*k+1), row(dd, 4*k+2), row(dd, 4*k+3),
+				row(e, 4*k), row(e, 4*k+1), row(e, 4*k+2), row(e, 4*k+3))
+		}
+		for j := 0; j < 4; j++ { // columns: V[i][j] = Σ_k Bᵀ[i][k] e[k][j]
+			vp := func(i int) []float32 { return v[((4*i+j)*d.ci+c)*t : ((4*i+j)*d.ci+c+1)*t] }
+			winoIn4(row(e, j), row(e, 4+j), row(e, 8+j), row(e, 12+j), vp(0), vp(1), vp(2), vp(3))
+		}
+	}
+	for pos := 0; pos < 16; pos++ {
+		gemm.Sgemm(false, false, d.co, t, d.ci, 1, d.u[pos*d.co*d.ci:], d.ci,
+			v[pos*d.ci*t:], t, 0, m[pos*d.co*t:], t)
+	}
+	sums, res := rest[16*t:24*t], rest[24*t:28*t]
+	for o := 0; o < d.co; o++ {
+		mp := func(pos int) []float32 { return m[(pos*d.co+o)*t : (pos*d.co+o+1)*t] }
+		for j := 0; j < 4; j++ { // columns: s[a][j] = Σ_i Aᵀ[a][i] M[i][j]
+			winoOut2(mp(j), mp(4+j), mp(8+j), mp(12+j), row(sums, j), row(sums, 4+j))
+		}
+		for a := 0; a < 2; a++ { // rows: y[a][b] = Σ_j s[a][j] Aᵀ[b][j]
+			winoOut2(row(sums, 4*a), row(sums, 4*a+1), row(sums, 4*a+2), row(sums, 4*a+3),
+				row(res, 2*a), row(res, 2*a+1))
+		}
+		for i := 0; i < cnt; i++ {
+			y := dst[(n0+i)*out+o*d.oh*d.ow : (n0+i)*out+(o+1)*d.oh*d.ow]
+			d.scatter(res, t, i*tiles, y)
+		}
+	}
+}
+
+// gather writes d[k][l] of every tile (r, q) of one input plane x (h×w):
+// x[2r+k−pad][2q+l−pad], or 0 in the padding, to dd[(4k+l)·t + off + r·tw + q].
+// pl is scratch for a zero-padded copy of the plane, used where tiles reach
+// outside it.
+func (d *winoDir) gather(x, dd []float32, t, off int, pl []float32) {
+	ph, pw := 2*d.th+2, 2*d.tw+2
+	src, ld := x, d.w
+	if d.pad > 0 || ph > d.h || pw > d.w {
+		pl = pl[:ph*pw]
+		clear(pl)
+		copyRows(pl[d.pad*pw+d.pad:], pw, x, d.w, d.h, d.w)
+		src, ld = pl, pw
+	}
+	tw := d.tw
+	for k := 0; k < 4; k++ {
+		d0, d1, d2, d3 := dd[4*k*t+off:], dd[(4*k+1)*t+off:], dd[(4*k+2)*t+off:], dd[(4*k+3)*t+off:]
+		for r := 0; r < d.th; r++ {
+			sr := src[(2*r+k)*ld : (2*r+k)*ld+2*tw+2]
+			o0, o1, o2, o3 := d0[r*tw:r*tw+tw], d1[r*tw:r*tw+tw], d2[r*tw:r*tw+tw], d3[r*tw:r*tw+tw]
+			for q := range o0 {
+				p := sr[2*q : 2*q+4]
+				o0[q], o1[q], o2[q], o3[q] = p[0], p[1], p[2], p[3]
+			}
+		}
+	}
+}
+
+// scatter writes the outputs res[2a+b][off + r·tw + q] of one plane to
+// y[2r+a][2q+b], dropping those outside the oh×ow plane.
+func (d *winoDir) scatter(res []float32, t, off int, y []float32) {
+	tw := d.tw
+	for a := 0; a < 2; a++ {
+		r0, r1 := res[2*a*t+off:], res[(2*a+1)*t+off:]
+		for r := 0; r < d.th && 2*r+a < d.oh; r++ {
+			yr := y[(2*r+a)*d.ow : (2*r+a+1)*d.ow]
+			s0, s1 := r0[r*tw:r*tw+tw], r1[r*tw:r*tw+tw]
+			q := 0
+			for ; 2*q+1 < len(yr); q++ {
+				yr[2*q], yr[2*q+1] = s0[q], s1[q]
+			}
+			if 2*q < len(yr) {
+				yr[2*q] = s0[q]
+			}
+		}
+	}
+}
+
+// winoIn4 is the transform Bᵀ applied elementwise to rows a0..a3:
+// v0 = a0−a2, v1 = a1+a2, v2 = a2−a1, v3 = a1−a3. All have one length.
+func winoIn4(a0, a1, a2, a3, v0, v1, v2, v3 []float32) {
+	n := len(a0)
+	a1, a2, a3 = a1[:n], a2[:n], a3[:n]
+	v0, v1, v2, v3 = v0[:n], v1[:n], v2[:n], v3[:n]
+	if useAsm && n > 0 {
+		winoIn4AVX2(&a0[0], &a1[0], &a2[0], &a3[0], &v0[0], &v1[0], &v2[0], &v3[0], n)
+		return
+	}
+	for i := range a0 {
+		v0[i] = a0[i] - a2[i]
+		v1[i] = a1[i] + a2[i]
+		v2[i] = a2[i] - a1[i]
+		v3[i] = a1[i] - a3[i]
+	}
+}
+
+// winoOut2 is the transform Aᵀ applied elementwise to rows m0..m3:
+// s0 = (m0+m1)+m2, s1 = (m1−m2)−m3. All have one length.
+func winoOut2(m0, m1, m2, m3, s0, s1 []float32) {
+	n := len(m0)
+	m1, m2, m3 = m1[:n], m2[:n], m3[:n]
+	s0, s1 = s0[:n], s1[:n]
+	if useAsm && n > 0 {
+		winoOut2AVX2(&m0[0], &m1[0], &m2[0], &m3[0], &s0[0], &s1[0], n)
+		return
+	}
+	for i := range m0 {
+		s0[i] = m0[i] + m1[i] + m2[i]
+		s1[i] = m1[i] - m2[i] - m3[i]
+	}
+}
+
+// wsLenOr0 is wsLen, or 0 for a nil pass.
+func (d *winoDir) wsLenOr0() int {
+	if d == nil {
+		return 0
+	}
+	return d.wsLen()
+}

@@ -1,0 +1,139 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"testing"
+)
+
+// winoShapes returns 3×3 stride-1 shapes for the Winograd tests: odd and even
+// sizes (so that edge tiles are partial), paddings 0, 1 and 2, channel counts
+// that are multiples of nothing, batches 1 to 5, and a few wide layers.
+func winoShapes() []ConvShape {
+	var ss []ConvShape
+	sizes := []int{3, 4, 5, 7, 8, 9, 11, 13}
+	chans := []int{1, 3, 5, 17, 33}
+	i := 0
+	for pad := 0; pad <= 2; pad++ {
+		for _, h := range sizes {
+			w := sizes[(i*3+pad)%len(sizes)]
+			if h+2*pad < 3 || w+2*pad < 3 {
+				continue
+			}
+			ss = append(ss, ConvShape{N: 1 + i%5, C: chans[i%len(chans)], H: h, W: w,
+				F: chans[(i*2+1)%len(chans)], KH: 3, KW: 3, Stride: 1, Pad: pad})
+			i++
+		}
+	}
+	return append(ss,
+		ConvShape{N: 2, C: 64, H: 15, W: 13, F: 37, KH: 3, KW: 3, Stride: 1, Pad: 0},
+		ConvShape{N: 3, C: 129, H: 6, W: 7, F: 65, KH: 3, KW: 3, Stride: 1, Pad: 1},
+		ConvShape{N: 1, C: 256, H: 4, W: 4, F: 31, KH: 3, KW: 3, Stride: 1, Pad: 1},
+	)
+}
+
+// winoTol bounds Winograd F(2×2, 3×3)'s error relative to the largest output.
+// Its transforms add a few rounded terms per product (the input transform
+// sums two values per direction, the filter and output ones three), which
+// raises the float32 error over direct convolution by a small constant
+// factor. Over these shapes the measured maxima are 5.3e-7 (forward) and
+// 3.7e-7 (backward data) against float64, 9.4e-7 against the im2col path,
+// whose own error is 7.8e-7; the tolerance is about 3× the largest. A 2e-5
+// relative change in one filter-transform coefficient fails it.
+const winoTol = 3e-6
+
+func TestWinogradAgainstReference(t *testing.T) {
+	var worst [3]float64 // forward, backward data, vs im2col
+	var direct64 float64 // the im2col path's own error, for comparison
+	for si, s := range winoShapes() {
+		x := randVec(uint64(10*si+1), s.InSize(), 1)
+		w := randVec(uint64(10*si+2), s.WeightSize(), 1)
+		r := randVec(uint64(10*si+3), s.OutSize(), 1)
+		y64 := refConv(s, x, w)
+		dx64, _ := refConvBackward(s, x, w, r)
+		direct := NewConvWith(s, ConvOptions{Algo: ConvIm2col})
+		yd, dxd := make([]float32, s.OutSize()), make([]float32, s.InSize())
+		direct.Forward(to32(x), to32(w), yd)
+		direct.BackwardData(to32(r), to32(w), dxd)
+		direct64 = math.Max(direct64, math.Max(relErr(yd, y64), relErr(dxd, dx64)))
+		for _, tiles := range []int{0, 1, 40} {
+			c := NewConvWith(s, ConvOptions{Algo: ConvWinograd, WinoTiles: tiles})
+			if c.winoFwd == nil || c.winoData == nil {
+				t.Fatalf("%+v: Winograd not in use", s)
+			}
+			name := fmt.Sprintf("%+v/tiles=%d/group=%d", s, tiles, c.winoFwd.group)
+			y := make([]float32, s.OutSize())
+			dx := make([]float32, s.InSize())
+			for i := range y {
+				y[i] = float32(math.NaN()) // must be overwritten
+			}
+			for i := range dx {
+				dx[i] = float32(math.NaN())
+			}
+			c.Forward(to32(x), to32(w), y)
+			c.BackwardData(to32(r), to32(w), dx)
+			errs := []float64{relErr(y, y64), relErr(dx, dx64),
+				math.Max(relErr(y, to64(yd)), relErr(dx, to64(dxd)))}
+			for k, e := range errs {
+				if !(e <= winoTol) {
+					t.Errorf("%s: %s relative error %.3g > %g", name, []string{"forward", "backward data", "vs im2col"}[k], e, winoTol)
+				}
+				worst[k] = math.Max(worst[k], e)
+			}
+		}
+	}
+	t.Logf("Winograd max relative error: forward %.3g, backward data %.3g, vs im2col %.3g; im2col's own %.3g", worst[0], worst[1], worst[2], direct64)
+}
+
+// The Winograd passes, like the im2col ones, give the same bits whatever
+// GOMAXPROCS and on every run.
+func TestWinogradDeterminism(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, s := range []ConvShape{
+		{N: 21, C: 4, H: 9, W: 9, F: 6, KH: 3, KW: 3, Stride: 1, Pad: 1},
+		{N: 7, C: 40, H: 13, W: 11, F: 36, KH: 3, KW: 3, Stride: 1, Pad: 0},
+	} {
+		x := to32(randVec(31, s.InSize(), 1))
+		w := to32(randVec(32, s.WeightSize(), 1))
+		dy := to32(randVec(33, s.OutSize(), 1))
+		for _, tiles := range []int{0, 1, 100} {
+			c := NewConvWith(s, ConvOptions{Algo: ConvWinograd, WinoTiles: tiles})
+			var ref [2][]float32
+			for _, p := range []int{1, 2, 3, 4, 2, 1} {
+				runtime.GOMAXPROCS(p)
+				out := [2][]float32{make([]float32, s.OutSize()), make([]float32, s.InSize())}
+				c.Forward(x, w, out[0])
+				c.BackwardData(dy, w, out[1])
+				if ref[0] == nil {
+					ref = out
+					continue
+				}
+				for k, name := range []string{"forward", "backward data"} {
+					if !sameBits(out[k], ref[k]) {
+						t.Fatalf("%+v tiles=%d GOMAXPROCS=%d: %s differs in bits", s, tiles, p, name)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestWinogradSelection(t *testing.T) {
+	for _, tc := range []struct {
+		s         ConvShape
+		o         ConvOptions
+		fwd, data bool
+	}{
+		{ConvShape{N: 8, C: 64, H: 30, W: 30, F: 64, KH: 3, KW: 3, Stride: 1}, ConvOptions{Algo: ConvIm2col}, false, false},
+		{ConvShape{N: 8, C: 3, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1}, ConvOptions{Algo: ConvWinograd}, true, true},
+		{ConvShape{N: 8, C: 3, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 2}, ConvOptions{Algo: ConvWinograd}, false, false},
+		{ConvShape{N: 8, C: 3, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 3}, ConvOptions{Algo: ConvWinograd}, false, false},
+		{ConvShape{N: 8, C: 3, H: 32, W: 32, F: 64, KH: 5, KW: 5, Stride: 1}, ConvOptions{Algo: ConvWinograd}, false, false},
+	} {
+		c := NewConvWith(tc.s, tc.o)
+		if (c.winoFwd != nil) != tc.fwd || (c.winoData != nil) != tc.data {
+			t.Errorf("%+v %v: Winograd forward %v data %v, want %v %v", tc.s, tc.o.Algo, c.winoFwd != nil, c.winoData != nil, tc.fwd, tc.data)
+		}
+	}
+}
