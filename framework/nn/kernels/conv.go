@@ -219,10 +219,10 @@ func NewConvWith(s ConvShape, o ConvOptions) *Conv {
 		if minTiles <= 0 {
 			minTiles = MinWinoTiles
 		}
-		if o.Algo == ConvWinograd || winoAuto(s, s.C, s.F) {
+		if o.Algo == ConvWinograd || winoAuto(s, s.C, s.F, false) {
 			c.winoFwd = newWinoDir(s.N, s.C, s.F, s.H, s.W, s.Pad, false, minTiles)
 		}
-		if o.Algo == ConvWinograd || winoAuto(s, s.F, s.C) {
+		if o.Algo == ConvWinograd || winoAuto(s, s.F, s.C, true) {
 			c.winoData = newWinoDir(s.N, s.F, s.C, s.OutH(), s.OutW(), 2-s.Pad, true, minTiles)
 		}
 	}

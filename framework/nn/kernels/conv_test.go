@@ -161,9 +161,10 @@ func TestConvPanicsOnShortSlices(t *testing.T) {
 }
 
 func TestConvWorkspaceBytes(t *testing.T) {
-	// CONV-4's second conv: one image's columns are 576×784 floats.
+	// CONV-4's second conv: one image's columns are 576×784 floats (on
+	// im2col alone; ConvAlgoAuto adds Winograd's workspace for Forward).
 	s := ConvShape{N: 128, C: 64, H: 30, W: 30, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 0}
-	c := NewConv(s)
+	c := NewConvWith(s, ConvOptions{Algo: ConvIm2col})
 	cols := 576 * 784 * 4
 	got := c.WorkspaceBytes()
 	workers := min(runtime.GOMAXPROCS(0), 128)

@@ -126,6 +126,11 @@ func TestWinogradSelection(t *testing.T) {
 		fwd, data bool
 	}{
 		{ConvShape{N: 8, C: 64, H: 30, W: 30, F: 64, KH: 3, KW: 3, Stride: 1}, ConvOptions{Algo: ConvIm2col}, false, false},
+		{ConvShape{N: 8, C: 3, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1}, ConvOptions{}, false, false},
+		{ConvShape{N: 8, C: 64, H: 30, W: 30, F: 64, KH: 3, KW: 3, Stride: 1}, ConvOptions{}, true, false},
+		{ConvShape{N: 8, C: 64, H: 14, W: 14, F: 128, KH: 3, KW: 3, Stride: 1}, ConvOptions{}, true, false},
+		{ConvShape{N: 8, C: 128, H: 12, W: 12, F: 128, KH: 3, KW: 3, Stride: 1}, ConvOptions{}, true, true},
+		{ConvShape{N: 8, C: 128, H: 8, W: 8, F: 128, KH: 3, KW: 3, Stride: 1, Pad: 1}, ConvOptions{}, false, false},
 		{ConvShape{N: 8, C: 3, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1}, ConvOptions{Algo: ConvWinograd}, true, true},
 		{ConvShape{N: 8, C: 3, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 2}, ConvOptions{Algo: ConvWinograd}, false, false},
 		{ConvShape{N: 8, C: 3, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 3}, ConvOptions{Algo: ConvWinograd}, false, false},
