@@ -337,7 +337,9 @@ func TestKillAndResume(t *testing.T) {
 // and before the second starts, then runs the sweep again: the first run is
 // not trained again (its result.json is untouched and counted as cached),
 // the second trains, and the metrics of both equal those of a sweep that
-// was never interrupted.
+// was never interrupted. Checked by breaking it: with the finished-run
+// check off in both train.Run and the sweep (either one alone still skips
+// the run), the second sweep trains both runs and the test fails.
 func TestKillSweepBetweenRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains")
