@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -39,15 +35,7 @@ func TestISAPathsTrainAlike(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"run", tc.exp, "--quiet"}, tc.args(t)...)
 			run := func(isa string) (string, []results.Epoch) {
-				out := filepath.Join(t.TempDir(), "runs")
-				cmd := exec.Command(os.Args[0], append(args, "--out", out)...)
-				cmd.Env = append(os.Environ(), "SLOTLAB_TEST_MAIN=1", "SLOTLAB_ISA="+isa)
-				var stderr bytes.Buffer
-				cmd.Stderr = &stderr
-				if err := cmd.Run(); err != nil {
-					t.Fatalf("SLOTLAB_ISA=%s: %v\n%s", isa, err, stderr.String())
-				}
-				dir := onlyRunDir(t, out)
+				dir := runChild(t, args, "SLOTLAB_ISA="+isa)
 				r, err := results.ReadResult(dir)
 				if err != nil {
 					t.Fatal(err)

@@ -172,13 +172,7 @@ func TestGOMAXPROCSSameRun(t *testing.T) {
 			args := append([]string{"run", tc.exp, "--quiet"}, tc.args(t)...)
 			var ref string
 			for _, procs := range []int{1, 2, 3} {
-				out := filepath.Join(t.TempDir(), "runs")
-				cmd := exec.Command(os.Args[0], append(args, "--out", out)...)
-				cmd.Env = append(os.Environ(), "SLOTLAB_TEST_MAIN=1", fmt.Sprintf("GOMAXPROCS=%d", procs))
-				if b, err := cmd.CombinedOutput(); err != nil {
-					t.Fatalf("GOMAXPROCS=%d: %v\n%s", procs, err, b)
-				}
-				dir := onlyRunDir(t, out)
+				dir := runChild(t, args, fmt.Sprintf("GOMAXPROCS=%d", procs))
 				r, err := results.ReadResult(dir)
 				if err != nil {
 					t.Fatal(err)
@@ -206,4 +200,18 @@ func TestGOMAXPROCSSameRun(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runChild runs this test binary as `slotlab` (SLOTLAB_TEST_MAIN) with args
+// and the extra environment into a fresh store, and returns the run's
+// directory.
+func runChild(t *testing.T, args []string, env ...string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "runs")
+	cmd := exec.Command(os.Args[0], append(args, "--out", out)...)
+	cmd.Env = append(append(os.Environ(), "SLOTLAB_TEST_MAIN=1"), env...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %v\n%s", env, err, b)
+	}
+	return onlyRunDir(t, out)
 }
