@@ -69,12 +69,6 @@ const SourceBuiltin = "built-in"
 // a plugin binary.
 func (info ModuleInfo) Builtin() bool { return info.Source == "" || info.Source == SourceBuiltin }
 
-// Validator is implemented by modules whose options need checking after
-// decoding. Validate runs before any training starts.
-type Validator interface {
-	Validate() error
-}
-
 var (
 	registryMu sync.RWMutex
 	registry   = map[ModuleID]ModuleInfo{}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/slotlab/slotlab/framework/internal/strictyaml"
 )
 
 // Architecture is a network described layer by layer in YAML.
@@ -105,7 +107,7 @@ func (r *ArchRef) UnmarshalYAML(n *yaml.Node) error {
 	case yaml.MappingNode:
 		return nil
 	}
-	return fmt.Errorf("architecture must be a file path or an inline architecture mapping, not %s", kindName(n))
+	return fmt.Errorf("architecture must be a file path or an inline architecture mapping, not %s", strictyaml.KindName(n))
 }
 
 // MarshalYAML writes the loaded architecture inline (or the path if it was

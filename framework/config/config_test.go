@@ -218,7 +218,7 @@ func TestErrors(t *testing.T) {
 			[]string{"exp.yaml:8:5:", `unknown key "lr" in "train.optimizer"; did you mean "learning_rate"?`}},
 		{"misspelt key", goodExp + "sead: 1\n", lenetArch, nil, []string{"exp.yaml:9:1:", `did you mean "seed"?`}},
 		{"wrong type", strings.Replace(goodExp, "k: 8", "k: eight", 1), lenetArch, nil, []string{"exp.yaml:4:4:", `"k" must be a whole number, not "eight"`}},
-		{"list for scalar", strings.Replace(goodExp, "k: 8", "k: [1, 2]", 1), lenetArch, nil, []string{"exp.yaml:4:4:", `"k" must be a single`}},
+		{"list for scalar", strings.Replace(goodExp, "k: 8", "k: [1, 2]", 1), lenetArch, nil, []string{"exp.yaml:4:4:", `"k" must be a whole number, not a list`}},
 		{"k < 1", strings.Replace(goodExp, "k: 8", "k: 0", 1), lenetArch, nil, []string{"exp.yaml:4:4:", "k must be at least 1"}},
 		{"negative lr", strings.Replace(goodExp, "learning_rate: auto", "learning_rate: -1", 1), lenetArch, nil, []string{"exp.yaml:8:20:", "learning_rate must be a positive number"}},
 		{"bad lr string", strings.Replace(goodExp, "learning_rate: auto", "learning_rate: fast", 1), lenetArch, nil, []string{"exp.yaml:8:20:", `learning_rate must be a number or "auto"`}},

@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/internal/strictyaml"
 )
 
 // Datasets are the datasets slotlab knows, with the input shape each gives.
@@ -62,7 +63,7 @@ func Parse(path string, raw []byte, overrides []string) (*Experiment, error) {
 		root = doc.Content[0]
 	default:
 		n := doc.Content[0]
-		return nil, &Error{File: path, Line: n.Line, Column: n.Column, Msg: "an experiment file is a mapping of keys (name, dataset, architecture, k, train, ...), not " + kindName(n)}
+		return nil, &Error{File: path, Line: n.Line, Column: n.Column, Msg: "an experiment file is a mapping of keys (name, dataset, architecture, k, train, ...), not " + strictyaml.KindName(n)}
 	}
 	for _, s := range overrides {
 		o, err := ParseOverride(s)

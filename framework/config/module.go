@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/internal/strictyaml"
 	"gopkg.in/yaml.v3"
 )
 
@@ -71,7 +72,7 @@ func (r *ModuleRef) UnmarshalYAML(n *yaml.Node) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("a module is a name like greedy or a mapping like {id: greedy}, not %s", kindName(n))
+	return fmt.Errorf("a module is a name like greedy or a mapping like {id: greedy}, not %s", strictyaml.KindName(n))
 }
 
 func hasKey(n *yaml.Node, key string) bool {
@@ -117,12 +118,13 @@ func hasOptions(m framework.Module) bool {
 	for v.Kind() == reflect.Pointer {
 		v = v.Elem()
 	}
-	return v.Kind() == reflect.Struct && len(structFields(v.Type())) > 0
+	return v.Kind() == reflect.Struct && len(framework.OptionFields(v.Type())) > 0
 }
 
 // build resolves the reference against the registry: the ID gets its
 // namespace, the module is found (see scope.find) and created, its
-// options decoded strictly into it, and validated. Errors point at the
+// options decoded strictly into it, and provisioned
+// (framework.Provision). Errors point at the
 // reference in the file.
 func (r *ModuleRef) build(src *Source, path, ns string, sc *scope) ErrorList {
 	fail := func(format string, args ...any) ErrorList {
@@ -168,13 +170,11 @@ func (r *ModuleRef) build(src *Source, path, ns string, sc *scope) ErrorList {
 			return errs
 		}
 	}
-	if v, ok := r.Module.(framework.Validator); ok {
-		if err := v.Validate(); err != nil {
-			if r.Plugin != "" {
-				return fail("%v", err) // plugin errors name the plugin and component
-			}
-			return fail("%s: %v", r.ID, err)
+	if err := framework.Provision(r.Module); err != nil {
+		if r.Plugin != "" {
+			return fail("%v", err) // plugin errors name the plugin and component
 		}
+		return fail("%s: %v", r.ID, err)
 	}
 	var want reflect.Type
 	switch ns {

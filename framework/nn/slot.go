@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/internal/hostapi"
 	"github.com/slotlab/slotlab/framework/nn/kernels"
 	"github.com/slotlab/slotlab/framework/nn/slotupdate"
 	"github.com/slotlab/slotlab/framework/rng"
@@ -59,7 +60,7 @@ type SlotLayer struct {
 	EvalWeff []float32 // the weights the evaluation graph uses
 	Grad     []float32 // ∂L/∂Weff of the last step (owned by the graph)
 	// Scores is the buffer of a selector that owns the layer's memory
-	// (framework.BufferProvider), where the scores are written out before
+	// (hostapi.BufferProvider), where the scores are written out before
 	// every call; nil otherwise.
 	Scores []float32
 
@@ -70,9 +71,9 @@ type SlotLayer struct {
 	scoreInit  framework.Initializer
 	whole      bool // the selector is called once per layer (BufferProvider)
 	// factored is the selector when it selects from the factored scores
-	// (framework.FactoredSelector) in buffers it owns: Init, Pool.Values,
+	// (hostapi.FactoredSelector) in buffers it owns: Init, Pool.Values,
 	// Y, Idx and EvalIdx; Scores is then nil.
-	factored    framework.FactoredSelector
+	factored    hostapi.FactoredSelector
 	argmaxTrain bool // the selector is the argmax: selection is fused into the update
 	argmaxEval  bool
 	// The step Update is working on, read by updateChunk; updater runs
@@ -255,11 +256,10 @@ func (l *SlotLayer) selectChunk(lo, hi int, s0, w []float32, sc *scratch, traini
 // argmax is not called: the argmax is fused into the update, writing into
 // its buffers all the same.)
 func (l *SlotLayer) chooseWhole(training bool, step int64) error {
-	k := l.Info.K
 	idx, weff := l.out(training)
 	ctx := framework.SelectContext{Layer: l.Info, Training: training, Step: step, Stream: l.stream}
 	if l.factored != nil {
-		if err := l.factored.SelectFactored(idx, float32(l.coef.A), k, ctx); err != nil {
+		if err := l.factored.SelectFactored(idx, float32(l.coef.A), ctx); err != nil {
 			return err
 		}
 	} else {
@@ -434,12 +434,12 @@ func newSlotLayer(info framework.LayerInfo, pool *Pool, coef *Coef, o *Options) 
 	if a, ok := o.Selector.(framework.ArgmaxSelector); ok {
 		l.argmaxTrain, l.argmaxEval = a.SelectsArgmax(true), a.SelectsArgmax(false)
 	}
-	if fs, ok := o.Selector.(framework.FactoredSelector); ok && !o.Regenerate && pool.Stride == k {
+	if fs, ok := o.Selector.(hostapi.FactoredSelector); ok && !o.Regenerate && pool.Stride == k {
 		if err := l.useFactored(fs, pool); err != nil {
 			return nil, err
 		}
 	}
-	switch bp, ok := o.Selector.(framework.BufferProvider); {
+	switch bp, ok := o.Selector.(hostapi.BufferProvider); {
 	case l.factored != nil:
 		// The selector's buffers, set up by useFactored.
 	case ok:
@@ -472,7 +472,7 @@ func newSlotLayer(info framework.LayerInfo, pool *Pool, coef *Coef, o *Options) 
 // useFactored moves the layer's initial scores, candidate weights (the
 // pool's values, copied), coefficients and selections into the buffers of
 // a factored selector, if it gives them for this layer.
-func (l *SlotLayer) useFactored(fs framework.FactoredSelector, pool *Pool) error {
+func (l *SlotLayer) useFactored(fs hostapi.FactoredSelector, pool *Pool) error {
 	info := l.Info
 	n, k := info.Connections, info.K
 	b, ok, err := fs.FactoredBuffers(info)

@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/internal/hostapi"
 	"github.com/slotlab/slotlab/framework/pluginrpc/internal/shm"
 	"github.com/slotlab/slotlab/framework/pluginrpc/internal/wire"
 )
@@ -78,7 +79,7 @@ func (c *component) SlotlabModule() framework.ModuleInfo {
 }
 
 // UnmarshalYAML keeps the options written in the configuration; the plugin
-// decodes them at setup (Validate).
+// decodes them at setup (Provision).
 func (c *component) UnmarshalYAML(n *yaml.Node) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -120,9 +121,9 @@ func describedDefaults(opts []wire.Option) *yaml.Node {
 	return m
 }
 
-// Validate sets the component up in the plugin, which decodes its options
-// strictly and validates them.
-func (c *component) Validate() error {
+// Provision sets the component up in the plugin, which decodes its options
+// strictly and provisions its module.
+func (c *component) Provision() error {
 	_, err := c.setup()
 	return err
 }
@@ -263,7 +264,7 @@ func (s *scratch) put(seg *segment) {
 }
 
 // Selector is an external selector. It owns the memory of the layers'
-// scores and selections (framework.BufferProvider), shared with the
+// scores and selections (hostapi.BufferProvider), shared with the
 // plugin, so that each Select is one small call per layer.
 type Selector struct {
 	// Plugin is the binary the selector runs in. (Exported so that config
@@ -277,13 +278,13 @@ type Selector struct {
 }
 
 var (
-	_ framework.Selector         = (*Selector)(nil)
-	_ framework.BufferProvider   = (*Selector)(nil)
-	_ framework.FactoredSelector = (*Selector)(nil)
-	_ framework.ArgmaxSelector   = (*Selector)(nil)
-	_ framework.Validator        = (*Selector)(nil)
-	_ yaml.Unmarshaler           = (*Selector)(nil)
-	_ yaml.Marshaler             = (*Selector)(nil)
+	_ framework.Selector       = (*Selector)(nil)
+	_ hostapi.BufferProvider   = (*Selector)(nil)
+	_ hostapi.FactoredSelector = (*Selector)(nil)
+	_ framework.ArgmaxSelector = (*Selector)(nil)
+	_ framework.Provisioner    = (*Selector)(nil)
+	_ yaml.Unmarshaler         = (*Selector)(nil)
+	_ yaml.Marshaler           = (*Selector)(nil)
 )
 
 // SelectsArgmax reports what the plugin's selector declared at setup: that
@@ -311,7 +312,7 @@ func (s *Selector) SelectsArgmax(training bool) bool {
 type layerBuffers struct {
 	name string
 	seg  *segment
-	bufs framework.SelectionBuffers
+	bufs hostapi.SelectionBuffers
 	// factored: the byte offsets of the initial scores, weights and
 	// coefficients.
 	factored            bool
@@ -320,13 +321,13 @@ type layerBuffers struct {
 
 // Buffers allocates a layer's scores and selections in memory shared with
 // the plugin.
-func (s *Selector) Buffers(layer framework.LayerInfo) (framework.SelectionBuffers, error) {
+func (s *Selector) Buffers(layer framework.LayerInfo) (hostapi.SelectionBuffers, error) {
 	n, k := layer.Connections, layer.K
 	seg, off, err := s.layerSegment("Buffers", layer, int64(n)*int64(k), int64(n), int64(n))
 	if err != nil {
-		return framework.SelectionBuffers{}, err
+		return hostapi.SelectionBuffers{}, err
 	}
-	var b framework.SelectionBuffers
+	var b hostapi.SelectionBuffers
 	b.Scores, _ = shm.Float32s(seg.Bytes, off[0], n*k)
 	b.Idx, _ = shm.Int32s(seg.Bytes, off[1], n)
 	b.EvalIdx, _ = shm.Int32s(seg.Bytes, off[2], n)
@@ -370,27 +371,27 @@ func (s *Selector) addLayer(l *layerBuffers) {
 // that each SelectFactored carries control only and the plugin computes
 // the scores in its own cache. ok is false when the plugin speaks only
 // protocol version 1, which has no SelectFactored.
-func (s *Selector) FactoredBuffers(layer framework.LayerInfo) (framework.FactoredBuffers, bool, error) {
+func (s *Selector) FactoredBuffers(layer framework.LayerInfo) (hostapi.FactoredBuffers, bool, error) {
 	if _, err := s.setup(); err != nil {
-		return framework.FactoredBuffers{}, false, err
+		return hostapi.FactoredBuffers{}, false, err
 	}
 	if s.proc.version < 2 {
-		return framework.FactoredBuffers{}, false, nil
+		return hostapi.FactoredBuffers{}, false, nil
 	}
 	n, k := layer.Connections, layer.K
 	nk := int64(n) * int64(k)
 	seg, off, err := s.layerSegment("FactoredBuffers", layer, nk, nk, 2*int64(n), int64(n), int64(n))
 	if err != nil {
-		return framework.FactoredBuffers{}, false, err
+		return hostapi.FactoredBuffers{}, false, err
 	}
-	var b framework.FactoredBuffers
+	var b hostapi.FactoredBuffers
 	b.Init, _ = shm.Float32s(seg.Bytes, off[0], n*k)
 	b.Weights, _ = shm.Float32s(seg.Bytes, off[1], n*k)
 	b.Y, _ = shm.Float32s(seg.Bytes, off[2], 2*n)
 	b.Idx, _ = shm.Int32s(seg.Bytes, off[3], n)
 	b.EvalIdx, _ = shm.Int32s(seg.Bytes, off[4], n)
 	s.addLayer(&layerBuffers{name: layer.Name, seg: seg, factored: true, initOff: off[0], wOff: off[1], yOff: off[2],
-		bufs: framework.SelectionBuffers{Idx: b.Idx, EvalIdx: b.EvalIdx}})
+		bufs: hostapi.SelectionBuffers{Idx: b.Idx, EvalIdx: b.EvalIdx}})
 	return b, true, nil
 }
 
@@ -398,7 +399,8 @@ func (s *Selector) FactoredBuffers(layer framework.LayerInfo) (framework.Factore
 // layer's FactoredBuffers, the selection from the scores a·Init + Y·Weights,
 // which the plugin computes chunk by chunk. The indices it writes are
 // checked.
-func (s *Selector) SelectFactored(idx []int32, a float32, k int, ctx framework.SelectContext) error {
+func (s *Selector) SelectFactored(idx []int32, a float32, ctx framework.SelectContext) error {
+	k := ctx.Layer.K
 	op := s.selectOp(ctx)
 	inst, err := s.setup()
 	if err != nil {
@@ -544,7 +546,7 @@ type Initializer struct {
 
 var (
 	_ framework.Initializer = (*Initializer)(nil)
-	_ framework.Validator   = (*Initializer)(nil)
+	_ framework.Provisioner = (*Initializer)(nil)
 )
 
 // fillChunk is the most elements one Fill call asks of the plugin.
@@ -598,8 +600,8 @@ type Sharing struct {
 }
 
 var (
-	_ framework.Sharing   = (*Sharing)(nil)
-	_ framework.Validator = (*Sharing)(nil)
+	_ framework.Sharing     = (*Sharing)(nil)
+	_ framework.Provisioner = (*Sharing)(nil)
 )
 
 // Pool asks the plugin for a layer's pool and checks it; a failure, the

@@ -15,7 +15,7 @@
 // (started by hashicorp/go-plugin, spoken to over net/rpc), shared by every
 // component taken from it. The host side of each component is an adapter
 // that implements the same interfaces as a compiled-in module
-// (framework.Selector and framework.BufferProvider, framework.Initializer,
+// (framework.Selector and hostapi.BufferProvider, framework.Initializer,
 // framework.Sharing), so the trainer cannot tell them apart.
 //
 // Tensors never travel through the RPC: a selector's scores and selections

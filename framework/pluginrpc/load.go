@@ -93,7 +93,7 @@ var (
 // is sent to the plugin, which decodes and validates it. When options is
 // nil the component is set up later: config decodes a reference's options
 // into the module (the adapter is a yaml.Unmarshaler that keeps them) and
-// then calls Validate, which sets it up.
+// then provisions it (framework.Provision), which sets it up.
 func Load(path, name, namespace string, options *yaml.Node) (framework.Module, error) {
 	switch namespace {
 	case wire.KindSelector, wire.KindInitializer, wire.KindSharing:
@@ -125,7 +125,7 @@ func Load(path, name, namespace string, options *yaml.Node) (framework.Module, e
 		if err := m.(yaml.Unmarshaler).UnmarshalYAML(options); err != nil {
 			return nil, err
 		}
-		if err := m.(framework.Validator).Validate(); err != nil {
+		if err := framework.Provision(m); err != nil {
 			return nil, err
 		}
 	}

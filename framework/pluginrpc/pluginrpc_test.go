@@ -191,7 +191,7 @@ func TestOptions(t *testing.T) {
 	}{
 		{"unknown key", eps, "epsgreedy", "epsilon: 0.1", []string{`unknown option "epsilon"`, "its options are: eps"}},
 		{"invalid value", eps, "epsgreedy", "eps: 1.5", []string{"eps must be between 0 and 1, not 1.5"}},
-		{"wrong type", eps, "epsgreedy", "eps: lots", []string{"cannot unmarshal", "lots"}},
+		{"wrong type", eps, "epsgreedy", "eps: lots", []string{`option "eps" must be a number, not "lots"`}},
 		{"another selector's option", greedy, "greedy", "eps: 0.1", []string{`unknown option "eps"; its options are: fused`}},
 		{"not a mapping", eps, "epsgreedy", "[1, 2]", []string{"options must be a mapping"}},
 	} {
@@ -413,14 +413,14 @@ func TestRuntimeFaultsFactored(t *testing.T) {
 			want := make([]int32, n)
 			sdk.Argmax(want, scores, k)
 			for step := int64(0); step < 2; step++ {
-				if err := s.SelectFactored(b.Idx, a, k, framework.SelectContext{Layer: l, Training: true, Step: step}); err != nil {
+				if err := s.SelectFactored(b.Idx, a, framework.SelectContext{Layer: l, Training: true, Step: step}); err != nil {
 					t.Fatalf("step %d: %v", step, err)
 				}
 				if !slices.Equal(b.Idx, want) {
 					t.Fatalf("step %d: the selection is not the argmax of the factored scores", step)
 				}
 			}
-			err = s.SelectFactored(b.Idx, a, k, framework.SelectContext{Layer: l, Training: true, Step: 2})
+			err = s.SelectFactored(b.Idx, a, framework.SelectContext{Layer: l, Training: true, Step: 2})
 			wantErr(t, err, append([]string{"plugin " + path, "selector faulty", "Select for layer dense1 (training, step 2)"}, tc.want...)...)
 		})
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -428,8 +427,6 @@ func (r *run) result(err error) *results.Result {
 // memory) once a run is over.
 func closeModules(e *config.Experiment) {
 	for _, m := range []framework.Module{e.Selector.Module, e.Sharing.Module, e.Initializers.Weights.Module, e.Initializers.Scores.Module} {
-		if c, ok := m.(io.Closer); ok {
-			_ = c.Close()
-		}
+		_ = framework.Close(m)
 	}
 }

@@ -5,7 +5,6 @@
 package server
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -26,6 +25,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/internal/strictyaml"
 	"github.com/slotlab/slotlab/framework/nn/slotupdate"
 	"github.com/slotlab/slotlab/framework/pluginrpc/internal/shm"
 	"github.com/slotlab/slotlab/framework/pluginrpc/internal/wire"
@@ -287,7 +287,8 @@ func options(m framework.Module) []wire.Option {
 	return out
 }
 
-// Setup creates an instance and decodes its options strictly.
+// Setup creates an instance, decodes its options strictly and provisions
+// it (framework.Provision).
 func (s *Service) Setup(args wire.SetupArgs, reply *wire.SetupReply) error {
 	f, ok := s.factories[args.Kind+"."+args.Name]
 	if !ok {
@@ -297,10 +298,8 @@ func (s *Service) Setup(args wire.SetupArgs, reply *wire.SetupReply) error {
 	if err := decode(m, args.Options); err != nil {
 		return err
 	}
-	if v, ok := m.(framework.Validator); ok {
-		if err := v.Validate(); err != nil {
-			return err
-		}
+	if err := framework.Provision(m); err != nil {
+		return err
 	}
 	resolved, err := yaml.Marshal(m)
 	if err != nil {
@@ -319,7 +318,9 @@ func (s *Service) Setup(args wire.SetupArgs, reply *wire.SetupReply) error {
 	return nil
 }
 
-// decode decodes a YAML mapping of options into m, rejecting unknown keys.
+// decode decodes a YAML mapping of options into m with the strict decoder
+// the host's config loader uses (framework/internal/strictyaml), so that an
+// option is read, and refused, alike compiled in and in a plugin.
 func decode(m framework.Module, opts []byte) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(opts, &doc); err != nil {
@@ -339,30 +340,31 @@ func decode(m framework.Module, opts []byte) error {
 		return nil
 	}
 	v := reflect.ValueOf(m)
-	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct || len(framework.OptionFields(v.Elem().Type())) == 0 {
 		return fmt.Errorf("takes no options, but was given %s", n.Content[0].Value)
 	}
-	known := map[string]bool{}
-	var names []string
-	for _, f := range framework.OptionFields(v.Elem().Type()) {
-		known[f.Name] = true
-		names = append(names, f.Name)
+	d := strictyaml.Decoder{Describe: describeOption, Unknown: unknownOption}
+	var msgs []string
+	for _, e := range d.Decode("", n, m) {
+		msgs = append(msgs, e.Msg)
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i].Value
-		if !known[k] {
-			if len(names) == 0 {
-				return fmt.Errorf("unknown option %q: it takes no options", k)
-			}
-			return fmt.Errorf("unknown option %q; its options are: %s", k, strings.Join(names, ", "))
-		}
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(opts))
-	dec.KnownFields(true)
-	if err := dec.Decode(m); err != nil {
-		return fmt.Errorf("options: %s", cleanYAML(err))
+	if len(msgs) > 0 {
+		return errors.New(strings.Join(msgs, "; "))
 	}
 	return nil
+}
+
+// describeOption names an option in messages.
+func describeOption(path string) string {
+	if path == "" {
+		return "the options"
+	}
+	return fmt.Sprintf("option %q", path)
+}
+
+// unknownOption names an unknown option and lists the module's options.
+func unknownOption(_, key string, known []string) string {
+	return fmt.Sprintf("unknown option %q; its options are: %s", key, strings.Join(known, ", "))
 }
 
 // cleanYAML drops yaml.v3's prefixes and line numbers, which refer to the
@@ -382,12 +384,16 @@ func cleanYAML(err error) string {
 	return strings.Join(out, "; ")
 }
 
-// Release drops an instance.
+// Release drops an instance and closes its module (framework.Close).
 func (s *Service) Release(args wire.ReleaseArgs, reply *wire.Empty) error {
 	s.mu.Lock()
+	inst := s.instances[args.Instance]
 	delete(s.instances, args.Instance)
 	s.mu.Unlock()
-	return nil
+	if inst == nil {
+		return nil
+	}
+	return framework.Close(inst.mod)
 }
 
 // Map maps a segment of the host's shared memory.

@@ -45,7 +45,7 @@ func TestDecode(t *testing.T) {
 		{"options", "{eps: 0.5, mode: x, depth: 3}", ""},
 		{"unknown", "{epsilon: 1}", `unknown option "epsilon"; its options are: eps, mode, depth`},
 		{"skipped field", "{skip: 1}", `unknown option "skip"`},
-		{"wrong type", "{eps: [1]}", "cannot unmarshal"},
+		{"wrong type", "{eps: [1]}", `option "eps" must be a number, not a list`},
 		{"list", "[1]", "must be a mapping"},
 		{"syntax", "{eps: ", "options:"},
 	} {
@@ -219,4 +219,63 @@ func sameOpts(a, b opts) bool {
 		a.Eps, b.Eps = 0, 0
 	}
 	return reflect.DeepEqual(a, b)
+}
+
+// lifeSelector records the lifecycle calls the service makes.
+type lifeSelector struct {
+	calls *[]string
+	Fail  bool `yaml:"fail"`
+}
+
+func (*lifeSelector) SlotlabModule() framework.ModuleInfo { return framework.ModuleInfo{} }
+func (*lifeSelector) Select([]int32, []float32, framework.SelectContext) error {
+	return nil
+}
+func (s *lifeSelector) Provision() error {
+	*s.calls = append(*s.calls, "provision")
+	return nil
+}
+func (s *lifeSelector) Validate() error {
+	*s.calls = append(*s.calls, "validate")
+	if s.Fail {
+		return errors.New("fail is set")
+	}
+	return nil
+}
+func (s *lifeSelector) Close() error {
+	*s.calls = append(*s.calls, "close")
+	return nil
+}
+
+// TestLifecycle checks that a plugin's modules live as compiled-in ones
+// do: Setup provisions (then validates) an instance, Release closes it, and
+// a validation that fails closes what was provisioned.
+func TestLifecycle(t *testing.T) {
+	var calls []string
+	s, err := New(Config{Components: []Factory{{Kind: wire.KindSelector, Name: "life",
+		New: func() framework.Module { return &lifeSelector{calls: &calls} }}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r wire.SetupReply
+	if err := s.Setup(wire.SetupArgs{Kind: wire.KindSelector, Name: "life"}, &r); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"provision", "validate"}; !slices.Equal(calls, want) {
+		t.Fatalf("after Setup: %v, want %v", calls, want)
+	}
+	if err := s.Release(wire.ReleaseArgs{Instance: r.Instance}, &wire.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"provision", "validate", "close"}; !slices.Equal(calls, want) {
+		t.Fatalf("after Release: %v, want %v", calls, want)
+	}
+	calls = nil
+	err = s.Setup(wire.SetupArgs{Kind: wire.KindSelector, Name: "life", Options: []byte("{fail: true}")}, &r)
+	if err == nil || !strings.Contains(err.Error(), "fail is set") {
+		t.Fatalf("Setup with a failing validation: %v", err)
+	}
+	if want := []string{"provision", "validate", "close"}; !slices.Equal(calls, want) {
+		t.Fatalf("failed Setup: %v, want %v", calls, want)
+	}
 }
