@@ -99,7 +99,7 @@ type ConvOptions struct {
 	// the partial gradients would take more than 32 MiB. Results depend on
 	// Slabs (the summation order) but never on GOMAXPROCS.
 	Slabs int
-	// Algo chooses im2col or Winograd for Forward and BackwardData.
+	// Algo chooses im2col or Winograd for each pass.
 	Algo ConvAlgo
 	// WinoTiles is the least number of tiles (columns) of the Winograd
 	// GEMMs of one group of images; 0 means MinWinoTiles.
@@ -157,11 +157,11 @@ type Conv struct {
 	partial [][]float32 // slabs−1 partial dW (slab 0 accumulates into dw)
 
 	// Winograd passes, nil where the pass uses im2col, and their per-worker
-	// workspaces (shared by both passes).
-	winoFwd, winoData *winoDir
-	winoWS            [][]float32
-	wino              *winoDir // the pass in progress
-	winoSrc, winoDst  []float32
+	// workspaces (shared by all passes).
+	winoFwd, winoData, winoFilt *winoDir
+	winoWS                      [][]float32
+	wino                        *winoDir // the pass in progress
+	winoSrc, winoDst            []float32
 
 	// state of the call in progress
 	phase               convPhase
@@ -185,6 +185,8 @@ const (
 	phaseCol2im
 	phaseWinoFilters
 	phaseWinoGroups
+	phaseWinoFilterSlabs
+	phaseWinoGradFilters
 )
 
 // NewConv returns a Conv for s with default options; it panics if s is
@@ -219,11 +221,16 @@ func NewConvWith(s ConvShape, o ConvOptions) *Conv {
 		if minTiles <= 0 {
 			minTiles = MinWinoTiles
 		}
-		if o.Algo == ConvWinograd || winoAuto(s, s.C, s.F, false) {
+		if o.Algo == ConvWinograd || winoAuto(s, winoForward) {
 			c.winoFwd = newWinoDir(s.N, s.C, s.F, s.H, s.W, s.Pad, false, minTiles)
 		}
-		if o.Algo == ConvWinograd || winoAuto(s, s.F, s.C, true) {
+		if o.Algo == ConvWinograd || winoAuto(s, winoData) {
 			c.winoData = newWinoDir(s.N, s.F, s.C, s.OutH(), s.OutW(), 2-s.Pad, true, minTiles)
+		}
+		if o.Algo == ConvWinograd || winoAuto(s, winoFilter) {
+			d := newWinoDir(s.N, s.C, s.F, s.H, s.W, s.Pad, false, minTiles)
+			d.setSlabs(o.Slabs)
+			c.winoFilt = d
 		}
 	}
 	c.group = min(c.group, s.N)
@@ -263,14 +270,22 @@ func (c *Conv) WorkspaceBytes() int {
 	if c.strategy != ConvPerGEMM {
 		workers = min(procs(), c.groups)
 	}
-	if c.strategy == ConvPerImage {
+	if c.winoFwd != nil && c.winoData != nil && c.winoFilt != nil {
+		workers = 0 // no pass uses the im2col columns
+	}
+	if c.strategy == ConvPerImage && c.winoFilt == nil {
 		extra = (c.slabs - 1) * s.WeightSize()
 	}
-	if c.winoFwd != nil || c.winoData != nil {
+	if c.winoFwd != nil || c.winoData != nil || c.winoFilt != nil {
 		wl, groups := 0, 0
-		for _, d := range []*winoDir{c.winoFwd, c.winoData} {
+		for _, d := range []*winoDir{c.winoFwd, c.winoData, c.winoFilt} {
 			if d != nil {
 				wl, groups = max(wl, d.wsLen()), max(groups, d.groups)
+				if d == c.winoFilt {
+					extra += d.slabs * 16 * s.C * s.F // ∂U per slab
+					groups = max(groups, d.slabs)
+					continue
+				}
 				extra += len(d.u)
 				if d.u == nil {
 					extra += 16 * s.C * s.F
@@ -360,6 +375,10 @@ func (c *Conv) BackwardFilter(x, dy, dw []float32) {
 	checkLen("conv x", len(x), s.InSize())
 	checkLen("conv dy", len(dy), s.OutSize())
 	checkLen("conv dw", len(dw), s.WeightSize())
+	if c.winoFilt != nil {
+		c.runWinoFilter(x, dy, dw)
+		return
+	}
 	c.x, c.dy, c.dw = x, dy, dw
 	if c.strategy != ConvPerImage {
 		c.backwardFilterSerial()
@@ -410,6 +429,12 @@ func (c *Conv) run(worker, lo, hi int) {
 			n0 := g * d.group
 			d.runGroup(c.winoWS[worker], c.winoSrc, c.winoDst, n0, min(d.group, c.s.N-n0))
 		}
+	case phaseWinoFilterSlabs:
+		for sl := lo; sl < hi; sl++ {
+			c.winoFilt.filterSlab(c.winoWS[worker], c.x, c.dy, sl, c.s.N)
+		}
+	case phaseWinoGradFilters:
+		c.winoFilt.gradFilters(c.dw, lo, hi)
 	}
 }
 
@@ -423,13 +448,37 @@ func (c *Conv) runWino(d *winoDir, src, w, dst []float32) {
 	c.phase = phaseWinoFilters
 	runParallel(d.co, min(d.co, 4*procs()), procs(), c)
 	workers := min(procs(), d.groups)
-	n := max(c.winoFwd.wsLenOr0(), c.winoData.wsLenOr0())
-	for len(c.winoWS) < workers {
-		c.winoWS = append(c.winoWS, make([]float32, n))
-	}
+	c.winoWorkspaces(workers)
 	c.phase = phaseWinoGroups
 	runParallel(d.groups, d.groups, workers, c)
 	c.wino, c.w, c.winoSrc, c.winoDst = nil, nil, nil, nil
+}
+
+// winoWorkspaces makes sure there are Winograd workspaces for workers, each
+// large enough for every Winograd pass of c.
+func (c *Conv) winoWorkspaces(workers int) {
+	n := max(c.winoFwd.wsLenOr0(), c.winoData.wsLenOr0(), c.winoFilt.wsLenOr0())
+	for len(c.winoWS) < workers {
+		c.winoWS = append(c.winoWS, make([]float32, n))
+	}
+}
+
+// runWinoFilter is BackwardFilter by Winograd (winograd_filter.go): the
+// slabs in parallel, each into its own ∂U, then the sum over the slabs and
+// the filter transform split over the workers by output channel.
+func (c *Conv) runWinoFilter(x, dy, dw []float32) {
+	d := c.winoFilt
+	if d.du == nil {
+		d.du = make([]float32, d.slabs*16*d.ci*d.co)
+	}
+	c.x, c.dy, c.dw = x, dy, dw
+	workers := min(procs(), d.slabs)
+	c.winoWorkspaces(workers)
+	c.phase = phaseWinoFilterSlabs
+	runParallel(d.slabs, d.slabs, workers, c)
+	c.phase = phaseWinoGradFilters
+	runParallel(d.co, min(d.co, 4*procs()), procs(), c)
+	c.x, c.dy, c.dw = nil, nil, nil
 }
 
 // groupSpan returns the first image of group g and its image count.

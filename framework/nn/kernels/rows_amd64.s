@@ -215,3 +215,49 @@ out1:
 outdone:
 	VZEROUPPER
 	RET
+
+// func winoGrad4AVX2(a0, a1, v0, v1, v2, v3 *float32, n int)
+// v0 = a0, v1 = a0+a1, v2 = a0−a1, v3 = a1 elementwise; n > 0.
+TEXT ·winoGrad4AVX2(SB), NOSPLIT, $0-56
+	MOVQ a0+0(FP), AX
+	MOVQ a1+8(FP), BX
+	MOVQ v0+16(FP), R8
+	MOVQ v1+24(FP), R9
+	MOVQ v2+32(FP), R10
+	MOVQ v3+40(FP), R11
+	MOVQ n+48(FP), R12
+	XORQ R13, R13
+	MOVQ R12, R14
+	SUBQ $8, R14
+
+grad8:
+	CMPQ    R13, R14
+	JGT     grad1
+	VMOVUPS (AX)(R13*4), Y0
+	VMOVUPS (BX)(R13*4), Y1
+	VADDPS  Y1, Y0, Y4
+	VSUBPS  Y1, Y0, Y5
+	VMOVUPS Y0, (R8)(R13*4)
+	VMOVUPS Y4, (R9)(R13*4)
+	VMOVUPS Y5, (R10)(R13*4)
+	VMOVUPS Y1, (R11)(R13*4)
+	ADDQ    $8, R13
+	JMP     grad8
+
+grad1:
+	CMPQ   R13, R12
+	JGE    graddone
+	VMOVSS (AX)(R13*4), X0
+	VMOVSS (BX)(R13*4), X1
+	VADDSS X1, X0, X4
+	VSUBSS X1, X0, X5
+	VMOVSS X0, (R8)(R13*4)
+	VMOVSS X4, (R9)(R13*4)
+	VMOVSS X5, (R10)(R13*4)
+	VMOVSS X1, (R11)(R13*4)
+	INCQ   R13
+	JMP    grad1
+
+graddone:
+	VZEROUPPER
+	RET

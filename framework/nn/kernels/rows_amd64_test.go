@@ -11,3 +11,11 @@ func TestConvWithoutAssembly(t *testing.T) {
 	useAsm = false
 	TestConvAgainstReference(t)
 }
+
+// So must the Winograd passes.
+func TestWinogradWithoutAssembly(t *testing.T) {
+	defer func(v bool) { useAsm = v }(useAsm)
+	useAsm = false
+	TestWinogradAgainstReference(t)
+	TestWinogradFilterAgainstReference(t)
+}

@@ -20,3 +20,7 @@ func winoIn4AVX2(a0, a1, a2, a3, v0, v1, v2, v3 *float32, n int) {
 func winoOut2AVX2(m0, m1, m2, m3, s0, s1 *float32, n int) {
 	panic("kernels: no assembly in this build")
 }
+
+func winoGrad4AVX2(a0, a1, v0, v1, v2, v3 *float32, n int) {
+	panic("kernels: no assembly in this build")
+}

@@ -24,12 +24,13 @@ import "github.com/slotlab/slotlab/framework/nn/gemm"
 // the shape with C and F exchanged, OH×OW inputs and padding 2−Pad. Only the
 // filter transform differs (it reads w rotated and transposed).
 //
+// BackwardFilter's Winograd path is in winograd_filter.go.
+//
 // Every output element is one fixed sequence of operations that depends on
 // the shape and the group size only, so the results are the same bit for bit
 // at any GOMAXPROCS.
 
-// ConvAlgo selects how a Conv computes Forward and BackwardData.
-// BackwardFilter always uses im2col.
+// ConvAlgo selects how a Conv computes its three passes.
 type ConvAlgo int
 
 const (
@@ -38,9 +39,9 @@ const (
 	ConvAlgoAuto ConvAlgo = iota
 	// ConvIm2col always uses im2col and GEMM.
 	ConvIm2col
-	// ConvWinograd uses Winograd F(2×2, 3×3) for Forward and BackwardData
-	// wherever the shape allows it (3×3 kernel, stride 1, padding 0–2),
-	// im2col elsewhere.
+	// ConvWinograd uses Winograd F(2×2, 3×3) for Forward, BackwardData and
+	// BackwardFilter wherever the shape allows it (3×3 kernel, stride 1,
+	// padding 0–2), im2col elsewhere.
 	ConvWinograd
 )
 
@@ -66,21 +67,38 @@ func winoEligible(s ConvShape) bool {
 	return s.KH == 3 && s.KW == 3 && s.Stride == 1 && s.Pad <= 2
 }
 
-// winoAuto reports whether ConvAlgoAuto uses Winograd for a pass of s:
-// Forward (data false, k = C, n = F) or BackwardData (data true, k = F,
-// n = C). The rule keeps to what BenchmarkWinograd measured faster on
-// CONV-2/4's convs at batch 128 on both gemm paths (AVX2 and AVX-512):
+// winoAuto reports whether ConvAlgoAuto uses Winograd for a pass of s.
+// The rule keeps to what BenchmarkWinograd measured faster on CONV-2/4's
+// convs at batch 128 on both gemm paths (AVX2 and AVX-512):
 // Forward of the 64- and 128-channel convs, padding 0, was 1.2–1.7× faster;
 // BackwardData only on the 128→128 conv (1.4–1.5×), while 64→64 was
 // slower on AVX2 and 64→128 on both. Padded convs (CONV-6's 256-channel
 // ones, VGG-19) and narrow ones were not measured faster and stay on im2col.
-func winoAuto(s ConvShape, k, n int, data bool) bool {
+//
+// BackwardFilter (medians of 6 interleaved rounds, im2col time / Winograd
+// time, AVX2 and AVX-512): 64→128 and 128→128 at padding 0 1.48 and 1.21,
+// 64→64 1.22 and 1.01 (not slower on either path), so C, F ≥ 64 at padding
+// 0; 3→64 was 3–4× slower, CONV-6's padded 5×5 convs (128→256, 256→256)
+// 0.7–0.97×.
+func winoAuto(s ConvShape, pass winoPass) bool {
 	least := 32
-	if data {
+	switch pass {
+	case winoData:
 		least = 128
+	case winoFilter:
+		least = 64
 	}
-	return winoEligible(s) && s.Pad == 0 && k >= least && n >= least && s.OutH() >= 8 && s.OutW() >= 8
+	return winoEligible(s) && s.Pad == 0 && s.C >= least && s.F >= least && s.OutH() >= 8 && s.OutW() >= 8
 }
+
+// winoPass names a pass of Conv for winoAuto.
+type winoPass int
+
+const (
+	winoForward winoPass = iota
+	winoData
+	winoFilter
+)
 
 // winoDir is one Winograd pass: src (N, ci, h, w) to dst (N, co, oh, ow).
 type winoDir struct {
@@ -89,6 +107,11 @@ type winoDir struct {
 	rot                       bool // filters read rotated and transposed (BackwardData)
 	group, groups             int  // images per GEMM group, ⌈N/group⌉
 	u                         []float32
+
+	// BackwardFilter (winograd_filter.go): the number of slabs and their
+	// partial ∂U, 16·co·ci floats each.
+	slabs int
+	du    []float32
 }
 
 func newWinoDir(n, ci, co, h, w, pad int, rot bool, minTiles int) *winoDir {
@@ -99,6 +122,19 @@ func newWinoDir(n, ci, co, h, w, pad int, rot bool, minTiles int) *winoDir {
 	d.group = min(n, max(1, (minTiles+tiles-1)/tiles))
 	d.groups = (n + d.group - 1) / d.group
 	return d
+}
+
+// setSlabs sets the slab count of a BackwardFilter pass: slabs if above 0,
+// else up to DefaultSlabs, halved while their ∂U would take more than
+// slabBudget bytes; never more than the groups.
+func (d *winoDir) setSlabs(slabs int) {
+	if slabs <= 0 {
+		slabs = DefaultSlabs
+		for slabs > 1 && slabs*64*d.ci*d.co > slabBudget {
+			slabs /= 2
+		}
+	}
+	d.slabs = min(slabs, d.groups)
 }
 
 // wsLen returns the floats of one worker's workspace: V and M, the gathered
@@ -155,26 +191,13 @@ func (d *winoDir) filters(w []float32, lo, hi int) {
 func (d *winoDir) runGroup(ws, src, dst []float32, n0, cnt int) {
 	tiles := d.th * d.tw
 	t := cnt * tiles
-	in, out := d.ci*d.h*d.w, d.co*d.oh*d.ow
+	out := d.co * d.oh * d.ow
 	v := ws[:16*d.ci*t]
 	m := ws[16*d.ci*t : 16*(d.ci+d.co)*t]
 	rest := ws[16*(d.ci+d.co)*t:]
 	dd, e, pl := rest[:16*t], rest[16*t:32*t], rest[44*t:]
 	row := func(b []float32, k int) []float32 { return b[k*t : (k+1)*t] }
-	for c := 0; c < d.ci; c++ {
-		for i := 0; i < cnt; i++ {
-			x := src[(n0+i)*in+c*d.h*d.w : (n0+i)*in+(c+1)*d.h*d.w]
-			d.gather(x, dd, t, i*tiles, pl)
-		}
-		for k := 0; k < 4; k++ { // rows: e[k][j] = Σ_l d[k][l] Bᵀ[j][l]
-			winoIn4(row(dd, 4*k), row(dd, 4*k+1), row(dd, 4*k+2), row(dd, 4*k+3),
-				row(e, 4*k), row(e, 4*k+1), row(e, 4*k+2), row(e, 4*k+3))
-		}
-		for j := 0; j < 4; j++ { // columns: V[i][j] = Σ_k Bᵀ[i][k] e[k][j]
-			vp := func(i int) []float32 { return v[((4*i+j)*d.ci+c)*t : ((4*i+j)*d.ci+c+1)*t] }
-			winoIn4(row(e, j), row(e, 4+j), row(e, 8+j), row(e, 12+j), vp(0), vp(1), vp(2), vp(3))
-		}
-	}
+	d.inputs(v, dd, e, pl, src, n0, cnt)
 	for pos := 0; pos < 16; pos++ {
 		gemm.Sgemm(false, false, d.co, t, d.ci, 1, d.u[pos*d.co*d.ci:], d.ci,
 			v[pos*d.ci*t:], t, 0, m[pos*d.co*t:], t)
@@ -192,6 +215,30 @@ func (d *winoDir) runGroup(ws, src, dst []float32, n0, cnt int) {
 		for i := 0; i < cnt; i++ {
 			y := dst[(n0+i)*out+o*d.oh*d.ow : (n0+i)*out+(o+1)*d.oh*d.ow]
 			d.scatter(res, t, i*tiles, y)
+		}
+	}
+}
+
+// inputs writes V = Bᵀ d B of images [n0, n0+cnt) of src to v, position
+// pos of channel c at v[(pos·ci+c)·t:], t = cnt·th·tw; dd and e are 16·t
+// floats of scratch each and pl a padded plane.
+func (d *winoDir) inputs(v, dd, e, pl, src []float32, n0, cnt int) {
+	tiles := d.th * d.tw
+	t := cnt * tiles
+	in := d.ci * d.h * d.w
+	row := func(b []float32, k int) []float32 { return b[k*t : (k+1)*t] }
+	for c := 0; c < d.ci; c++ {
+		for i := 0; i < cnt; i++ {
+			x := src[(n0+i)*in+c*d.h*d.w : (n0+i)*in+(c+1)*d.h*d.w]
+			d.gather(x, dd, t, i*tiles, pl)
+		}
+		for k := 0; k < 4; k++ { // rows: e[k][j] = Σ_l d[k][l] Bᵀ[j][l]
+			winoIn4(row(dd, 4*k), row(dd, 4*k+1), row(dd, 4*k+2), row(dd, 4*k+3),
+				row(e, 4*k), row(e, 4*k+1), row(e, 4*k+2), row(e, 4*k+3))
+		}
+		for j := 0; j < 4; j++ { // columns: V[i][j] = Σ_k Bᵀ[i][k] e[k][j]
+			vp := func(i int) []float32 { return v[((4*i+j)*d.ci+c)*t : ((4*i+j)*d.ci+c+1)*t] }
+			winoIn4(row(e, j), row(e, 4+j), row(e, 8+j), row(e, 12+j), vp(0), vp(1), vp(2), vp(3))
 		}
 	}
 }

@@ -5,25 +5,44 @@ import (
 	"testing"
 )
 
-// BenchmarkWinograd compares Winograd with im2col on CONV-4's convs (the
-// first two are CONV-2's too) at batch 128, for Forward and BackwardData;
-// run it under SLOTLAB_ISA=avx2 and the default to cover both gemm paths.
-// GFLOP/s count the direct convolution's flops.
+// winoBenchShapes are CONV-4's convs (the first two are CONV-2's too, and
+// all four CONV-6's first) and CONV-6's last two, padded ones.
+var winoBenchShapes = []struct {
+	name string
+	s    ConvShape
+}{
+	{"conv1", conv4Shapes[0]},
+	{"conv2", conv4Shapes[1]},
+	{"conv3", conv4Shapes[2]},
+	{"conv4", conv4Shapes[3]},
+	{"conv6-5", ConvShape{C: 128, H: 5, W: 5, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}},
+	{"conv6-6", ConvShape{C: 256, H: 5, W: 5, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}},
+}
+
+// BenchmarkWinograd compares Winograd with im2col on CONV-2/4/6's convs at
+// batch 128, for Forward, BackwardData and BackwardFilter; run it under
+// SLOTLAB_ISA=avx2 and the default to cover both gemm paths. GFLOP/s count
+// the direct convolution's flops.
 func BenchmarkWinograd(b *testing.B) {
-	for li, s := range conv4Shapes {
+	for _, bs := range winoBenchShapes {
+		s := bs.s
 		s.N = 128
 		x := to32(randVec(1, s.InSize(), 1))
 		w := to32(randVec(2, s.WeightSize(), 0.1))
 		y := make([]float32, s.OutSize())
 		dx := make([]float32, s.InSize())
-		for _, pass := range []string{"Forward", "BackwardData"} {
+		dw := make([]float32, s.WeightSize())
+		for _, pass := range []string{"Forward", "BackwardData", "BackwardFilter"} {
 			for _, algo := range []ConvAlgo{ConvIm2col, ConvWinograd} {
 				c := NewConvWith(s, ConvOptions{Algo: algo})
 				f := func() { c.Forward(x, w, y) }
-				if pass == "BackwardData" {
+				switch pass {
+				case "BackwardData":
 					f = func() { c.BackwardData(y, w, dx) }
+				case "BackwardFilter":
+					f = func() { c.BackwardFilter(x, y, dw) }
 				}
-				b.Run(fmt.Sprintf("conv%d/%s/%v", li+1, pass, algo), func(b *testing.B) {
+				b.Run(fmt.Sprintf("%s/%s/%v", bs.name, pass, algo), func(b *testing.B) {
 					f()
 					t := startTimer(b)
 					for i := 0; i < b.N; i++ {

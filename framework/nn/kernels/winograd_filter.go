@@ -1,0 +1,156 @@
+package kernels
+
+import "github.com/slotlab/slotlab/framework/nn/gemm"
+
+// This file holds the Winograd F(2×2, 3×3) path of BackwardFilter. Forward
+// computes each output tile as y = Aᵀ [U ⊙ V] A with U = G g Gᵀ and
+// V = Bᵀ d B (see winograd.go), so the gradient of the filter g is
+//
+//	∂g = Gᵀ ∂U G,   ∂U(pos) = Σ_tiles ∂M(pos) · V(pos),   ∂M = A ∂y Aᵀ
+//
+// summed over the images and their tiles: per transform position pos one
+// GEMM ∂U(pos) (F×C) += ∂M(pos) (F×T) · V(pos)ᵀ (T×C) per group of images,
+// 16 multiplies per tile and channel pair where im2col takes 36. Output
+// positions outside the plane (partial tiles) have ∂y = 0.
+//
+// The transform of ∂y is done with its last row and column not negated
+// (winoGrad4): with S = diag(1, 1, 1, −1) the GEMMs give S ∂U S, and the
+// filter transform (gradFilters) undoes the signs, which is exact.
+//
+// Work is split as in ConvPerImage's im2col BackwardFilter: slabs, fixed
+// contiguous runs of groups, each accumulate their groups into their own
+// ∂U in group order (beta = 0, then 1), and gradFilters sums the slabs in
+// slab order before transforming. The order of every sum depends on the
+// shape, the group size and the slab count only, never on GOMAXPROCS.
+
+// filterSlab accumulates ∂U of the groups of slab sl of x (the conv's input,
+// (N, ci, h, w)) and dy ((N, co, oh, ow)) into d.du's slab sl.
+func (d *winoDir) filterSlab(ws, x, dy []float32, sl, n int) {
+	du := d.du[sl*16*d.co*d.ci : (sl+1)*16*d.co*d.ci]
+	g0, g1 := sl*d.groups/d.slabs, (sl+1)*d.groups/d.slabs
+	tiles := d.th * d.tw
+	for g := g0; g < g1; g++ {
+		n0 := g * d.group
+		cnt := min(d.group, n-n0)
+		t := cnt * tiles
+		v := ws[:16*d.ci*t]
+		m := ws[16*d.ci*t : 16*(d.ci+d.co)*t]
+		rest := ws[16*(d.ci+d.co)*t:]
+		dd, e, pl := rest[:16*t], rest[16*t:32*t], rest[44*t:]
+		d.inputs(v, dd, e, pl, x, n0, cnt)
+		d.outputGrads(m, dd[:4*t], e[:8*t], dy, n0, cnt)
+		beta := float32(1)
+		if g == g0 {
+			beta = 0
+		}
+		for pos := 0; pos < 16; pos++ {
+			gemm.Sgemm(false, true, d.co, d.ci, t, 1, m[pos*d.co*t:], t,
+				v[pos*d.ci*t:], t, beta, du[pos*d.co*d.ci:], d.ci)
+		}
+	}
+}
+
+// outputGrads writes S ∂M S, ∂M = A ∂y Aᵀ, of images [n0, n0+cnt) of dy to
+// m, position pos of channel o at m[(pos·co+o)·t:]; g (4·t) and e (8·t)
+// are scratch.
+//
+//	A = | 1  0 |
+//	    | 1  1 |
+//	    | 1 −1 |
+//	    | 0 −1 |
+func (d *winoDir) outputGrads(m, g, e, dy []float32, n0, cnt int) {
+	tiles := d.th * d.tw
+	t := cnt * tiles
+	out := d.co * d.oh * d.ow
+	row := func(b []float32, k int) []float32 { return b[k*t : (k+1)*t] }
+	for o := 0; o < d.co; o++ {
+		for i := 0; i < cnt; i++ {
+			y := dy[(n0+i)*out+o*d.oh*d.ow : (n0+i)*out+(o+1)*d.oh*d.ow]
+			d.gatherOut(y, g, t, i*tiles)
+		}
+		for a := 0; a < 2; a++ { // rows: e[a][j] = Σ_b ∂y[a][b] A[j][b]
+			winoGrad4(row(g, 2*a), row(g, 2*a+1), row(e, 4*a), row(e, 4*a+1), row(e, 4*a+2), row(e, 4*a+3))
+		}
+		for j := 0; j < 4; j++ { // columns: ∂M[i][j] = Σ_a A[i][a] e[a][j]
+			mp := func(i int) []float32 { return m[((4*i+j)*d.co+o)*t : ((4*i+j)*d.co+o+1)*t] }
+			winoGrad4(row(e, j), row(e, 4+j), mp(0), mp(1), mp(2), mp(3))
+		}
+	}
+}
+
+// gatherOut is the inverse of scatter: it writes y[2r+a][2q+b] of one
+// oh×ow plane, or 0 outside it, to g[(2a+b)·t + off + r·tw + q].
+func (d *winoDir) gatherOut(y, g []float32, t, off int) {
+	tw := d.tw
+	for a := 0; a < 2; a++ {
+		r0, r1 := g[2*a*t+off:], g[(2*a+1)*t+off:]
+		for r := 0; r < d.th; r++ {
+			s0, s1 := r0[r*tw:r*tw+tw], r1[r*tw:r*tw+tw]
+			if 2*r+a >= d.oh {
+				clear(s0)
+				clear(s1)
+				continue
+			}
+			yr := y[(2*r+a)*d.ow : (2*r+a+1)*d.ow]
+			q := 0
+			for ; 2*q+1 < len(yr); q++ {
+				s0[q], s1[q] = yr[2*q], yr[2*q+1]
+			}
+			if 2*q < len(yr) {
+				s0[q], s1[q] = yr[2*q], 0
+			}
+		}
+	}
+}
+
+// gradFilters writes ∂w of output channels [lo, hi) to dw ((co, ci, 3, 3)):
+// the slabs' S ∂U S summed in slab order, then Gᵀ ∂U G with the signs of
+// row and column 3 undone.
+func (d *winoDir) gradFilters(dw []float32, lo, hi int) {
+	plane := d.co * d.ci
+	slab := 16 * plane
+	var u [16]float32
+	var h [12]float32
+	for o := lo; o < hi; o++ {
+		for i := 0; i < d.ci; i++ {
+			at := o*d.ci + i
+			for p := range u {
+				s := d.du[p*plane+at]
+				for sl := 1; sl < d.slabs; sl++ {
+					s += d.du[sl*slab+p*plane+at]
+				}
+				u[p] = s
+			}
+			for k := 0; k < 4; k++ { // h = S∂U S G (row k), 4×3
+				u0, u1, u2, u3 := u[4*k], u[4*k+1], u[4*k+2], u[4*k+3]
+				h[3*k] = u0 + 0.5*(u1+u2)
+				h[3*k+1] = 0.5 * (u1 - u2)
+				h[3*k+2] = 0.5*(u1+u2) - u3
+			}
+			g := dw[at*9 : at*9+9]
+			for l := 0; l < 3; l++ { // ∂g = Gᵀ S h
+				h0, h1, h2, h3 := h[l], h[3+l], h[6+l], h[9+l]
+				g[l] = h0 + 0.5*(h1+h2)
+				g[3+l] = 0.5 * (h1 - h2)
+				g[6+l] = 0.5*(h1+h2) - h3
+			}
+		}
+	}
+}
+
+// winoGrad4 is ∂y's transform A applied elementwise to rows a0, a1, the
+// last output not negated: v0 = a0, v1 = a0+a1, v2 = a0−a1, v3 = a1. All
+// have one length.
+func winoGrad4(a0, a1, v0, v1, v2, v3 []float32) {
+	n := len(a0)
+	a1 = a1[:n]
+	v0, v1, v2, v3 = v0[:n], v1[:n], v2[:n], v3[:n]
+	if useAsm && n > 0 {
+		winoGrad4AVX2(&a0[0], &a1[0], &v0[0], &v1[0], &v2[0], &v3[0], n)
+		return
+	}
+	for i := range a0 {
+		p, q := a0[i], a1[i]
+		v0[i], v1[i], v2[i], v3[i] = p, p+q, p-q, q
+	}
+}
