@@ -36,3 +36,14 @@ func winoOut2AVX2(m0, m1, m2, m3, s0, s1 *float32, n int)
 //
 //go:noescape
 func winoGrad4AVX2(a0, a1, v0, v1, v2, v3 *float32, n int)
+
+// winoRowIn4AVX2 is winoRowIn4 in AVX2 assembly; the caller checks bounds.
+//
+//go:noescape
+func winoRowIn4AVX2(x *float32, n int, v0, v1, v2, v3 *float32)
+
+// winoRowGrad4AVX2 is winoRowGrad4 in AVX2 assembly; the caller checks
+// bounds.
+//
+//go:noescape
+func winoRowGrad4AVX2(y *float32, n int, v0, v1, v2, v3 *float32)

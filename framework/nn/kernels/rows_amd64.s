@@ -261,3 +261,163 @@ grad1:
 graddone:
 	VZEROUPPER
 	RET
+
+// func winoRowIn4AVX2(x *float32, n int, v0, v1, v2, v3 *float32)
+// For tiles q < n, with a_l = x[2q+l]: v0 = a0−a2, v1 = a1+a2, v2 = a2−a1,
+// v3 = a1−a3 (winoIn4 on the four columns of a row of tiles, read from
+// the row x of 2n+2 floats); n > 0.
+TEXT ·winoRowIn4AVX2(SB), NOSPLIT, $0-48
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), R12
+	MOVQ v0+16(FP), R8
+	MOVQ v1+24(FP), R9
+	MOVQ v2+32(FP), R10
+	MOVQ v3+40(FP), R11
+	XORQ R13, R13
+	MOVQ R12, R14
+	SUBQ $8, R14 // last start of an 8-wide step
+
+rin8:
+	CMPQ    R13, R14
+	JGT     rin4
+	LEAQ    (SI)(R13*8), DI // &x[2q]
+	VMOVUPS (DI), Y0        // x[2q..2q+7]
+	VMOVUPS 32(DI), Y1      // x[2q+8..2q+15]
+	VMOVUPS 8(DI), Y2       // x[2q+2..2q+9]
+	VMOVUPS 40(DI), Y3      // x[2q+10..2q+17]
+	VSHUFPS $0x88, Y1, Y0, Y4
+	VSHUFPS $0xDD, Y1, Y0, Y5
+	VSHUFPS $0x88, Y3, Y2, Y6
+	VSHUFPS $0xDD, Y3, Y2, Y7
+	VPERMPD $0xD8, Y4, Y4   // a0
+	VPERMPD $0xD8, Y5, Y5   // a1
+	VPERMPD $0xD8, Y6, Y6   // a2
+	VPERMPD $0xD8, Y7, Y7   // a3
+	VSUBPS  Y6, Y4, Y8
+	VADDPS  Y6, Y5, Y9
+	VSUBPS  Y5, Y6, Y10
+	VSUBPS  Y7, Y5, Y11
+	VMOVUPS Y8, (R8)(R13*4)
+	VMOVUPS Y9, (R9)(R13*4)
+	VMOVUPS Y10, (R10)(R13*4)
+	VMOVUPS Y11, (R11)(R13*4)
+	ADDQ    $8, R13
+	JMP     rin8
+
+rin4:
+	MOVQ    R12, R14
+	SUBQ    $4, R14
+	CMPQ    R13, R14
+	JGT     rin1
+	LEAQ    (SI)(R13*8), DI
+	VMOVUPS (DI), X0        // x[2q..2q+3]
+	VMOVUPS 16(DI), X1      // x[2q+4..2q+7]
+	VMOVUPS 8(DI), X2       // x[2q+2..2q+5]
+	VMOVUPS 24(DI), X3      // x[2q+6..2q+9]
+	VSHUFPS $0x88, X1, X0, X4
+	VSHUFPS $0xDD, X1, X0, X5
+	VSHUFPS $0x88, X3, X2, X6
+	VSHUFPS $0xDD, X3, X2, X7
+	VSUBPS  X6, X4, X8
+	VADDPS  X6, X5, X9
+	VSUBPS  X5, X6, X10
+	VSUBPS  X7, X5, X11
+	VMOVUPS X8, (R8)(R13*4)
+	VMOVUPS X9, (R9)(R13*4)
+	VMOVUPS X10, (R10)(R13*4)
+	VMOVUPS X11, (R11)(R13*4)
+	ADDQ    $4, R13
+
+rin1:
+	CMPQ   R13, R12
+	JGE    rindone
+	LEAQ   (SI)(R13*8), DI
+	VMOVSS (DI), X0
+	VMOVSS 4(DI), X1
+	VMOVSS 8(DI), X2
+	VMOVSS 12(DI), X3
+	VSUBSS X2, X0, X4
+	VADDSS X2, X1, X5
+	VSUBSS X1, X2, X6
+	VSUBSS X3, X1, X7
+	VMOVSS X4, (R8)(R13*4)
+	VMOVSS X5, (R9)(R13*4)
+	VMOVSS X6, (R10)(R13*4)
+	VMOVSS X7, (R11)(R13*4)
+	INCQ   R13
+	JMP    rin1
+
+rindone:
+	VZEROUPPER
+	RET
+
+// func winoRowGrad4AVX2(y *float32, n int, v0, v1, v2, v3 *float32)
+// For tiles q < n, with a_b = y[2q+b]: v0 = a0, v1 = a0+a1, v2 = a0−a1,
+// v3 = a1 (winoGrad4 on the two columns of a row of tiles, read from the
+// row y of 2n floats); n > 0.
+TEXT ·winoRowGrad4AVX2(SB), NOSPLIT, $0-48
+	MOVQ y+0(FP), SI
+	MOVQ n+8(FP), R12
+	MOVQ v0+16(FP), R8
+	MOVQ v1+24(FP), R9
+	MOVQ v2+32(FP), R10
+	MOVQ v3+40(FP), R11
+	XORQ R13, R13
+	MOVQ R12, R14
+	SUBQ $8, R14
+
+rg8:
+	CMPQ    R13, R14
+	JGT     rg4
+	LEAQ    (SI)(R13*8), DI
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VSHUFPS $0x88, Y1, Y0, Y4
+	VSHUFPS $0xDD, Y1, Y0, Y5
+	VPERMPD $0xD8, Y4, Y4   // a0
+	VPERMPD $0xD8, Y5, Y5   // a1
+	VADDPS  Y5, Y4, Y8
+	VSUBPS  Y5, Y4, Y9
+	VMOVUPS Y4, (R8)(R13*4)
+	VMOVUPS Y8, (R9)(R13*4)
+	VMOVUPS Y9, (R10)(R13*4)
+	VMOVUPS Y5, (R11)(R13*4)
+	ADDQ    $8, R13
+	JMP     rg8
+
+rg4:
+	MOVQ    R12, R14
+	SUBQ    $4, R14
+	CMPQ    R13, R14
+	JGT     rg1
+	LEAQ    (SI)(R13*8), DI
+	VMOVUPS (DI), X0
+	VMOVUPS 16(DI), X1
+	VSHUFPS $0x88, X1, X0, X4
+	VSHUFPS $0xDD, X1, X0, X5
+	VADDPS  X5, X4, X8
+	VSUBPS  X5, X4, X9
+	VMOVUPS X4, (R8)(R13*4)
+	VMOVUPS X8, (R9)(R13*4)
+	VMOVUPS X9, (R10)(R13*4)
+	VMOVUPS X5, (R11)(R13*4)
+	ADDQ    $4, R13
+
+rg1:
+	CMPQ   R13, R12
+	JGE    rgdone
+	LEAQ   (SI)(R13*8), DI
+	VMOVSS (DI), X0
+	VMOVSS 4(DI), X1
+	VADDSS X1, X0, X4
+	VSUBSS X1, X0, X5
+	VMOVSS X0, (R8)(R13*4)
+	VMOVSS X4, (R9)(R13*4)
+	VMOVSS X5, (R10)(R13*4)
+	VMOVSS X1, (R11)(R13*4)
+	INCQ   R13
+	JMP    rg1
+
+rgdone:
+	VZEROUPPER
+	RET

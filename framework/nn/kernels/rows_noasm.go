@@ -24,3 +24,11 @@ func winoOut2AVX2(m0, m1, m2, m3, s0, s1 *float32, n int) {
 func winoGrad4AVX2(a0, a1, v0, v1, v2, v3 *float32, n int) {
 	panic("kernels: no assembly in this build")
 }
+
+func winoRowIn4AVX2(x *float32, n int, v0, v1, v2, v3 *float32) {
+	panic("kernels: no assembly in this build")
+}
+
+func winoRowGrad4AVX2(y *float32, n int, v0, v1, v2, v3 *float32) {
+	panic("kernels: no assembly in this build")
+}

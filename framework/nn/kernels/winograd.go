@@ -75,11 +75,12 @@ func winoEligible(s ConvShape) bool {
 // slower on AVX2 and 64→128 on both. Padded convs (CONV-6's 256-channel
 // ones, VGG-19) and narrow ones were not measured faster and stay on im2col.
 //
-// BackwardFilter (medians of 6 interleaved rounds, im2col time / Winograd
-// time, AVX2 and AVX-512): 64→128 and 128→128 at padding 0 1.48 and 1.21,
-// 64→64 1.22 and 1.01 (not slower on either path), so C, F ≥ 64 at padding
-// 0; 3→64 was 3–4× slower, CONV-6's padded 5×5 convs (128→256, 256→256)
-// 0.7–0.97×.
+// BackwardFilter (im2col time / Winograd time, medians of 5 interleaved
+// rounds, AVX2 and AVX-512): 64→64 1.50 and 1.19, 64→128 1.41 and 1.13,
+// 128→128 1.43 and 1.15, all at padding 0, so C, F ≥ 64 at padding 0;
+// 3→64 was about 3× slower, CONV-6's padded 5×5 convs (128→256, 256→256)
+// 0.69–0.91×. In the same runs BackwardData of 64→64 was 1.20× on AVX2 but
+// 0.90× on AVX-512, so its rule stays.
 func winoAuto(s ConvShape, pass winoPass) bool {
 	least := 32
 	switch pass {
@@ -137,12 +138,12 @@ func (d *winoDir) setSlabs(slabs int) {
 	d.slabs = min(slabs, d.groups)
 }
 
-// wsLen returns the floats of one worker's workspace: V and M, the gathered
-// inputs and row transforms of one channel (16 rows of T each), the
-// output transform's sums and results (12 rows), and a padded input plane.
+// wsLen returns the floats of one worker's workspace: V and M, the row
+// transforms of one channel (16 rows of T each; later the output
+// transform's sums and results, 12 rows), and a padded input plane.
 func (d *winoDir) wsLen() int {
 	t := d.group * d.th * d.tw
-	return 16*(d.ci+d.co)*t + 44*t + (2*d.th+2)*(2*d.tw+2)
+	return 16*(d.ci+d.co)*t + 16*t + (2*d.th+2)*(2*d.tw+2)
 }
 
 // filters computes U for output channels [lo, hi): u[(pos·co+o)·ci+i] is
@@ -186,8 +187,8 @@ func (d *winoDir) filters(w []float32, lo, hi int) {
 //
 // Tile (r, q) of image i is column t = i·th·tw + r·tw + q of the GEMMs, so
 // that each transform is a few elementwise operations on rows of T columns
-// (winoIn4, winoOut2) plus one gather of the inputs and one scatter of the
-// outputs.
+// (winoRowIn4, which also gathers the inputs, winoIn4, winoOut2) plus one
+// scatter of the outputs.
 func (d *winoDir) runGroup(ws, src, dst []float32, n0, cnt int) {
 	tiles := d.th * d.tw
 	t := cnt * tiles
@@ -195,14 +196,14 @@ func (d *winoDir) runGroup(ws, src, dst []float32, n0, cnt int) {
 	v := ws[:16*d.ci*t]
 	m := ws[16*d.ci*t : 16*(d.ci+d.co)*t]
 	rest := ws[16*(d.ci+d.co)*t:]
-	dd, e, pl := rest[:16*t], rest[16*t:32*t], rest[44*t:]
+	e, pl := rest[:16*t], rest[16*t:]
 	row := func(b []float32, k int) []float32 { return b[k*t : (k+1)*t] }
-	d.inputs(v, dd, e, pl, src, n0, cnt)
+	d.inputs(v, e, pl, src, n0, cnt)
 	for pos := 0; pos < 16; pos++ {
 		gemm.Sgemm(false, false, d.co, t, d.ci, 1, d.u[pos*d.co*d.ci:], d.ci,
 			v[pos*d.ci*t:], t, 0, m[pos*d.co*t:], t)
 	}
-	sums, res := rest[16*t:24*t], rest[24*t:28*t]
+	sums, res := rest[:8*t], rest[8*t:12*t]
 	for o := 0; o < d.co; o++ {
 		mp := func(pos int) []float32 { return m[(pos*d.co+o)*t : (pos*d.co+o+1)*t] }
 		for j := 0; j < 4; j++ { // columns: s[a][j] = Σ_i Aᵀ[a][i] M[i][j]
@@ -220,9 +221,9 @@ func (d *winoDir) runGroup(ws, src, dst []float32, n0, cnt int) {
 }
 
 // inputs writes V = Bᵀ d B of images [n0, n0+cnt) of src to v, position
-// pos of channel c at v[(pos·ci+c)·t:], t = cnt·th·tw; dd and e are 16·t
-// floats of scratch each and pl a padded plane.
-func (d *winoDir) inputs(v, dd, e, pl, src []float32, n0, cnt int) {
+// pos of channel c at v[(pos·ci+c)·t:], t = cnt·th·tw; e is 16·t floats of
+// scratch and pl a padded plane.
+func (d *winoDir) inputs(v, e, pl, src []float32, n0, cnt int) {
 	tiles := d.th * d.tw
 	t := cnt * tiles
 	in := d.ci * d.h * d.w
@@ -230,11 +231,7 @@ func (d *winoDir) inputs(v, dd, e, pl, src []float32, n0, cnt int) {
 	for c := 0; c < d.ci; c++ {
 		for i := 0; i < cnt; i++ {
 			x := src[(n0+i)*in+c*d.h*d.w : (n0+i)*in+(c+1)*d.h*d.w]
-			d.gather(x, dd, t, i*tiles, pl)
-		}
-		for k := 0; k < 4; k++ { // rows: e[k][j] = Σ_l d[k][l] Bᵀ[j][l]
-			winoIn4(row(dd, 4*k), row(dd, 4*k+1), row(dd, 4*k+2), row(dd, 4*k+3),
-				row(e, 4*k), row(e, 4*k+1), row(e, 4*k+2), row(e, 4*k+3))
+			d.rowsIn(x, e, t, i*tiles, pl)
 		}
 		for j := 0; j < 4; j++ { // columns: V[i][j] = Σ_k Bᵀ[i][k] e[k][j]
 			vp := func(i int) []float32 { return v[((4*i+j)*d.ci+c)*t : ((4*i+j)*d.ci+c+1)*t] }
@@ -243,11 +240,12 @@ func (d *winoDir) inputs(v, dd, e, pl, src []float32, n0, cnt int) {
 	}
 }
 
-// gather writes d[k][l] of every tile (r, q) of one input plane x (h×w):
-// x[2r+k−pad][2q+l−pad], or 0 in the padding, to dd[(4k+l)·t + off + r·tw + q].
+// rowsIn writes the row transforms e[k][j] = Σ_l d[k][l] Bᵀ[j][l] of every
+// tile (r, q) of one input plane x (h×w), where d[k][l] =
+// x[2r+k−pad][2q+l−pad] or 0 in the padding, to e[(4k+j)·t + off + r·tw + q].
 // pl is scratch for a zero-padded copy of the plane, used where tiles reach
 // outside it.
-func (d *winoDir) gather(x, dd []float32, t, off int, pl []float32) {
+func (d *winoDir) rowsIn(x, e []float32, t, off int, pl []float32) {
 	ph, pw := 2*d.th+2, 2*d.tw+2
 	src, ld := x, d.w
 	if d.pad > 0 || ph > d.h || pw > d.w {
@@ -257,15 +255,11 @@ func (d *winoDir) gather(x, dd []float32, t, off int, pl []float32) {
 		src, ld = pl, pw
 	}
 	tw := d.tw
-	for k := 0; k < 4; k++ {
-		d0, d1, d2, d3 := dd[4*k*t+off:], dd[(4*k+1)*t+off:], dd[(4*k+2)*t+off:], dd[(4*k+3)*t+off:]
-		for r := 0; r < d.th; r++ {
-			sr := src[(2*r+k)*ld : (2*r+k)*ld+2*tw+2]
-			o0, o1, o2, o3 := d0[r*tw:r*tw+tw], d1[r*tw:r*tw+tw], d2[r*tw:r*tw+tw], d3[r*tw:r*tw+tw]
-			for q := range o0 {
-				p := sr[2*q : 2*q+4]
-				o0[q], o1[q], o2[q], o3[q] = p[0], p[1], p[2], p[3]
-			}
+	for r := 0; r < d.th; r++ {
+		at := off + r*tw
+		for k := 0; k < 4; k++ {
+			e0, e1, e2, e3 := e[4*k*t+at:], e[(4*k+1)*t+at:], e[(4*k+2)*t+at:], e[(4*k+3)*t+at:]
+			winoRowIn4(src[(2*r+k)*ld:(2*r+k)*ld+pw], e0[:tw], e1[:tw], e2[:tw], e3[:tw])
 		}
 	}
 }
@@ -305,6 +299,26 @@ func winoIn4(a0, a1, a2, a3, v0, v1, v2, v3 []float32) {
 		v1[i] = a1[i] + a2[i]
 		v2[i] = a2[i] - a1[i]
 		v3[i] = a1[i] - a3[i]
+	}
+}
+
+// winoRowIn4 is winoIn4 on the four columns of a row of tiles: for tile
+// q < len(v0), with a_l = x[2q+l], v0 = a0−a2, v1 = a1+a2, v2 = a2−a1,
+// v3 = a1−a3. x has at least 2·len(v0)+2 elements.
+func winoRowIn4(x, v0, v1, v2, v3 []float32) {
+	n := len(v0)
+	x = x[:2*n+2]
+	v1, v2, v3 = v1[:n], v2[:n], v3[:n]
+	if useAsm && n > 0 {
+		winoRowIn4AVX2(&x[0], n, &v0[0], &v1[0], &v2[0], &v3[0])
+		return
+	}
+	for q := range v0 {
+		a := x[2*q : 2*q+4]
+		v0[q] = a[0] - a[2]
+		v1[q] = a[1] + a[2]
+		v2[q] = a[2] - a[1]
+		v3[q] = a[1] - a[3]
 	}
 }
 

@@ -36,9 +36,9 @@ func (d *winoDir) filterSlab(ws, x, dy []float32, sl, n int) {
 		v := ws[:16*d.ci*t]
 		m := ws[16*d.ci*t : 16*(d.ci+d.co)*t]
 		rest := ws[16*(d.ci+d.co)*t:]
-		dd, e, pl := rest[:16*t], rest[16*t:32*t], rest[44*t:]
-		d.inputs(v, dd, e, pl, x, n0, cnt)
-		d.outputGrads(m, dd[:4*t], e[:8*t], dy, n0, cnt)
+		e, pl := rest[:16*t], rest[16*t:]
+		d.inputs(v, e, pl, x, n0, cnt)
+		d.outputGrads(m, e[:8*t], dy, n0, cnt)
 		beta := float32(1)
 		if g == g0 {
 			beta = 0
@@ -51,14 +51,13 @@ func (d *winoDir) filterSlab(ws, x, dy []float32, sl, n int) {
 }
 
 // outputGrads writes S ∂M S, ∂M = A ∂y Aᵀ, of images [n0, n0+cnt) of dy to
-// m, position pos of channel o at m[(pos·co+o)·t:]; g (4·t) and e (8·t)
-// are scratch.
+// m, position pos of channel o at m[(pos·co+o)·t:]; e (8·t) is scratch.
 //
 //	A = | 1  0 |
 //	    | 1  1 |
 //	    | 1 −1 |
 //	    | 0 −1 |
-func (d *winoDir) outputGrads(m, g, e, dy []float32, n0, cnt int) {
+func (d *winoDir) outputGrads(m, e, dy []float32, n0, cnt int) {
 	tiles := d.th * d.tw
 	t := cnt * tiles
 	out := d.co * d.oh * d.ow
@@ -66,10 +65,7 @@ func (d *winoDir) outputGrads(m, g, e, dy []float32, n0, cnt int) {
 	for o := 0; o < d.co; o++ {
 		for i := 0; i < cnt; i++ {
 			y := dy[(n0+i)*out+o*d.oh*d.ow : (n0+i)*out+(o+1)*d.oh*d.ow]
-			d.gatherOut(y, g, t, i*tiles)
-		}
-		for a := 0; a < 2; a++ { // rows: e[a][j] = Σ_b ∂y[a][b] A[j][b]
-			winoGrad4(row(g, 2*a), row(g, 2*a+1), row(e, 4*a), row(e, 4*a+1), row(e, 4*a+2), row(e, 4*a+3))
+			d.rowsGrad(y, e, t, i*tiles)
 		}
 		for j := 0; j < 4; j++ { // columns: ∂M[i][j] = Σ_a A[i][a] e[a][j]
 			mp := func(i int) []float32 { return m[((4*i+j)*d.co+o)*t : ((4*i+j)*d.co+o+1)*t] }
@@ -78,26 +74,30 @@ func (d *winoDir) outputGrads(m, g, e, dy []float32, n0, cnt int) {
 	}
 }
 
-// gatherOut is the inverse of scatter: it writes y[2r+a][2q+b] of one
-// oh×ow plane, or 0 outside it, to g[(2a+b)·t + off + r·tw + q].
-func (d *winoDir) gatherOut(y, g []float32, t, off int) {
-	tw := d.tw
-	for a := 0; a < 2; a++ {
-		r0, r1 := g[2*a*t+off:], g[(2*a+1)*t+off:]
-		for r := 0; r < d.th; r++ {
-			s0, s1 := r0[r*tw:r*tw+tw], r1[r*tw:r*tw+tw]
+// rowsGrad writes the row transforms e[a][j] = Σ_b ∂y[a][b] A[j][b] (the
+// last not negated) of every tile (r, q) of one oh×ow plane y, where
+// ∂y[a][b] = y[2r+a][2q+b] or 0 outside the plane, to
+// e[(4a+j)·t + off + r·tw + q].
+func (d *winoDir) rowsGrad(y, e []float32, t, off int) {
+	tw, full := d.tw, d.ow/2
+	for r := 0; r < d.th; r++ {
+		at := off + r*tw
+		for a := 0; a < 2; a++ {
+			e0, e1, e2, e3 := e[4*a*t+at:], e[(4*a+1)*t+at:], e[(4*a+2)*t+at:], e[(4*a+3)*t+at:]
+			e0, e1, e2, e3 = e0[:tw], e1[:tw], e2[:tw], e3[:tw]
 			if 2*r+a >= d.oh {
-				clear(s0)
-				clear(s1)
+				clear(e0)
+				clear(e1)
+				clear(e2)
+				clear(e3)
 				continue
 			}
 			yr := y[(2*r+a)*d.ow : (2*r+a+1)*d.ow]
-			q := 0
-			for ; 2*q+1 < len(yr); q++ {
-				s0[q], s1[q] = yr[2*q], yr[2*q+1]
-			}
-			if 2*q < len(yr) {
-				s0[q], s1[q] = yr[2*q], 0
+			winoRowGrad4(yr, e0[:full], e1[:full], e2[:full], e3[:full])
+			if full < tw { // odd ow: the last tile's second column is 0
+				var q float32
+				p := yr[d.ow-1]
+				e0[full], e1[full], e2[full], e3[full] = p, p+q, p-q, q
 			}
 		}
 	}
@@ -135,6 +135,23 @@ func (d *winoDir) gradFilters(dw []float32, lo, hi int) {
 				g[6+l] = 0.5*(h1+h2) - h3
 			}
 		}
+	}
+}
+
+// winoRowGrad4 is winoGrad4 on the two columns of a row of tiles: for tile
+// q < len(v0), with a_b = y[2q+b], v0 = a0, v1 = a0+a1, v2 = a0−a1,
+// v3 = a1. y has at least 2·len(v0) elements.
+func winoRowGrad4(y, v0, v1, v2, v3 []float32) {
+	n := len(v0)
+	y = y[:2*n]
+	v1, v2, v3 = v1[:n], v2[:n], v3[:n]
+	if useAsm && n > 0 {
+		winoRowGrad4AVX2(&y[0], n, &v0[0], &v1[0], &v2[0], &v3[0])
+		return
+	}
+	for q := range v0 {
+		p, r := y[2*q], y[2*q+1]
+		v0[q], v1[q], v2[q], v3[q] = p, p+r, p-r, r
 	}
 }
 

@@ -233,22 +233,35 @@ func TestWinogradFilterDeterminism(t *testing.T) {
 	}
 }
 
-// winoGrad4's assembly agrees bit for bit with plain Go.
-func TestWinoGrad4(t *testing.T) {
-	for _, n := range []int{1, 7, 8, 9, 16, 23, 100} {
-		a := to32(randVec(uint64(n), 2*n, 1))
-		var got, want [4][]float32
-		for k := range got {
-			got[k], want[k] = make([]float32, n), make([]float32, n)
+// The Winograd row helpers' assembly (8-, 4- and 1-wide steps) agrees bit
+// for bit with plain Go.
+func TestWinoRowHelpers(t *testing.T) {
+	if !useAsm {
+		t.Skip("no assembly in this build")
+	}
+	for n := 1; n <= 37; n++ {
+		a := to32(randVec(uint64(n), 2*n+2, 1))
+		var got, want [3][4][]float32
+		for h := range got {
+			for k := range got[h] {
+				got[h][k], want[h][k] = make([]float32, n), make([]float32, n)
+			}
 		}
-		winoGrad4(a[:n], a[n:], got[0], got[1], got[2], got[3])
-		for i := 0; i < n; i++ {
-			p, q := a[i], a[n+i]
-			want[0][i], want[1][i], want[2][i], want[3][i] = p, p+q, p-q, q
+		winoGrad4(a[:n], a[n:2*n], got[0][0], got[0][1], got[0][2], got[0][3])
+		winoRowIn4(a, got[1][0], got[1][1], got[1][2], got[1][3])
+		winoRowGrad4(a, got[2][0], got[2][1], got[2][2], got[2][3])
+		for q := 0; q < n; q++ {
+			p, r := a[q], a[n+q]
+			want[0][0][q], want[0][1][q], want[0][2][q], want[0][3][q] = p, p+r, p-r, r
+			x := a[2*q : 2*q+4]
+			want[1][0][q], want[1][1][q], want[1][2][q], want[1][3][q] = x[0]-x[2], x[1]+x[2], x[2]-x[1], x[1]-x[3]
+			want[2][0][q], want[2][1][q], want[2][2][q], want[2][3][q] = x[0], x[0]+x[1], x[0]-x[1], x[1]
 		}
-		for k := range got {
-			if !sameBits(got[k], want[k]) {
-				t.Fatalf("n=%d: output %d = %v, want %v", n, k, got[k], want[k])
+		for h, name := range []string{"winoGrad4", "winoRowIn4", "winoRowGrad4"} {
+			for k := range got[h] {
+				if !sameBits(got[h][k], want[h][k]) {
+					t.Fatalf("%s n=%d: output %d = %v, want %v", name, n, k, got[h][k], want[h][k])
+				}
 			}
 		}
 	}
