@@ -1,12 +1,19 @@
 package framework
 
-// LayerKind is the kind of a layer that holds weights.
+// LayerKind is the kind of a layer of a network.
 type LayerKind string
 
-// The kinds of weighted layer.
+// The kinds of layer. Dense and Conv hold weights (a slot machine's slot
+// layers); the others have none.
 const (
-	Dense LayerKind = "dense"
-	Conv  LayerKind = "conv"
+	Dense     LayerKind = "dense"
+	Conv      LayerKind = "conv"
+	MaxPool   LayerKind = "maxpool"
+	AvgPool   LayerKind = "avgpool"
+	Dropout   LayerKind = "dropout"
+	BatchNorm LayerKind = "batchnorm"
+	Flatten   LayerKind = "flatten"
+	ReLU      LayerKind = "relu"
 )
 
 // LayerInfo describes a weighted layer to the modules that act on it.

@@ -11,6 +11,7 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
+	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/bench"
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/nn/gemm"
@@ -125,7 +126,7 @@ func compareTorch(cases []bench.Case, o bench.Options, reps int) error {
 	// architecture in PyTorch, where the cases include one.
 	learned := map[string]float64{}
 	for _, r := range rows {
-		if r.Err == "" && r.Case.Method == "learned" {
+		if r.Err == "" && r.Case.Method == framework.MethodLearned {
 			learned[r.Case.Net] = bench.Summarize(r.Torch).Median
 		}
 	}
@@ -136,7 +137,7 @@ func compareTorch(cases []bench.Case, o bench.Options, reps int) error {
 			continue
 		}
 		s, p := bench.Summarize(r.Slotlab), bench.Summarize(r.Torch)
-		if err := t.Append([]string{r.Case.Net, r.Case.Method, fmt.Sprint(r.Case.K), fmt.Sprint(r.Slotlab[0].Batch),
+		if err := t.Append([]string{r.Case.Net, string(r.Case.Method), fmt.Sprint(r.Case.K), fmt.Sprint(r.Slotlab[0].Batch),
 			spread(s), spread(p), fmt.Sprintf("%.2f×", s.Median/p.Median), vsLearned(s.Median, learned[r.Case.Net]),
 			mib(s.PeakBytes), mib(p.PeakBytes), fmt.Sprintf("%.0f%%", 100*float64(s.PeakBytes)/float64(p.PeakBytes))}); err != nil {
 			return err

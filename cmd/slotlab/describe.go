@@ -37,15 +37,19 @@ func describeCmd(args []string) error {
 		if err != nil {
 			return err
 		}
-		arch, *k, *method = e.Arch, e.K, e.Method
+		arch, *k, *method = e.Arch, e.K, string(e.Method)
 		sharing = e.Sharing.Module.(framework.Sharing)
 		regenerate = e.Storage == "regenerated"
 	}
-	plan, err := nn.NewPlan(arch, *k)
-	if err != nil {
-		return err
+	m := framework.Method(*method)
+	if m != framework.MethodSlot && m != framework.MethodLearned && m != framework.MethodFinetune {
+		return fmt.Errorf("--method %s: use slot or learned", *method)
 	}
-	d, err := nn.Describe(plan, *method, *k, sharing, regenerate)
+	plan, err := nn.NewPlan(arch.Spec(), *k)
+	if err != nil {
+		return arch.Place(err)
+	}
+	d, err := nn.Describe(plan, m, *k, sharing, regenerate)
 	if err != nil {
 		return err
 	}
@@ -54,9 +58,9 @@ func describeCmd(args []string) error {
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: []tw.Align{tw.AlignRight, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight}}))
 	t.Header([]string{"#", "layer", "output", "weights", "mult-adds", "memory"})
 	for _, r := range d.Rows {
-		name := r.Type
+		name := string(r.Kind)
 		if r.Name != "" {
-			name = r.Name + " (" + r.Type + ")"
+			name = r.Name + " (" + name + ")"
 		}
 		if err := t.Append([]string{fmt.Sprint(r.Index), name, nn.Shape(r.Out), blank(r.Weights), blank(r.MACs), byteSize(r.StateBytes)}); err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/nn"
 	"github.com/slotlab/slotlab/framework/nn/gemm"
@@ -17,14 +18,14 @@ import (
 
 // Result is one measurement.
 type Result struct {
-	Impl             string  `json:"impl"`
-	Net              string  `json:"net"`
-	Method           string  `json:"method"`
-	K                int     `json:"k"`
-	Batch            int     `json:"batch"`
-	Steps            int     `json:"steps"`
-	Seconds          float64 `json:"seconds"`
-	SamplesPerSecond float64 `json:"samples_per_second"`
+	Impl             string           `json:"impl"`
+	Net              string           `json:"net"`
+	Method           framework.Method `json:"method"`
+	K                int              `json:"k"`
+	Batch            int              `json:"batch"`
+	Steps            int              `json:"steps"`
+	Seconds          float64          `json:"seconds"`
+	SamplesPerSecond float64          `json:"samples_per_second"`
 	// PeakBytes is the peak resident memory of the process that measured
 	// (ru_maxrss), so each measurement runs in a process of its own.
 	PeakBytes int64  `json:"peak_bytes"`
@@ -51,7 +52,7 @@ func Run(e *config.Experiment, o Options) (Result, error) {
 	if o.Steps < 1 {
 		o.Steps = 20
 	}
-	net, err := nn.Build(e.Arch, nn.ExperimentOptions(e, e.Method, e.Train.BatchSize, 1))
+	net, err := e.BuildNetwork(e.Method, e.Train.BatchSize, 1)
 	if err != nil {
 		return Result{}, err
 	}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/slotlab/slotlab/framework"
 )
 
 // Case is one network, method and K of a comparison.
@@ -16,7 +18,7 @@ type Case struct {
 	Experiment string   // experiment file
 	Overrides  []string // e.g. k=64, method=learned
 	Net        string   // the PyTorch script's name for the network
-	Method     string
+	Method     framework.Method
 	K          int
 	// Batch is the experiment's batch size, which torch uses too (0 until
 	// the config is loaded).
@@ -30,9 +32,9 @@ func PaperCases() []Case {
 	var cs []Case
 	for _, n := range []struct{ file, net string }{{"experiments/lenet.yaml", "lenet"}, {"experiments/conv4.yaml", "conv4"}} {
 		for _, k := range []int{8, 64} {
-			cs = append(cs, Case{Experiment: n.file, Overrides: []string{fmt.Sprint("k=", k)}, Net: n.net, Method: "slot", K: k})
+			cs = append(cs, Case{Experiment: n.file, Overrides: []string{fmt.Sprint("k=", k)}, Net: n.net, Method: framework.MethodSlot, K: k})
 		}
-		cs = append(cs, Case{Experiment: n.file, Overrides: []string{"method=learned"}, Net: n.net, Method: "learned", K: 1})
+		cs = append(cs, Case{Experiment: n.file, Overrides: []string{"method=learned"}, Net: n.net, Method: framework.MethodLearned, K: 1})
 	}
 	return cs
 }
@@ -131,7 +133,7 @@ func SelfMeasure(exe string, c Case, o Options) (Result, error) {
 // TorchMeasure runs the repository's PyTorch script (bench/torch_bench.py)
 // with Debian's python3 for one case, on o.Threads threads.
 func TorchMeasure(python, script string, c Case, batch int, o Options) (Result, error) {
-	cmd := exec.Command(python, script, "--net", c.Net, "--method", c.Method, fmt.Sprint("--k=", c.K),
+	cmd := exec.Command(python, script, "--net", c.Net, "--method", string(c.Method), fmt.Sprint("--k=", c.K),
 		fmt.Sprint("--batch=", batch), fmt.Sprint("--steps=", o.Steps), fmt.Sprint("--warmup=", o.Warmup),
 		fmt.Sprint("--threads=", o.Threads), fmt.Sprintf("--min-seconds=%g", o.MinSeconds))
 	return runJSON(cmd)

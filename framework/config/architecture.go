@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,7 +10,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/internal/strictyaml"
+	"github.com/slotlab/slotlab/framework/nn"
 )
 
 // Architecture is a network described layer by layer in YAML.
@@ -34,7 +37,9 @@ func (a *Architecture) At(path string, format string, args ...any) *Error {
 	return a.Src.Errorf(join(a.prefix, path), format, args...)
 }
 
-// Layer is one layer of an architecture. Which fields apply depends on Type:
+// Layer is one layer of an architecture as the file writes it. Which
+// fields apply depends on Type, and the engine's table of layer kinds says
+// (nn.LayerSpec):
 //
 //	dense:     out
 //	conv:      out, kernel (3), stride (1), padding (0)
@@ -43,19 +48,40 @@ func (a *Architecture) At(path string, format string, args ...any) *Error {
 //	dropout:   p
 //	relu, flatten, batchnorm: none
 type Layer struct {
-	Type    string  `yaml:"type"`
-	Name    string  `yaml:"name,omitempty"`
-	Out     int     `yaml:"out,omitempty"`
-	Kernel  int     `yaml:"kernel,omitempty"`
-	Stride  int     `yaml:"stride,omitempty"`
-	Padding int     `yaml:"padding,omitempty"`
-	Size    int     `yaml:"size,omitempty"`
-	P       float64 `yaml:"p,omitempty"`
-	Pos     Pos     `yaml:"-"`
+	Type    framework.LayerKind `yaml:"type"`
+	Name    string              `yaml:"name,omitempty"`
+	Out     int                 `yaml:"out,omitempty"`
+	Kernel  int                 `yaml:"kernel,omitempty"`
+	Stride  int                 `yaml:"stride,omitempty"`
+	Padding int                 `yaml:"padding,omitempty"`
+	Size    int                 `yaml:"size,omitempty"`
+	P       float64             `yaml:"p,omitempty"`
+	Pos     Pos                 `yaml:"-"`
 }
 
-// LayerTypes are the layer types an architecture may use.
-var LayerTypes = []string{"avgpool", "batchnorm", "conv", "dense", "dropout", "flatten", "maxpool", "relu"}
+// spec is the layer in the engine's terms.
+func (l Layer) spec() nn.LayerSpec {
+	return nn.LayerSpec{Kind: l.Type, Name: l.Name, Out: l.Out, Kernel: l.Kernel, Stride: l.Stride, Padding: l.Padding, Size: l.Size, P: l.P}
+}
+
+// Spec returns the architecture as the network engine takes it.
+func (a *Architecture) Spec() nn.Spec {
+	s := nn.Spec{Input: a.Input, Classes: a.Classes}
+	for _, l := range a.Layers {
+		s.Layers = append(s.Layers, l.spec())
+	}
+	return s
+}
+
+// Place puts an error of the engine about the architecture's spec
+// (nn.SpecError) at its place in the file; other errors pass unchanged.
+func (a *Architecture) Place(err error) error {
+	var se *nn.SpecError
+	if errors.As(err, &se) {
+		return a.At(se.Path(), "%s", se.Msg)
+	}
+	return err
+}
 
 // LoadArchitecture reads and validates an architecture file.
 func LoadArchitecture(path string) (*Architecture, error) {
@@ -160,48 +186,34 @@ func (a *Architecture) validate() ErrorList {
 	if len(a.Layers) == 0 {
 		bad("layers", "an architecture needs at least one layer")
 	}
+	kinds := nn.LayerKinds()
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = string(k)
+	}
 	for i := range a.Layers {
 		l := &a.Layers[i]
-		p := fmt.Sprintf("layers[%d]", i)
-		if !slices.Contains(LayerTypes, l.Type) {
-			hint := didYouMean(l.Type, LayerTypes)
+		if !slices.Contains(kinds, l.Type) {
+			hint := didYouMean(string(l.Type), names)
 			if l.Type == "" {
-				hint = " (types: " + strings.Join(LayerTypes, ", ") + ")"
+				hint = " (types: " + strings.Join(names, ", ") + ")"
 			}
-			bad(p+".type", "unknown layer type %q%s", l.Type, hint)
+			bad(fmt.Sprintf("layers[%d].type", i), "unknown layer type %q%s", l.Type, hint)
 			continue
 		}
-		switch l.Type {
-		case "dense", "conv":
-			if l.Out < 1 {
-				bad(p+".out", "a %s layer needs out ≥ 1 (the number of %s)", l.Type, map[string]string{"dense": "units", "conv": "filters"}[l.Type])
-			}
+		// The engine fills in the layer's defaults and checks it; the
+		// defaults are written back so that the resolved config shows them.
+		ls := l.spec()
+		if err := nn.CheckLayer(i, &ls); err != nil {
+			errs = append(errs, a.Place(err).(*Error))
+			continue
 		}
-		switch l.Type {
-		case "conv":
-			if l.Kernel == 0 {
-				l.Kernel = 3
-			}
-			if l.Stride == 0 {
-				l.Stride = 1
-			}
-			if l.Kernel < 1 || l.Stride < 1 || l.Padding < 0 {
-				bad(p, "conv needs kernel ≥ 1, stride ≥ 1 and padding ≥ 0")
-			}
-		case "maxpool", "avgpool":
-			if l.Size == 0 {
-				l.Size = 2
-			}
-			if l.Stride == 0 {
-				l.Stride = l.Size
-			}
-			if l.Size < 1 || l.Stride < 1 {
-				bad(p, "%s needs size ≥ 1 and stride ≥ 1", l.Type)
-			}
-		case "dropout":
-			if l.P < 0 || l.P >= 1 {
-				bad(p+".p", "dropout p must be in [0, 1), not %v", l.P)
-			}
+		l.Kernel, l.Stride, l.Size = ls.Kernel, ls.Stride, ls.Size
+	}
+	if len(errs) == 0 {
+		// Shapes: that the layers fit together and end in the classes.
+		if _, err := nn.NewPlan(a.Spec(), 1); err != nil {
+			errs = append(errs, a.Place(err).(*Error))
 		}
 	}
 	return errs

@@ -9,6 +9,9 @@ import (
 	"strconv"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/nn"
 )
 
 // Experiment is one experiment file, fully resolved after Load: every
@@ -22,10 +25,10 @@ type Experiment struct {
 	// relative to the experiment file, the bare name of a file in
 	// architectures/, or the architecture itself written inline.
 	Architecture ArchRef `yaml:"architecture"`
-	// Method is "slot" (train scores, weights fixed), "learned" (train
-	// ordinary weights) or "finetune" (train scores for finetune.slot_epochs,
+	// Method is slot (train scores, weights fixed), learned (train
+	// ordinary weights) or finetune (train scores for finetune.slot_epochs,
 	// then the selected weights as ordinary weights for the rest).
-	Method string `yaml:"method"`
+	Method framework.Method `yaml:"method"`
 	// K is the number of candidate weights per connection.
 	K int `yaml:"k"`
 	// Plugins are plugin binaries whose modules the experiment may name
@@ -39,8 +42,8 @@ type Experiment struct {
 	// LearnedInit says how a learned network starts: "weights" draws every
 	// weight from the weight initializer; "one_of_k" draws K candidates per
 	// connection and picks one at random, as the official code does.
-	LearnedInit string `yaml:"learned_init"`
-	Seed        int64  `yaml:"seed"`
+	LearnedInit nn.LearnedInit `yaml:"learned_init"`
+	Seed        int64          `yaml:"seed"`
 	// Storage is "stored" (keep a slot machine's fixed random numbers, its
 	// candidate weights and initial scores, in memory) or "regenerated"
 	// (draw them again from the seed whenever they are needed: no memory for
@@ -233,11 +236,11 @@ func (wd WeightDecay) MarshalYAML() (any, error) {
 func Default() Experiment {
 	yes := true
 	return Experiment{
-		Method:      "slot",
+		Method:      framework.MethodSlot,
 		K:           8,
 		Selector:    ModuleRef{ID: "selectors.greedy"},
 		Sharing:     ModuleRef{ID: "sharing.per_connection"},
-		LearnedInit: "weights",
+		LearnedInit: nn.LearnedInitWeights,
 		Storage:     "stored",
 		Initializers: Initializers{
 			Weights: ModuleRef{ID: "initializers.glorot_uniform"},
@@ -258,4 +261,31 @@ func Default() Experiment {
 		Data:     Data{Download: &yes},
 		Finetune: Finetune{LearningRate: 0.01, Schedule: Schedule{Type: "cosine"}},
 	}
+}
+
+// NetworkOptions returns what the engine needs besides the spec to build
+// the experiment's network (its modules, K, seed, start of learned weights
+// and storage of the fixed numbers) for a method and batch sizes, which a
+// run's phase or a tool may choose apart from the experiment's.
+func (e *Experiment) NetworkOptions(method framework.Method, batch, evalBatch int) nn.Options {
+	return nn.Options{
+		Method: method, K: e.K, Seed: uint64(e.Seed),
+		Batch: batch, EvalBatch: evalBatch,
+		Selector:    e.Selector.Module.(framework.Selector),
+		Sharing:     e.Sharing.Module.(framework.Sharing),
+		WeightInit:  e.Initializers.Weights.Module.(framework.Initializer),
+		ScoreInit:   e.Initializers.Scores.Module.(framework.Initializer),
+		LearnedInit: e.LearnedInit,
+		Regenerate:  e.Storage == "regenerated",
+	}
+}
+
+// BuildNetwork builds the experiment's network for a method and batch
+// sizes (NetworkOptions), errors about the architecture placed in its file.
+func (e *Experiment) BuildNetwork(method framework.Method, batch, evalBatch int) (*nn.Network, error) {
+	n, err := nn.Build(e.Arch.Spec(), e.NetworkOptions(method, batch, evalBatch))
+	if err != nil {
+		return nil, e.Arch.Place(err)
+	}
+	return n, nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/internal/strictyaml"
+	"github.com/slotlab/slotlab/framework/nn"
 )
 
 // Datasets are the datasets slotlab knows, with the input shape each gives.
@@ -111,8 +112,8 @@ func (e *Experiment) resolve() ErrorList {
 		}
 	}
 	switch e.Method {
-	case "slot", "learned":
-	case "finetune":
+	case framework.MethodSlot, framework.MethodLearned:
+	case framework.MethodFinetune:
 		f := &e.Finetune
 		if f.SlotEpochs < 1 || f.SlotEpochs >= e.Train.Epochs {
 			bad("finetune.slot_epochs", "method finetune needs finetune.slot_epochs between 1 and train.epochs−1 (%d), not %d", e.Train.Epochs-1, f.SlotEpochs)
@@ -138,7 +139,7 @@ func (e *Experiment) resolve() ErrorList {
 		bad("storage", "storage must be stored or regenerated, not %q", e.Storage)
 	}
 	switch e.LearnedInit {
-	case "weights", "one_of_k":
+	case nn.LearnedInitWeights, nn.LearnedInitOneOfK:
 	default:
 		bad("learned_init", "learned_init must be weights or one_of_k, not %q", e.LearnedInit)
 	}
@@ -338,7 +339,7 @@ func toFloat(x any) (float64, bool) {
 // declares 25), else the paper's rule for greedy selection, 0.2 for K ≤ 8
 // and 0.1 above (docs/method.md §3).
 func (e *Experiment) autoLearningRate() float64 {
-	if e.Method == "learned" {
+	if e.Method == framework.MethodLearned {
 		return 0.01
 	}
 	if r := e.selectorInfo().LearningRate; r > 0 {
@@ -354,7 +355,7 @@ func (e *Experiment) autoLearningRate() float64 {
 // own decay if it declares one (probabilistic sampling declares 0,
 // docs/reproduction.md), else the paper's 1e-4. Learned weights take 1e-4.
 func (e *Experiment) autoWeightDecay() float64 {
-	if e.Method != "learned" {
+	if e.Method != framework.MethodLearned {
 		if d := e.selectorInfo().WeightDecay; d != nil {
 			return *d
 		}

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/slotlab/slotlab/framework/checkpoint"
+	"github.com/slotlab/slotlab/framework/nn"
 )
 
 // DenseFormat is the metadata "format" of slotlab's dense safetensors files.
@@ -31,11 +31,7 @@ func encodeDense(l *loaded) ([]byte, error) {
 		if !st.Weighted {
 			continue
 		}
-		shape := []int{st.Info.FanOut, st.Info.FanIn}
-		if st.Layer.Type == "conv" {
-			shape = []int{st.Layer.Out, st.In[0], st.Layer.Kernel, st.Layer.Kernel}
-		}
-		ts = append(ts, named{name: st.Info.Name, shape: shape})
+		ts = append(ts, named{name: st.Info.Name, shape: st.WeightShape})
 	}
 	for i, t := range l.net.EvalWeights() {
 		if ts[i].name != t.Name {
@@ -72,7 +68,7 @@ func encodeDense(l *loaded) ([]byte, error) {
 
 // decodeDense parses a safetensors file written by encodeDense: its config
 // and the tensors LoadSelection takes for a learned network.
-func decodeDense(path string, raw []byte) (string, map[string]checkpoint.Tensor, error) {
+func decodeDense(path string, raw []byte) (string, map[string]nn.Tensor, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...))
 	}
@@ -92,7 +88,7 @@ func decodeDense(path string, raw []byte) (string, map[string]checkpoint.Tensor,
 		return "", nil, bad("not a slotlab dense export (metadata format %q)", meta["format"])
 	}
 	data := raw[8+hl:]
-	ts := map[string]checkpoint.Tensor{}
+	ts := map[string]nn.Tensor{}
 	var names []string
 	for k := range header {
 		if k != "__metadata__" {
@@ -114,7 +110,7 @@ func decodeDense(path string, raw []byte) (string, map[string]checkpoint.Tensor,
 		if strings.HasPrefix(k, "bn.") {
 			name = strings.ReplaceAll(k, ".", "/")
 		}
-		ts[name] = checkpoint.Tensor{Name: name, F32: v}
+		ts[name] = nn.Tensor{Name: name, F32: v}
 	}
 	return meta["config"], ts, nil
 }

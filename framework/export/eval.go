@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/slotlab/slotlab/framework/checkpoint"
+	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/data"
+	"github.com/slotlab/slotlab/framework/nn"
 	"github.com/slotlab/slotlab/framework/train"
 )
 
@@ -31,8 +32,8 @@ func Eval(path, dataDir string, logf func(string, ...any)) (*Evaluation, error) 
 	}
 	var (
 		cfg    string
-		ts     map[string]checkpoint.Tensor
-		method string
+		ts     map[string]nn.Tensor
+		method framework.Method
 		ev     = &Evaluation{}
 	)
 	if bytes.HasPrefix(raw, []byte(SlotMagic)) {
@@ -40,13 +41,13 @@ func Eval(path, dataDir string, logf func(string, ...any)) (*Evaluation, error) 
 		if err != nil {
 			return nil, err
 		}
-		cfg, ts, method, ev.Format, ev.Origin = h.Config, t, "slot", "slot", &h.Origin
+		cfg, ts, method, ev.Format, ev.Origin = h.Config, t, framework.MethodSlot, "slot", &h.Origin
 	} else {
 		c, t, err := decodeDense(path, raw)
 		if err != nil {
 			return nil, err
 		}
-		cfg, ts, method, ev.Format = c, t, "learned", "dense"
+		cfg, ts, method, ev.Format = c, t, framework.MethodLearned, "dense"
 	}
 	var over []string
 	if dataDir != "" {
@@ -56,7 +57,7 @@ func Eval(path, dataDir string, logf func(string, ...any)) (*Evaluation, error) 
 	if err != nil {
 		return nil, err
 	}
-	net, err := buildMethod(e, method)
+	net, err := e.BuildNetwork(method, 1, e.Train.EvalBatchSize)
 	if err != nil {
 		return nil, err
 	}

@@ -28,6 +28,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/checkpoint"
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/nn"
@@ -81,7 +82,7 @@ func loadRun(dir string) (*loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := net.LoadSelection(ts); err != nil {
+	if err := net.LoadSelection(train.NetworkTensors(ts)); err != nil {
 		return nil, fmt.Errorf("%s: %w", bestPath, err)
 	}
 	return &loaded{exp: e, yaml: raw, net: net,
@@ -92,14 +93,10 @@ func loadRun(dir string) (*loaded, error) {
 // fine-tuned run ends with learned weights.
 func build(e *config.Experiment) (*nn.Network, error) {
 	method := e.Method
-	if method == "finetune" {
-		method = "learned"
+	if method == framework.MethodFinetune {
+		method = framework.MethodLearned
 	}
-	return buildMethod(e, method)
-}
-
-func buildMethod(e *config.Experiment, method string) (*nn.Network, error) {
-	return nn.Build(e.Arch, nn.ExperimentOptions(e, method, 1, e.Train.EvalBatchSize))
+	return e.BuildNetwork(method, 1, e.Train.EvalBatchSize)
 }
 
 // Export writes a run's best network to out in format "slot" or "dense".

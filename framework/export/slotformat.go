@@ -9,7 +9,7 @@ import (
 	"math"
 	"math/bits"
 
-	"github.com/slotlab/slotlab/framework/checkpoint"
+	"github.com/slotlab/slotlab/framework/nn"
 	"github.com/slotlab/slotlab/framework/rng"
 )
 
@@ -103,7 +103,7 @@ func unpack(data []byte, n, b int) []int32 {
 
 // decodeSlot parses a slot-format file into its header and the tensors
 // LoadSelection takes.
-func decodeSlot(path string, raw []byte) (*slotHeader, map[string]checkpoint.Tensor, error) {
+func decodeSlot(path string, raw []byte) (*slotHeader, map[string]nn.Tensor, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...))
 	}
@@ -128,7 +128,7 @@ func decodeSlot(path string, raw []byte) (*slotHeader, map[string]checkpoint.Ten
 	if h.Generator != rng.Generator {
 		return nil, nil, bad("its weights come from generator %q, this slotlab has %q", h.Generator, rng.Generator)
 	}
-	ts := map[string]checkpoint.Tensor{}
+	ts := map[string]nn.Tensor{}
 	for _, l := range h.Layers {
 		if l.Bits != bitsFor(l.K) || l.Connections < 0 {
 			return nil, nil, bad("layer %s: %d bits for K=%d", l.Name, l.Bits, l.K)
@@ -143,7 +143,7 @@ func decodeSlot(path string, raw []byte) (*slotHeader, map[string]checkpoint.Ten
 				return nil, nil, bad("layer %s connection %d selects %d of K=%d", l.Name, i, v, l.K)
 			}
 		}
-		ts["select/"+l.Name] = checkpoint.Tensor{Name: "select/" + l.Name, I32: idx}
+		ts["select/"+l.Name] = nn.Tensor{Name: "select/" + l.Name, I32: idx}
 		p += size
 	}
 	for _, b := range h.BN {
@@ -151,7 +151,7 @@ func decodeSlot(path string, raw []byte) (*slotHeader, map[string]checkpoint.Ten
 			return nil, nil, bad("truncated batch-norm statistics %s", b.Name)
 		}
 		v := float32sLE(body[p : p+4*b.Len])
-		ts[b.Name] = checkpoint.Tensor{Name: b.Name, F32: v}
+		ts[b.Name] = nn.Tensor{Name: b.Name, F32: v}
 		p += 4 * b.Len
 	}
 	if p != len(body) {

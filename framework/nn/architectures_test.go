@@ -3,8 +3,6 @@ package nn
 import (
 	"path/filepath"
 	"testing"
-
-	"github.com/slotlab/slotlab/framework/config"
 )
 
 // TestPaperArchitectures checks the architecture files against docs/method.md §2:
@@ -21,7 +19,7 @@ func TestPaperArchitectures(t *testing.T) {
 		{"conv6.yaml", 1474752, 1024},
 		{"vgg19.yaml", 20024000, 512},
 	} {
-		a, err := config.LoadArchitecture(filepath.Join("..", "..", "architectures", tc.file))
+		a, err := loadSpec(filepath.Join("..", "..", "architectures", tc.file))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,7 +31,7 @@ func TestPaperArchitectures(t *testing.T) {
 			t.Errorf("%s: %d weights, docs/method.md says %d", tc.file, p.Weights, tc.weights)
 		}
 		for _, st := range p.Steps {
-			if st.Layer.Type == "flatten" && st.Out[0] != tc.flat {
+			if st.Layer.Kind == "flatten" && st.Out[0] != tc.flat {
 				t.Errorf("%s: %d features at the flatten, want %d", tc.file, st.Out[0], tc.flat)
 			}
 		}

@@ -2,10 +2,10 @@ package nn
 
 import (
 	"fmt"
+	"github.com/slotlab/slotlab/framework"
 	"path/filepath"
 	"testing"
 
-	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/rng"
 	"github.com/slotlab/slotlab/plugins/selectors/probabilistic"
 )
@@ -17,13 +17,13 @@ import (
 // initializers (glorot_uniform and scaled_uniform, as the configs use).
 func BenchmarkLenetStep(b *testing.B) {
 	for _, c := range []struct {
-		method string
+		method framework.Method
 		k      int
 		regen  bool
 		ps     bool
 	}{{"slot", 8, false, false}, {"slot", 64, false, false}, {"learned", 1, false, false}, {"slot", 8, true, false}, {"slot", 64, true, false},
 		{"slot", 8, false, true}, {"slot", 32, false, true}} {
-		name := c.method
+		name := string(c.method)
 		if c.regen {
 			name += "-regen"
 		}
@@ -76,9 +76,9 @@ func BenchmarkLenetStep(b *testing.B) {
 // weights, at batch 128 (VGG-19 at 32).
 func BenchmarkArchitectures(b *testing.B) {
 	for _, name := range []string{"lenet-300-100", "conv2", "conv4", "conv6", "vgg19"} {
-		for _, method := range []string{"slot", "learned"} {
-			b.Run(name+"/"+method, func(b *testing.B) {
-				a, err := config.LoadArchitecture(filepath.Join("..", "..", "architectures", name+".yaml"))
+		for _, method := range []framework.Method{framework.MethodSlot, framework.MethodLearned} {
+			b.Run(name+"/"+string(method), func(b *testing.B) {
+				a, err := loadSpec(filepath.Join("..", "..", "architectures", name+".yaml"))
 				if err != nil {
 					b.Fatal(err)
 				}

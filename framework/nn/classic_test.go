@@ -52,7 +52,7 @@ func TestFactoredMatchesClassicSGD(t *testing.T) {
 	var nets []*Network
 	var accs []float64
 	for _, classic := range []bool{false, true} {
-		o := testOptions("slot", 8, 128)
+		o := testOptions(framework.MethodSlot, 8, 128)
 		o.Selector = fusedArgmax{}
 		o.WeightInit, o.ScoreInit = paperInit{}, paperInit{lambda: 0.1}
 		o.EvalBatch = 500

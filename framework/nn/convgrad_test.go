@@ -1,10 +1,10 @@
 package nn
 
 import (
+	"github.com/slotlab/slotlab/framework"
 	"math"
 	"testing"
 
-	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/rng"
 )
 
@@ -16,12 +16,12 @@ import (
 func TestConvNetGradient(t *testing.T) {
 	const batch = 3
 	a := arch([]int{2, 8, 8},
-		config.Layer{Type: "conv", Out: 3, Kernel: 3, Stride: 1, Padding: 1}, config.Layer{Type: "relu"},
-		config.Layer{Type: "maxpool", Size: 2, Stride: 2},
-		config.Layer{Type: "conv", Out: 4, Kernel: 3, Stride: 1, Padding: 0}, config.Layer{Type: "relu"},
-		config.Layer{Type: "avgpool", Size: 2, Stride: 2},
-		config.Layer{Type: "flatten"}, config.Layer{Type: "dense", Out: 10})
-	o := testOptions("slot", 2, batch)
+		LayerSpec{Kind: "conv", Out: 3, Kernel: 3, Stride: 1, Padding: 1}, LayerSpec{Kind: "relu"},
+		LayerSpec{Kind: "maxpool", Size: 2, Stride: 2},
+		LayerSpec{Kind: "conv", Out: 4, Kernel: 3, Stride: 1, Padding: 0}, LayerSpec{Kind: "relu"},
+		LayerSpec{Kind: "avgpool", Size: 2, Stride: 2},
+		LayerSpec{Kind: "flatten"}, LayerSpec{Kind: "dense", Out: 10})
+	o := testOptions(framework.MethodSlot, 2, batch)
 	o.WeightInit = uniformInit{-1, 1}
 	n, err := Build(a, o)
 	if err != nil {

@@ -1,10 +1,10 @@
 package nn
 
 import (
+	"github.com/slotlab/slotlab/framework"
 	"path/filepath"
 	"testing"
 
-	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/rng"
 )
 
@@ -16,12 +16,12 @@ func TestConv6Learns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains CONV-6 for 40 steps")
 	}
-	a, err := config.LoadArchitecture(filepath.Join("..", "..", "architectures", "conv6.yaml"))
+	a, err := loadSpec(filepath.Join("..", "..", "architectures", "conv6.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		method string
+		method framework.Method
 		h      Hyper
 	}{
 		{"slot", Hyper{LR: 0.3, Momentum: 0.9}},

@@ -11,7 +11,7 @@ import (
 type LayerRow struct {
 	Index   int
 	Name    string // weighted layers only
-	Type    string
+	Kind    framework.LayerKind
 	Out     []int
 	Weights int64
 	MACs    int64
@@ -33,15 +33,15 @@ type Description struct {
 // be nil for per-connection weights); regenerate says whether the fixed
 // random numbers are drawn again instead of stored. It fails when the
 // sharing strategy cannot give a layer's pool.
-func Describe(p *Plan, method string, k int, sharing framework.Sharing, regenerate bool) (Description, error) {
+func Describe(p *Plan, method framework.Method, k int, sharing framework.Sharing, regenerate bool) (Description, error) {
 	var d Description
 	pools := map[string]bool{}
 	for _, st := range p.Steps {
-		row := LayerRow{Index: st.Index, Type: st.Layer.Type, Out: st.Out}
+		row := LayerRow{Index: st.Index, Kind: st.Layer.Kind, Out: st.Out}
 		if st.Weighted {
 			n := int64(st.Info.Connections)
 			row.Name, row.Weights, row.MACs = st.Info.Name, n, st.MACs
-			if method == "slot" {
+			if method == framework.MethodSlot {
 				pool := framework.Pool{Key: st.Info.Name, Stride: k}
 				if sharing != nil {
 					var err error

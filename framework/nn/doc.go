@@ -1,12 +1,22 @@
-// Package nn is slotlab's network engine: it builds a network from an
-// architecture (config.Architecture) and trains and evaluates it one batch
-// at a time.
+// Package nn is slotlab's network engine: it builds a network from a Spec
+// (input shape, classes, layers of a framework.LayerKind) and trains and
+// evaluates it one batch at a time. It knows no file format: config maps
+// an architecture file to a Spec (config.Architecture.Spec) and places a
+// SpecError at its line; the state comes out as named Tensors, which train
+// writes as checkpoints.
+//
+// Every kind of layer is one file, op_KIND.go (op_dense.go, op_conv.go,
+// op_pool.go, op_dropout.go, op_batchnorm.go, op_relu.go, op_flatten.go),
+// that registers in the one table of layer kinds (layers.go) its defaults
+// and checks, its output shape (and a weighted kind's weights) and its
+// graph node. NewPlan, Build, Describe, config's validation and export all
+// work from that table.
 //
 // A Network holds two gorgonia graphs, one for training and one for
-// evaluation, whose ops are slotlab's own (op_*.go: conv, dense, pooling,
-// relu, dropout, batch norm, flatten, softmax cross-entropy), each calling
-// the float32 kernels of nn/kernels and nn/gemm on buffers it owns;
-// gorgonia provides the graph and its reverse-mode differentiation.
+// evaluation, whose ops are slotlab's own, each calling the float32 kernels
+// of nn/kernels and nn/gemm on buffers it owns; the backward pass of every
+// op is a kernelOp (op.go) running a closure over the forward op. gorgonia
+// provides the graph and its reverse-mode differentiation.
 //
 // Every weight matrix of a slot machine is a SlotLayer: per connection K
 // fixed random candidate weights (a Pool, stored or regenerated from the

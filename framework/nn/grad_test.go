@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/slotlab/slotlab/framework"
-	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/rng"
 )
 
@@ -55,11 +54,11 @@ func (m *mlpRef) loss(x []float64, labels []int32, batch int) float64 {
 func smallSlotNet(t *testing.T, k, batch int) (*Network, *mlpRef, []float64) {
 	t.Helper()
 	a := arch([]int{1, 2, 3},
-		config.Layer{Type: "flatten"},
-		config.Layer{Type: "dense", Out: 5}, config.Layer{Type: "relu"},
-		config.Layer{Type: "dense", Out: 4}, config.Layer{Type: "relu"},
-		config.Layer{Type: "dense", Out: 10})
-	o := testOptions("slot", k, batch)
+		LayerSpec{Kind: "flatten"},
+		LayerSpec{Kind: "dense", Out: 5}, LayerSpec{Kind: "relu"},
+		LayerSpec{Kind: "dense", Out: 4}, LayerSpec{Kind: "relu"},
+		LayerSpec{Kind: "dense", Out: 10})
+	o := testOptions(framework.MethodSlot, k, batch)
 	o.WeightInit = uniformInit{-1, 1}
 	n, err := Build(a, o)
 	if err != nil {
@@ -215,10 +214,10 @@ func checkSGD(t *testing.T, nesterov bool, conns, k int, s0, s1, s2, g0, g1, w0 
 // finite differences too.
 func TestLearnedGradient(t *testing.T) {
 	const batch = 5
-	a := arch([]int{1, 1, 4}, config.Layer{Type: "flatten"},
-		config.Layer{Type: "dense", Out: 3}, config.Layer{Type: "relu"},
-		config.Layer{Type: "dense", Out: 10})
-	n, err := Build(a, testOptions("learned", 1, batch))
+	a := arch([]int{1, 1, 4}, LayerSpec{Kind: "flatten"},
+		LayerSpec{Kind: "dense", Out: 3}, LayerSpec{Kind: "relu"},
+		LayerSpec{Kind: "dense", Out: 10})
+	n, err := Build(a, testOptions(framework.MethodLearned, 1, batch))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +306,7 @@ func TestFusedSelectionMatchesSelector(t *testing.T) {
 	for _, k := range []int{1, 2, 3, 8} {
 		var nets []*Network
 		for _, sel := range []any{argmaxSelector{}, fusedArgmax{}} {
-			o := testOptions("slot", k, 16)
+			o := testOptions(framework.MethodSlot, k, 16)
 			o.Selector = sel.(interface {
 				framework.Selector
 			})
@@ -373,7 +372,7 @@ func TestRegeneratedMatchesStored(t *testing.T) {
 	} {
 		var nets []*Network
 		for _, regen := range []bool{false, true} {
-			o := testOptions("slot", 5, 16)
+			o := testOptions(framework.MethodSlot, 5, 16)
 			o.Selector, o.Sharing, o.Regenerate = tc.sel, tc.sharing, regen
 			n, err := Build(lenetArch(), o)
 			if err != nil {

@@ -1,8 +1,11 @@
 package nn
 
 import (
+	"os"
+
+	"gopkg.in/yaml.v3"
+
 	"github.com/slotlab/slotlab/framework"
-	"github.com/slotlab/slotlab/framework/config"
 )
 
 // The tests use small stand-ins for the built-in modules, since framework
@@ -50,22 +53,50 @@ func (perConn) Pool(l framework.LayerInfo) (framework.Pool, error) {
 	return framework.Pool{Key: l.Name, Stride: l.K}, nil
 }
 
-func testOptions(method string, k, batch int) Options {
+func testOptions(method framework.Method, k, batch int) Options {
 	return Options{Method: method, K: k, Seed: 1, Batch: batch, EvalBatch: batch,
 		Selector: argmaxSelector{}, Sharing: perConn{},
-		WeightInit: uniformInit{-0.1, 0.1}, ScoreInit: uniformInit{0, 0.01}, LearnedInit: "weights"}
+		WeightInit: uniformInit{-0.1, 0.1}, ScoreInit: uniformInit{0, 0.01}, LearnedInit: LearnedInitWeights}
 }
 
-func arch(input []int, layers ...config.Layer) *config.Architecture {
-	return &config.Architecture{Name: "test", Input: input, Classes: 10, Layers: layers}
+func arch(input []int, layers ...LayerSpec) Spec {
+	return Spec{Input: input, Classes: 10, Layers: layers}
 }
 
-func lenetArch() *config.Architecture {
+// loadSpec reads the spec of an architecture file of the repository. The
+// engine takes no files (config.Architecture.Spec does this for slotlab);
+// the tests read the few keys those files use directly.
+func loadSpec(path string) (Spec, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return Spec{}, err
+	}
+	var a struct {
+		Input   []int `yaml:"input"`
+		Classes int   `yaml:"classes"`
+		Layers  []struct {
+			Type                               framework.LayerKind `yaml:"type"`
+			Name                               string              `yaml:"name"`
+			Out, Kernel, Stride, Padding, Size int
+			P                                  float64
+		} `yaml:"layers"`
+	}
+	if err := yaml.Unmarshal(raw, &a); err != nil {
+		return Spec{}, err
+	}
+	s := Spec{Input: a.Input, Classes: a.Classes}
+	for _, l := range a.Layers {
+		s.Layers = append(s.Layers, LayerSpec{Kind: l.Type, Name: l.Name, Out: l.Out, Kernel: l.Kernel, Stride: l.Stride, Padding: l.Padding, Size: l.Size, P: l.P})
+	}
+	return s, nil
+}
+
+func lenetArch() Spec {
 	return arch([]int{1, 28, 28},
-		config.Layer{Type: "flatten"},
-		config.Layer{Type: "dense", Out: 300}, config.Layer{Type: "relu"},
-		config.Layer{Type: "dense", Out: 100}, config.Layer{Type: "relu"},
-		config.Layer{Type: "dense", Out: 10})
+		LayerSpec{Kind: "flatten"},
+		LayerSpec{Kind: "dense", Out: 300}, LayerSpec{Kind: "relu"},
+		LayerSpec{Kind: "dense", Out: 100}, LayerSpec{Kind: "relu"},
+		LayerSpec{Kind: "dense", Out: 10})
 }
 
 // fusedArgmax is argmaxSelector declaring itself an argmax, so the network

@@ -40,7 +40,7 @@ func (l *LearnedLayer) updateChunk(lo, hi int) error {
 func newLearnedLayer(info framework.LayerInfo, o *Options) (*LearnedLayer, error) {
 	n := info.Connections
 	l := &LearnedLayer{Info: info, W: make([]float32, n), Velocity: make([]float32, n)}
-	if o.LearnedInit == "one_of_k" {
+	if o.LearnedInit == LearnedInitOneOfK {
 		k := info.K
 		// The same candidates as the slot machine of this seed.
 		pool, err := storedPool(framework.Pool{Key: info.Name, Stride: k}, info, o, make([]float32, n*k))

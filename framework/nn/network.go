@@ -7,14 +7,13 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/slotlab/slotlab/framework"
-	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/nn/kernels"
 )
 
 // Options say what to build.
 type Options struct {
-	// Method is "slot" or "learned".
-	Method string
+	// Method is framework.MethodSlot or framework.MethodLearned.
+	Method framework.Method
 	K      int
 	Seed   uint64
 	// Batch and EvalBatch are the batch sizes of the training and the
@@ -24,30 +23,26 @@ type Options struct {
 	Sharing          framework.Sharing
 	WeightInit       framework.Initializer
 	ScoreInit        framework.Initializer
-	// LearnedInit is "weights" or "one_of_k" (see config.Experiment).
-	LearnedInit string
+	// LearnedInit is how learned weights start: LearnedInitWeights or
+	// LearnedInitOneOfK.
+	LearnedInit LearnedInit
 	// Regenerate draws a slot machine's fixed random numbers (candidate
 	// weights and initial scores) again from the seed whenever they are
 	// needed instead of storing them; training is bit-identical either way.
 	Regenerate bool
 }
 
-// ExperimentOptions returns the options of an experiment's network (its
-// modules, K, seed, initialisation of learned weights and storage of the
-// fixed numbers) for a method and batch sizes, which a run's phase or a
-// tool may choose apart from the experiment's.
-func ExperimentOptions(e *config.Experiment, method string, batch, evalBatch int) Options {
-	return Options{
-		Method: method, K: e.K, Seed: uint64(e.Seed),
-		Batch: batch, EvalBatch: evalBatch,
-		Selector:    e.Selector.Module.(framework.Selector),
-		Sharing:     e.Sharing.Module.(framework.Sharing),
-		WeightInit:  e.Initializers.Weights.Module.(framework.Initializer),
-		ScoreInit:   e.Initializers.Scores.Module.(framework.Initializer),
-		LearnedInit: e.LearnedInit,
-		Regenerate:  e.Storage == "regenerated",
-	}
-}
+// LearnedInit is how a learned network's weights start.
+type LearnedInit string
+
+// The starts of learned weights.
+const (
+	// LearnedInitWeights draws them with the weight initializer.
+	LearnedInitWeights LearnedInit = "weights"
+	// LearnedInitOneOfK takes, per connection, one of the K candidates a
+	// slot machine of the same seed would have, drawn at random.
+	LearnedInitOneOfK LearnedInit = "one_of_k"
+)
 
 // Network is a built model: the training graph (forward and backward) and
 // the evaluation graph (forward only), each compiled once into a gorgonia
@@ -78,9 +73,9 @@ type graph struct {
 	dropout []*dropoutOp
 }
 
-// Build creates the network of an architecture for the given options.
-func Build(arch *config.Architecture, o Options) (*Network, error) {
-	plan, err := NewPlan(arch, o.K)
+// Build creates the network of a spec for the given options.
+func Build(spec Spec, o Options) (*Network, error) {
+	plan, err := NewPlan(spec, o.K)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +83,7 @@ func Build(arch *config.Architecture, o Options) (*Network, error) {
 	pools := map[string]*Pool{}
 	for _, info := range plan.WeightedLayers() {
 		switch o.Method {
-		case "slot":
+		case framework.MethodSlot:
 			spec, err := o.Sharing.Pool(info)
 			if err != nil {
 				return nil, fmt.Errorf("sharing for layer %s: %w", info.Name, err)
@@ -112,7 +107,7 @@ func Build(arch *config.Architecture, o Options) (*Network, error) {
 				return nil, err
 			}
 			n.Slots = append(n.Slots, l)
-		case "learned":
+		case framework.MethodLearned:
 			l, err := newLearnedLayer(info, &o)
 			if err != nil {
 				return nil, err
@@ -142,18 +137,10 @@ func (n *Network) buildGraphs() (err error) {
 	return err
 }
 
-// weightNode is the graph node of a weighted layer's weights (rows × cols),
-// reading the slice of the training or evaluation graph in place.
-func (n *Network) weightNode(g *G.ExprGraph, st Step, widx int, train bool, rows, cols int) *G.Node {
-	w := n.weights(widx, train)
-	return G.NewMatrix(g, tensor.Float32, G.WithShape(rows, cols), G.WithName(st.Info.Name),
-		G.WithValue(tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(w))))
-}
-
 // weights returns the slice a weighted layer's graph node reads in the
 // training or evaluation graph.
 func (n *Network) weights(i int, train bool) []float32 {
-	if n.Options.Method == "slot" {
+	if n.Options.Method == framework.MethodSlot {
 		if train {
 			return n.Slots[i].Weff
 		}
@@ -162,84 +149,46 @@ func (n *Network) weights(i int, train bool) []float32 {
 	return n.Learned[i].W
 }
 
+// buildGraph builds one graph, each layer added by its kind's node
+// function (layerKinds).
 func (n *Network) buildGraph(batch int, train bool) (*graph, error) {
 	g := G.NewGraph()
 	gr := &graph{g: g, batch: batch}
-	in := n.Plan.Arch.Input
+	in := n.Plan.Spec.Input
 	xs := tensor.Shape{batch, in[0], in[1], in[2]}
 	gr.x = make([]float32, xs.TotalSize())
 	gr.labels = make([]int32, batch)
-	x := G.NewTensor(g, tensor.Float32, 4, G.WithShape(xs...), G.WithName("x"),
+	h := G.NewTensor(g, tensor.Float32, 4, G.WithShape(xs...), G.WithName("x"),
 		G.WithValue(tensor.New(tensor.WithShape(xs...), tensor.WithBacking(gr.x))))
-	h := x
-	var wnodes G.Nodes
-	widx := 0
-	needDX := false // no gradient is needed below the first weighted layer
+	b := &builder{n: n, gr: gr, train: train}
 	for _, st := range n.Plan.Steps {
-		shape := append(tensor.Shape{batch}, st.Out...)
-		inShape := append(tensor.Shape{batch}, st.In...)
-		var op G.Op
-		switch st.Layer.Type {
-		case "flatten":
-			op = newFlattenOp(inShape)
-		case "relu":
-			op = newReLUOp(shape)
-		case "dense":
-			wn := n.weightNode(g, st, widx, train, st.Info.FanOut, st.Info.FanIn)
-			wnodes = append(wnodes, wn)
-			var err error
-			if h, err = G.ApplyOp(newDenseOp(batch, st.In[0], st.Out[0], needDX), h, wn); err != nil {
-				return nil, fmt.Errorf("building %s: %w", st.Info.Name, err)
-			}
-			widx++
-			needDX = true
-			continue
-		case "conv":
-			node, err := n.convNode(gr, st, h, widx, train, needDX, &wnodes)
-			if err != nil {
-				return nil, err
-			}
-			h = node
-			widx++
-			needDX = true
-			continue
-		case "maxpool", "avgpool", "dropout", "batchnorm":
-			o, err := n.imageOp(gr, st, inShape, shape, train)
-			if err != nil {
-				return nil, err
-			}
-			if o == nil { // identity at evaluation
-				continue
-			}
-			op = o
-		default:
-			return nil, fmt.Errorf("layer type %q is not supported", st.Layer.Type)
-		}
 		var err error
-		if h, err = G.ApplyOp(op, h); err != nil {
-			return nil, fmt.Errorf("building layer %d (%s): %w", st.Index, st.Layer.Type, err)
+		if h, err = layerKinds[st.Layer.Kind].node(b, st, h); err != nil {
+			return nil, err
+		}
+		if st.Weighted {
+			b.needDX = true
 		}
 	}
-	gr.loss = newLossOp(batch, n.Plan.Arch.Classes, gr.labels)
+	gr.loss = newLossOp(batch, n.Plan.Spec.Classes, gr.labels)
 	loss, err := G.ApplyOp(gr.loss, h)
 	if err != nil {
 		return nil, fmt.Errorf("building the loss: %w", err)
 	}
 	if train {
-		grads, err := G.Grad(loss, wnodes...)
+		grads, err := G.Grad(loss, b.wnodes...)
 		if err != nil {
 			return nil, fmt.Errorf("building the backward pass: %w", err)
 		}
 		for i, gn := range grads {
 			op, ok := gn.Op().(*kernelOp)
-			if !ok || (op.name != "dense_dw" && op.name != "conv_dw") {
+			if !ok || !op.weightGrad {
 				return nil, fmt.Errorf("unexpected gradient op %v for weights %d", gn.Op(), i)
 			}
-			buf := op.out.data
-			if n.Options.Method == "slot" {
-				n.Slots[i].Grad = buf
+			if n.Options.Method == framework.MethodSlot {
+				n.Slots[i].Grad = op.out.data
 			} else {
-				n.Learned[i].Grad = buf
+				n.Learned[i].Grad = op.out.data
 			}
 		}
 	}

@@ -71,6 +71,10 @@ type kernelOp struct {
 	baseOp
 	out buffer
 	run func(v []G.Value, out []float32)
+	// weightGrad marks the op that computes ∂L/∂W of a weighted layer
+	// (applyWeightGrad): the trainer takes its buffer as the layer's
+	// gradient.
+	weightGrad bool
 }
 
 func (op *kernelOp) Do(v ...G.Value) (G.Value, error) {
@@ -86,6 +90,16 @@ func applyKernel(name string, shape tensor.Shape, run func(v []G.Value, out []fl
 		dims[i] = n.Dims()
 	}
 	return G.ApplyOp(&kernelOp{baseOp: newBase(name, shape, dims...), out: newBuffer(shape), run: run}, inputs...)
+}
+
+// applyWeightGrad is applyKernel for the op that computes a weighted
+// layer's ∂L/∂W.
+func applyWeightGrad(name string, shape tensor.Shape, run func(v []G.Value, out []float32), inputs ...*G.Node) (*G.Node, error) {
+	n, err := applyKernel(name, shape, run, inputs...)
+	if err == nil {
+		n.Op().(*kernelOp).weightGrad = true
+	}
+	return n, err
 }
 
 // buffer is an op-owned output: a float32 slice and a tensor over it that

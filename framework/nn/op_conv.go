@@ -6,8 +6,47 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/nn/kernels"
 )
+
+// A conv layer is a 2-D convolution without bias of an image (C, H, W)
+// with Out filters of Kernel × Kernel, Stride and Padding; its weights are
+// (Out, C, Kernel, Kernel).
+func init() {
+	registerLayer(framework.Conv, layerKind{
+		check: func(l *LayerSpec) (string, string) {
+			if l.Kernel == 0 {
+				l.Kernel = 3
+			}
+			if l.Stride == 0 {
+				l.Stride = 1
+			}
+			switch {
+			case l.Out < 1:
+				return "out", "a conv layer needs out ≥ 1 (the number of filters)"
+			case l.Kernel < 1 || l.Stride < 1 || l.Padding < 0:
+				return "", "conv needs kernel ≥ 1, stride ≥ 1 and padding ≥ 0"
+			}
+			return "", ""
+		},
+		shape: func(l LayerSpec, in []int) (shaped, string) {
+			if len(in) != 3 {
+				return shaped{}, fmt.Sprintf("conv layer needs an image input (C, H, W), but the input here is %v (after a flatten?)", in)
+			}
+			c, h, w := in[0], in[1], in[2]
+			oh := (h+2*l.Padding-l.Kernel)/l.Stride + 1
+			ow := (w+2*l.Padding-l.Kernel)/l.Stride + 1
+			if h+2*l.Padding < l.Kernel || w+2*l.Padding < l.Kernel || oh < 1 || ow < 1 {
+				return shaped{}, fmt.Sprintf("conv kernel %d with padding %d does not fit the %d×%d input here; reduce the kernel, add padding or remove a pooling layer before it", l.Kernel, l.Padding, h, w)
+			}
+			kk := l.Kernel * l.Kernel
+			return shaped{out: []int{l.Out, oh, ow}, weights: []int{l.Out, c, l.Kernel, l.Kernel},
+				fanIn: c * kk, fanOut: l.Out * kk, macs: int64(oh*ow) * int64(l.Out*c*kk)}, ""
+		},
+		node: convNode,
+	})
+}
 
 // convOp is a 2-D convolution without bias: x (N, C, H, W) and weights
 // (F, C·KH·KW) give y (N, F, OH, OW). The kernels live in
@@ -41,7 +80,7 @@ func (op *convOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 		}
 	}
 	// ∂L/∂W, summed over the batch and positions, from x and ∂L/∂y.
-	out[1], err = applyKernel("conv_dw", tensor.Shape{s.F, s.C * s.KH * s.KW}, func(v []G.Value, dw []float32) {
+	out[1], err = applyWeightGrad("conv_dw", tensor.Shape{s.F, s.C * s.KH * s.KW}, func(v []G.Value, dw []float32) {
 		op.conv.BackwardFilter(f32(v[0]), f32(v[1]), dw)
 	}, inputs[0], grad)
 	if err != nil {
@@ -51,15 +90,13 @@ func (op *convOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 }
 
 // convNode adds a conv layer and its weight node to the graph.
-func (n *Network) convNode(gr *graph, st Step, h *G.Node, widx int, train, needDX bool, wnodes *G.Nodes) (*G.Node, error) {
+func convNode(b *builder, st Step, h *G.Node) (*G.Node, error) {
 	l := st.Layer
-	s := kernels.ConvShape{N: gr.batch, C: st.In[0], H: st.In[1], W: st.In[2], F: l.Out, KH: l.Kernel, KW: l.Kernel, Stride: l.Stride, Pad: l.Padding}
+	s := kernels.ConvShape{N: b.gr.batch, C: st.In[0], H: st.In[1], W: st.In[2], F: l.Out, KH: l.Kernel, KW: l.Kernel, Stride: l.Stride, Pad: l.Padding}
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", st.Info.Name, err)
 	}
-	wn := n.weightNode(gr.g, st, widx, train, s.F, s.C*s.KH*s.KW)
-	*wnodes = append(*wnodes, wn)
 	ys := tensor.Shape{s.N, s.F, s.OutH(), s.OutW()}
-	op := &convOp{baseOp: newBase("conv", ys, 4, 2), conv: kernels.NewConv(s), needDX: needDX, y: newBuffer(ys)}
-	return G.ApplyOp(op, h, wn)
+	op := &convOp{baseOp: newBase("conv", ys, 4, 2), conv: kernels.NewConv(s), needDX: b.needDX, y: newBuffer(ys)}
+	return apply(st, op, h, b.weight(st, s.F, s.C*s.KH*s.KW))
 }

@@ -3,7 +3,20 @@ package nn
 import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/slotlab/slotlab/framework"
 )
+
+// Flatten turns an example of any shape into features, without copying.
+func init() {
+	registerLayer(framework.Flatten, layerKind{
+		shape: func(_ LayerSpec, in []int) (shaped, string) { return shaped{out: []int{prod(in)}}, "" },
+		node: func(b *builder, st Step, h *G.Node) (*G.Node, error) {
+			in, _ := b.shape(st)
+			return apply(st, newFlattenOp(in), h)
+		},
+	})
+}
 
 // flattenOp reshapes (B, C, H, W) to (B, C·H·W) without copying.
 type flattenOp struct {

@@ -4,8 +4,20 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/nn/kernels"
 )
+
+// ReLU is max(x, 0), elementwise, of any shape.
+func init() {
+	registerLayer(framework.ReLU, layerKind{
+		shape: sameShape,
+		node: func(b *builder, st Step, h *G.Node) (*G.Node, error) {
+			_, out := b.shape(st)
+			return apply(st, newReLUOp(out), h)
+		},
+	})
+}
 
 // reluOp computes y = max(x, 0).
 type reluOp struct {

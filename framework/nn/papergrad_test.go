@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/slotlab/slotlab/framework"
-	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/rng"
 )
 
@@ -81,7 +80,7 @@ func (r *refNet) lossFrom(from int, h []float64) float64 {
 func (r *refNet) layer(i int, x []float64) []float64 {
 	st := r.steps[i]
 	l := st.Layer
-	switch l.Type {
+	switch l.Kind {
 	case "flatten":
 		return x
 	case "relu":
@@ -136,7 +135,7 @@ func (r *refNet) layer(i int, x []float64) []float64 {
 		}
 		return y
 	}
-	panic("the reference has no layer type " + l.Type)
+	panic("the reference has no layer kind " + string(l.Kind))
 }
 
 // conv is a direct convolution with zero padding and stride.
@@ -222,11 +221,11 @@ func TestPaperNetworkGradients(t *testing.T) {
 	)
 	for _, file := range []string{"lenet-300-100.yaml", "conv2.yaml", "conv4.yaml", "conv6.yaml"} {
 		t.Run(file, func(t *testing.T) {
-			a, err := config.LoadArchitecture(filepath.Join("..", "..", "architectures", file))
+			a, err := loadSpec(filepath.Join("..", "..", "architectures", file))
 			if err != nil {
 				t.Fatal(err)
 			}
-			o := testOptions("slot", k, batch)
+			o := testOptions(framework.MethodSlot, k, batch)
 			o.WeightInit, o.ScoreInit = glorotInit{}, glorotInit{lambda: 1}
 			n, err := Build(a, o)
 			if err != nil {
@@ -264,7 +263,7 @@ func TestPaperNetworkGradients(t *testing.T) {
 			}
 			drop := 0
 			for _, st := range n.Plan.Steps {
-				if st.Layer.Type == "dropout" && st.Layer.P > 0 {
+				if st.Layer.Kind == "dropout" && st.Layer.P > 0 {
 					m := n.train.dropout[drop].mask
 					m64 := make([]float64, len(m))
 					for i, v := range m {

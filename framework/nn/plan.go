@@ -4,28 +4,31 @@ import (
 	"fmt"
 
 	"github.com/slotlab/slotlab/framework"
-	"github.com/slotlab/slotlab/framework/config"
 )
 
 // Step is one layer of a Plan with the shapes around it.
 type Step struct {
-	Layer config.Layer
-	// Index is the layer's position in the architecture.
+	// Layer is the layer, its defaults filled in.
+	Layer LayerSpec
+	// Index is the layer's position in the spec.
 	Index int
 	// In and Out are the shapes of one example before and after the layer:
 	// [C, H, W] or [features].
 	In, Out []int
-	// Weighted is true for dense and conv layers; Info describes them.
-	Weighted bool
-	Info     framework.LayerInfo
+	// Weighted is true for layers with weights (dense and conv); Info
+	// describes them and WeightShape is their weight tensor in the usual
+	// layout ([out, in] for dense, [F, C, KH, KW] for conv).
+	Weighted    bool
+	Info        framework.LayerInfo
+	WeightShape []int
 	// MACs is the multiply-adds of the layer's forward pass per example.
 	MACs int64
 }
 
-// Plan is an architecture with every shape worked out: what describe prints
-// and what Build follows.
+// Plan is a spec with every shape worked out: what describe prints and
+// what Build follows.
 type Plan struct {
-	Arch  *config.Architecture
+	Spec  Spec
 	Steps []Step
 	// Weights is the number of weights of the ordinary network.
 	Weights int64
@@ -33,94 +36,58 @@ type Plan struct {
 	MACs int64
 }
 
-// NewPlan infers the shape after every layer and checks that the layers fit
-// together; errors point at the layer in the architecture file. k is the
-// number of candidates per connection recorded in each LayerInfo.
-func NewPlan(a *config.Architecture, k int) (*Plan, error) {
-	p := &Plan{Arch: a}
-	shape := append([]int(nil), a.Input...)
+// NewPlan checks a spec, fills in its layers' defaults, infers the shape
+// after every layer and checks that the layers fit together. Errors are
+// *SpecError, placed at the layer and field. k is the number of candidates
+// per connection recorded in each LayerInfo.
+func NewPlan(s Spec, k int) (*Plan, error) {
+	switch {
+	case len(s.Input) != 3 || s.Input[0] < 1 || s.Input[1] < 1 || s.Input[2] < 1:
+		return nil, &SpecError{Layer: -1, Field: "input", Msg: "input must be [channels, height, width] with positive sizes, e.g. [1, 28, 28]"}
+	case s.Classes < 2:
+		return nil, &SpecError{Layer: -1, Field: "classes", Msg: "classes must be at least 2"}
+	}
+	p := &Plan{Spec: s}
+	p.Spec.Layers = append([]LayerSpec(nil), s.Layers...)
+	shape := append([]int(nil), s.Input...)
 	weighted := 0
-	for i, l := range a.Layers {
-		at := fmt.Sprintf("layers[%d]", i)
-		st := Step{Layer: l, Index: i, In: append([]int(nil), shape...)}
-		switch l.Type {
-		case "flatten":
-			shape = []int{prod(shape)}
-		case "relu", "dropout":
-		case "batchnorm":
-			if len(shape) != 3 {
-				return nil, a.At(at, "batchnorm needs an image input (C, H, W), but the input here is %v", shape)
-			}
-		case "dense":
-			if len(shape) != 1 {
-				return nil, a.At(at, "dense layer gets an image of shape %v; add {type: flatten} before it", shape)
-			}
-			in := shape[0]
-			shape = []int{l.Out}
-			st.Weighted = true
-			st.Info = framework.LayerInfo{Name: layerName(l, "dense", weighted), Index: weighted, Kind: framework.Dense,
-				FanIn: in, FanOut: l.Out, Connections: in * l.Out, K: k}
-			st.MACs = int64(in) * int64(l.Out)
-			weighted++
-		case "conv":
-			if len(shape) != 3 {
-				return nil, a.At(at, "conv layer needs an image input (C, H, W), but the input here is %v (after a flatten?)", shape)
-			}
-			c, h, w := shape[0], shape[1], shape[2]
-			oh := (h+2*l.Padding-l.Kernel)/l.Stride + 1
-			ow := (w+2*l.Padding-l.Kernel)/l.Stride + 1
-			if h+2*l.Padding < l.Kernel || w+2*l.Padding < l.Kernel || oh < 1 || ow < 1 {
-				return nil, a.At(at, "conv kernel %d with padding %d does not fit the %d×%d input here; reduce the kernel, add padding or remove a pooling layer before it", l.Kernel, l.Padding, h, w)
-			}
-			shape = []int{l.Out, oh, ow}
-			kk := l.Kernel * l.Kernel
-			st.Weighted = true
-			st.Info = framework.LayerInfo{Name: layerName(l, "conv", weighted), Index: weighted, Kind: framework.Conv,
-				FanIn: c * kk, FanOut: l.Out * kk, Connections: l.Out * c * kk, K: k}
-			st.MACs = int64(oh*ow) * int64(l.Out*c*kk)
-			weighted++
-		case "maxpool", "avgpool":
-			if len(shape) != 3 {
-				return nil, a.At(at, "%s needs an image input (C, H, W), but the input here is %v", l.Type, shape)
-			}
-			c, h, w := shape[0], shape[1], shape[2]
-			if h < l.Size || w < l.Size {
-				return nil, a.At(at, "%s of size %d does not fit the %d×%d input here; remove it or a pooling layer before it", l.Type, l.Size, h, w)
-			}
-			shape = []int{c, (h-l.Size)/l.Stride + 1, (w-l.Size)/l.Stride + 1}
-		default:
-			return nil, a.At(at+".type", "unknown layer type %q", l.Type)
+	names := map[string]bool{}
+	for i := range p.Spec.Layers {
+		l := &p.Spec.Layers[i]
+		if err := CheckLayer(i, l); err != nil {
+			return nil, err
 		}
-		st.Out = append([]int(nil), shape...)
-		p.Steps = append(p.Steps, st)
-		if st.Weighted {
+		sh, msg := layerKinds[l.Kind].shape(*l, shape)
+		if msg != "" {
+			return nil, layerErr(i, "", "%s", msg)
+		}
+		st := Step{Layer: *l, Index: i, In: shape, Out: sh.out}
+		if sh.weights != nil {
+			name := l.Name
+			if name == "" {
+				name = fmt.Sprintf("%s%d", l.Kind, weighted)
+			}
+			if names[name] {
+				return nil, layerErr(i, "name", "layer name %q is used twice", name)
+			}
+			names[name] = true
+			st.Weighted, st.WeightShape, st.MACs = true, sh.weights, sh.macs
+			st.Info = framework.LayerInfo{Name: name, Index: weighted, Kind: l.Kind,
+				FanIn: sh.fanIn, FanOut: sh.fanOut, Connections: prod(sh.weights), K: k}
 			p.Weights += int64(st.Info.Connections)
 			p.MACs += st.MACs
+			weighted++
 		}
+		p.Steps = append(p.Steps, st)
+		shape = sh.out
 	}
 	if weighted == 0 {
-		return nil, a.At("layers", "the architecture has no dense or conv layer, so there is nothing to train")
+		return nil, &SpecError{Layer: -1, Field: "layers", Msg: "the architecture has no dense or conv layer, so there is nothing to train"}
 	}
-	if len(shape) != 1 || shape[0] != a.Classes {
-		return nil, a.At(fmt.Sprintf("layers[%d]", len(a.Layers)-1), "the network ends with shape %v but must end with %d outputs (classes); make the last layer {type: dense, out: %d}", shape, a.Classes, a.Classes)
-	}
-	names := map[string]bool{}
-	for _, st := range p.Steps {
-		if st.Weighted {
-			if names[st.Info.Name] {
-				return nil, a.At(fmt.Sprintf("layers[%d].name", st.Index), "layer name %q is used twice", st.Info.Name)
-			}
-			names[st.Info.Name] = true
-		}
+	if len(shape) != 1 || shape[0] != s.Classes {
+		return nil, layerErr(len(s.Layers)-1, "", "the network ends with shape %v but must end with %d outputs (classes); make the last layer {type: dense, out: %d}", shape, s.Classes, s.Classes)
 	}
 	return p, nil
-}
-
-func layerName(l config.Layer, kind string, i int) string {
-	if l.Name != "" {
-		return l.Name
-	}
-	return fmt.Sprintf("%s%d", kind, i)
 }
 
 // WeightedLayers returns the LayerInfo of every dense and conv layer.

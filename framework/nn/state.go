@@ -3,9 +3,16 @@ package nn
 import (
 	"fmt"
 	"sort"
-
-	"github.com/slotlab/slotlab/framework/checkpoint"
 )
+
+// Tensor is a named tensor of a network's state; exactly one of F32, F64
+// and I32 holds its values.
+type Tensor struct {
+	Name string
+	F32  []float32
+	F64  []float64
+	I32  []int32
+}
 
 // State returns the network's trainable state as named tensors that share
 // the network's memory: the score coefficients (slot: the network-wide A, B
@@ -13,34 +20,34 @@ import (
 // every score and its momentum), the weights and their momentum (learned),
 // and batch-norm running statistics. The fixed random numbers are not part
 // of it: they are drawn again from the seed.
-func (n *Network) State() []checkpoint.Tensor {
-	var out []checkpoint.Tensor
+func (n *Network) State() []Tensor {
+	var out []Tensor
 	if len(n.Slots) > 0 {
-		out = append(out, checkpoint.Tensor{Name: "slot/coef", F64: []float64{n.coef.A, n.coef.B}})
+		out = append(out, Tensor{Name: "slot/coef", F64: []float64{n.coef.A, n.coef.B}})
 	}
 	for _, l := range n.Slots {
-		out = append(out, checkpoint.Tensor{Name: "slot/" + l.Info.Name + "/y", F32: l.Y})
+		out = append(out, Tensor{Name: "slot/" + l.Info.Name + "/y", F32: l.Y})
 	}
 	for _, l := range n.Learned {
 		out = append(out,
-			checkpoint.Tensor{Name: "learned/" + l.Info.Name + "/w", F32: l.W},
-			checkpoint.Tensor{Name: "learned/" + l.Info.Name + "/velocity", F32: l.Velocity})
+			Tensor{Name: "learned/" + l.Info.Name + "/w", F32: l.W},
+			Tensor{Name: "learned/" + l.Info.Name + "/velocity", F32: l.Velocity})
 	}
 	return append(out, n.bnState()...)
 }
 
-func (n *Network) bnState() []checkpoint.Tensor {
+func (n *Network) bnState() []Tensor {
 	var idx []int
 	for i := range n.bns {
 		idx = append(idx, i)
 	}
 	sort.Ints(idx)
-	var out []checkpoint.Tensor
+	var out []Tensor
 	for _, i := range idx {
 		b := n.bns[i]
 		out = append(out,
-			checkpoint.Tensor{Name: fmt.Sprintf("bn/%d/mean", i), F32: b.RunMean},
-			checkpoint.Tensor{Name: fmt.Sprintf("bn/%d/var", i), F32: b.RunVar})
+			Tensor{Name: fmt.Sprintf("bn/%d/mean", i), F32: b.RunMean},
+			Tensor{Name: fmt.Sprintf("bn/%d/var", i), F32: b.RunVar})
 	}
 	return out
 }
@@ -48,7 +55,7 @@ func (n *Network) bnState() []checkpoint.Tensor {
 // Restore loads a state saved by State into a network built from the same
 // config, sets the step counter, and selects the weights of the next step
 // again (the selection is a pure function of the scores and the step).
-func (n *Network) Restore(ts map[string]checkpoint.Tensor, step int64) error {
+func (n *Network) Restore(ts map[string]Tensor, step int64) error {
 	for _, want := range n.State() {
 		got, ok := ts[want.Name]
 		if !ok {
@@ -74,13 +81,13 @@ func (n *Network) Restore(ts map[string]checkpoint.Tensor, step int64) error {
 // Selection returns, per slot layer, the evaluated network's selection
 // (call PrepareEval first), with the batch-norm statistics: all that
 // defines a trained slot machine besides its seed.
-func (n *Network) Selection() []checkpoint.Tensor {
-	var out []checkpoint.Tensor
+func (n *Network) Selection() []Tensor {
+	var out []Tensor
 	for _, l := range n.Slots {
-		out = append(out, checkpoint.Tensor{Name: "select/" + l.Info.Name, I32: l.EvalIdx})
+		out = append(out, Tensor{Name: "select/" + l.Info.Name, I32: l.EvalIdx})
 	}
 	for _, l := range n.Learned {
-		out = append(out, checkpoint.Tensor{Name: "learned/" + l.Info.Name + "/w", F32: l.W})
+		out = append(out, Tensor{Name: "learned/" + l.Info.Name + "/w", F32: l.W})
 	}
 	return append(out, n.bnState()...)
 }
@@ -89,7 +96,7 @@ func (n *Network) Selection() []checkpoint.Tensor {
 // Selection: the selection of every slot layer (whose weights are gathered
 // from the candidates), or the weights of every learned layer, and the
 // batch-norm statistics.
-func (n *Network) LoadSelection(ts map[string]checkpoint.Tensor) error {
+func (n *Network) LoadSelection(ts map[string]Tensor) error {
 	for _, want := range n.Selection() {
 		got, ok := ts[want.Name]
 		if !ok {
@@ -112,17 +119,17 @@ func (n *Network) LoadSelection(ts map[string]checkpoint.Tensor) error {
 // EvalWeights returns, per weighted layer, the weights of the evaluated
 // network: the selected weights of a slot machine (after PrepareEval or
 // LoadSelection) or a learned network's weights.
-func (n *Network) EvalWeights() []checkpoint.Tensor {
-	var out []checkpoint.Tensor
+func (n *Network) EvalWeights() []Tensor {
+	var out []Tensor
 	for _, l := range n.Slots {
-		out = append(out, checkpoint.Tensor{Name: l.Info.Name, F32: l.EvalWeff})
+		out = append(out, Tensor{Name: l.Info.Name, F32: l.EvalWeff})
 	}
 	for _, l := range n.Learned {
-		out = append(out, checkpoint.Tensor{Name: l.Info.Name, F32: l.W})
+		out = append(out, Tensor{Name: l.Info.Name, F32: l.W})
 	}
 	return out
 }
 
 // BatchNormStats returns the running statistics of the batch-norm layers,
 // named bn/INDEX/mean and bn/INDEX/var by architecture layer index.
-func (n *Network) BatchNormStats() []checkpoint.Tensor { return n.bnState() }
+func (n *Network) BatchNormStats() []Tensor { return n.bnState() }

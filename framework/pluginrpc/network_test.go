@@ -43,8 +43,8 @@ func lenet(t testing.TB, sel framework.Selector, scores framework.Initializer) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := nn.Build(arch, nn.Options{
-		Method: "slot", K: 8, Seed: 1, Batch: 64, EvalBatch: 64,
+	net, err := nn.Build(arch.Spec(), nn.Options{
+		Method: framework.MethodSlot, K: 8, Seed: 1, Batch: 64, EvalBatch: 64,
 		Selector:   sel,
 		Sharing:    builtin[framework.Sharing](t, "sharing.per_connection"),
 		WeightInit: builtin[framework.Initializer](t, "initializers.glorot_uniform"),

@@ -2,6 +2,7 @@ package results
 
 import (
 	"fmt"
+	"github.com/slotlab/slotlab/framework"
 	"math"
 	"reflect"
 	"strings"
@@ -16,7 +17,7 @@ var fakeLabels = map[string]string{"greedy": "GS", "probabilistic": "PS"}
 // test accuracy and status, with the matching config tree.
 func fakeRun(net, method, selector string, k int, seed int64, acc float64, status string) *Run {
 	r := &Result{
-		Name: "exp", Status: status, Architecture: net, Method: method, Selector: selector, SelectorLabel: fakeLabels[selector], Sharing: "per_connection",
+		Name: "exp", Status: status, Architecture: net, Method: framework.Method(method), Selector: selector, SelectorLabel: fakeLabels[selector], Sharing: "per_connection",
 		K: k, Seed: seed, TestAcc: acc, ValAcc: acc + 1, Epochs: 3, TrainFLOPs: float64(k) * 1e9,
 		ConfigHash: fmt.Sprintf("%s-%s-%s-%d-%d", net, method, selector, k, seed),
 		Config: map[string]any{

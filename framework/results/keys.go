@@ -30,7 +30,7 @@ const (
 // for results written before labels were recorded, the label the
 // registered selector of that name declares, else its name.
 func MethodLabel(r *Result) string {
-	if r.Method == "learned" {
+	if r.Method == framework.MethodLearned {
 		return "learned"
 	}
 	sel := r.Selector
@@ -40,9 +40,9 @@ func MethodLabel(r *Result) string {
 		sel = info.Label
 	}
 	if sel == "" {
-		return r.Method
+		return string(r.Method)
 	}
-	return r.Method + " " + sel
+	return string(r.Method) + " " + sel
 }
 
 // Value returns a run's value of key as text, and whether the run has it.
@@ -62,7 +62,7 @@ func (r *Run) Value(key string) (string, bool) {
 	case KeyMethod:
 		return MethodLabel(r.Result), true
 	case KeyKOrLearned:
-		if r.Result.Method == "learned" {
+		if r.Result.Method == framework.MethodLearned {
 			return "learned", true
 		}
 		return "K=" + strconv.Itoa(r.Result.K), true

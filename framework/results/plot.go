@@ -2,6 +2,7 @@ package results
 
 import (
 	"fmt"
+	"github.com/slotlab/slotlab/framework"
 	"image/color"
 	"math"
 	"sort"
@@ -212,7 +213,7 @@ func PlotFigure(runs []*Run, o PlotOptions) (*Figure, error) {
 // seriesLabel names the line a run belongs to: "learned" for the learned
 // baseline, else the values of the series keys.
 func seriesLabel(r *Run, keys []string) string {
-	if r.Result.Method == "learned" {
+	if r.Result.Method == framework.MethodLearned {
 		return "learned"
 	}
 	return labelOf(keys, groupOf(r, keys))

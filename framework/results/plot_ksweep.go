@@ -2,6 +2,7 @@ package results
 
 import (
 	"fmt"
+	"github.com/slotlab/slotlab/framework"
 	"math"
 	"sort"
 
@@ -123,7 +124,7 @@ func kSweepPanel(f *Figure, net string, runs []*Run, metric string, keys []strin
 func slotKs(runs []*Run) []float64 {
 	set := map[float64]bool{}
 	for _, r := range runs {
-		if r.Result.Method != "learned" {
+		if r.Result.Method != framework.MethodLearned {
 			set[float64(r.Result.K)] = true
 		}
 	}

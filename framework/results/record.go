@@ -3,17 +3,19 @@
 // and reading runs back for tables and plots.
 package results
 
+import "github.com/slotlab/slotlab/framework"
+
 // Result is what result.json holds: the outcome of one run. Accuracies are
 // percentages (0–100).
 type Result struct {
-	Name         string `json:"name"`
-	RunID        string `json:"run_id"`
-	Status       string `json:"status"` // "done" or "failed"
-	Error        string `json:"error,omitempty"`
-	Dataset      string `json:"dataset"`
-	Architecture string `json:"architecture"`
-	Method       string `json:"method"`
-	Selector     string `json:"selector"`
+	Name         string           `json:"name"`
+	RunID        string           `json:"run_id"`
+	Status       string           `json:"status"` // "done" or "failed"
+	Error        string           `json:"error,omitempty"`
+	Dataset      string           `json:"dataset"`
+	Architecture string           `json:"architecture"`
+	Method       framework.Method `json:"method"`
+	Selector     string           `json:"selector"`
 	// SelectorLabel is the selector's short name in tables ("GS", "PS"),
 	// as the module declares it (framework.ModuleInfo.Label); empty when it
 	// declares none.

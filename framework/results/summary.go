@@ -14,7 +14,7 @@ func WriteSummary(w io.Writer, r *Result, dir string) error {
 	t := tablewriter.NewTable(w, tablewriter.WithHeaderAutoFormat(tw.Off))
 	t.Header([]string{"run", "method", "selector", "K", "seed", "epochs", "best epoch", "val acc", "test acc", "final test", "samples/s"})
 	if err := t.Append([]string{
-		r.Name + "/" + r.RunID, r.Method, r.Selector, fmt.Sprint(r.K), fmt.Sprint(r.Seed), fmt.Sprint(r.Epochs),
+		r.Name + "/" + r.RunID, string(r.Method), r.Selector, fmt.Sprint(r.K), fmt.Sprint(r.Seed), fmt.Sprint(r.Epochs),
 		fmt.Sprint(r.BestEpoch), fmt.Sprintf("%.2f", r.ValAcc), fmt.Sprintf("%.2f", r.TestAcc),
 		fmt.Sprintf("%.2f", r.FinalTestAcc), fmt.Sprintf("%.0f", r.SamplesPerSecond),
 	}); err != nil {

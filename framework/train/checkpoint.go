@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/checkpoint"
+	"github.com/slotlab/slotlab/framework/nn"
 	"github.com/slotlab/slotlab/framework/results"
 	"github.com/slotlab/slotlab/framework/rng"
 )
@@ -47,7 +49,7 @@ type ckptMeta struct {
 func (r *run) checkpoint() error {
 	m := ckptMeta{ConfigHash: r.hash, Generator: rng.Generator, Steps: r.net.Steps(), Epochs: r.epochs, Best: r.best,
 		Partial: r.partial, StepSeconds: r.stepSeconds, Samples: r.samples, FLOPs: r.flops}
-	if err := checkpoint.Write(filepath.Join(r.dir, CheckpointFile), m, r.net.State(), filepath.Join(r.dir, PrevCheckpointFile)); err != nil {
+	if err := checkpoint.Write(filepath.Join(r.dir, CheckpointFile), m, fileTensors(r.net.State()), filepath.Join(r.dir, PrevCheckpointFile)); err != nil {
 		return fmt.Errorf("saving a checkpoint: %w", err)
 	}
 	return nil
@@ -66,7 +68,7 @@ type BestMeta struct {
 // far on the validation set.
 func (r *run) saveBest() error {
 	m := BestMeta{ConfigHash: r.hash, Generator: rng.Generator, Epoch: len(r.epochs)}
-	if err := checkpoint.Write(filepath.Join(r.dir, BestFile), m, r.net.Selection(), ""); err != nil {
+	if err := checkpoint.Write(filepath.Join(r.dir, BestFile), m, fileTensors(r.net.Selection()), ""); err != nil {
 		return fmt.Errorf("saving the best network: %w", err)
 	}
 	return nil
@@ -121,14 +123,14 @@ func (r *run) restore(path string, m ckptMeta, ts map[string]checkpoint.Tensor) 
 	if m.Generator != rng.Generator {
 		return fmt.Errorf("%s was written with random generator %q, this slotlab uses %q; run with --restart", path, m.Generator, rng.Generator)
 	}
-	if e := r.exp; e.Method == "finetune" && len(m.Epochs) >= e.Finetune.SlotEpochs {
+	if e := r.exp; e.Method == framework.MethodFinetune && len(m.Epochs) >= e.Finetune.SlotEpochs {
 		// The checkpoint is from the learned phase: switch first, then
 		// restore the learned weights over the ones the switch made.
 		if _, _, _, _, err := r.phase(len(m.Epochs)); err != nil {
 			return err
 		}
 	}
-	if err := r.net.Restore(ts, m.Steps); err != nil {
+	if err := r.net.Restore(NetworkTensors(ts), m.Steps); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	r.epochs, r.best, r.partial = m.Epochs, m.Best, m.Partial
@@ -137,4 +139,24 @@ func (r *run) restore(path string, m ckptMeta, ts map[string]checkpoint.Tensor) 
 	r.startEpoch, r.startStep = len(m.Epochs), m.Steps
 	r.opt.Logf("resuming %s from its checkpoint: %d epochs and %d steps done (%d into the unfinished epoch)", r.dir, len(m.Epochs), m.Steps, m.Partial.Step)
 	return nil
+}
+
+// fileTensors are a network's tensors (nn.State, nn.Selection) as the
+// checkpoint format writes them; they share the network's memory.
+func fileTensors(ts []nn.Tensor) []checkpoint.Tensor {
+	out := make([]checkpoint.Tensor, len(ts))
+	for i, t := range ts {
+		out[i] = checkpoint.Tensor(t)
+	}
+	return out
+}
+
+// NetworkTensors are tensors read from a checkpoint (checkpoint.bin,
+// best.bin) as the network restores them.
+func NetworkTensors(ts map[string]checkpoint.Tensor) map[string]nn.Tensor {
+	out := make(map[string]nn.Tensor, len(ts))
+	for k, t := range ts {
+		out[k] = nn.Tensor(t)
+	}
+	return out
 }

@@ -1,6 +1,9 @@
 package train
 
-import "github.com/slotlab/slotlab/framework/nn"
+import (
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/nn"
+)
 
 // StepFLOPs estimates the floating-point operations of one training step of
 // a batch: the dense-equivalent forward pass (2 per multiply-add), the
@@ -9,7 +12,7 @@ import "github.com/slotlab/slotlab/framework/nn"
 // straight-through score updates per connection (about 8 operations each:
 // gradient, decay, momentum, step, comparison), for learned weights about 6
 // per weight. Activations, pooling and normalisation are not counted.
-func StepFLOPs(p *nn.Plan, method string, k, batch int) float64 {
+func StepFLOPs(p *nn.Plan, method framework.Method, k, batch int) float64 {
 	var macs, first float64
 	var conns float64
 	seenFirst := false
@@ -26,7 +29,7 @@ func StepFLOPs(p *nn.Plan, method string, k, batch int) float64 {
 	}
 	perExample := 2*macs + 2*macs + 2*(macs-first)
 	update := 6 * conns
-	if method == "slot" {
+	if method == framework.MethodSlot {
 		update = 8 * conns * float64(k)
 	}
 	return float64(batch)*perExample + update

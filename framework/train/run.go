@@ -183,10 +183,10 @@ func (r *run) load() error {
 func (r *run) build() error {
 	e := r.exp
 	method := e.Method
-	if method == "finetune" {
-		method = "slot" // the first phase; see phase
+	if method == framework.MethodFinetune {
+		method = framework.MethodSlot // the first phase; see phase
 	}
-	net, err := nn.Build(e.Arch, nn.ExperimentOptions(e, method, e.Train.BatchSize, e.Train.EvalBatchSize))
+	net, err := e.BuildNetwork(method, e.Train.BatchSize, e.Train.EvalBatchSize)
 	if err != nil {
 		return err
 	}
@@ -200,21 +200,21 @@ func (r *run) build() error {
 // schedule and span for epoch ep.
 func (r *run) phase(ep int) (base float64, s config.Schedule, start, span int, err error) {
 	e := r.exp
-	if e.Method != "finetune" || ep < e.Finetune.SlotEpochs {
+	if e.Method != framework.MethodFinetune || ep < e.Finetune.SlotEpochs {
 		end := e.Train.Epochs
-		if e.Method == "finetune" {
+		if e.Method == framework.MethodFinetune {
 			end = e.Finetune.SlotEpochs
 		}
 		return e.Train.Optimizer.LearningRate.Value, e.Train.Schedule, 0, end, nil
 	}
-	if r.net.Options.Method == "slot" {
+	if r.net.Options.Method == framework.MethodSlot {
 		if err := r.net.PrepareEval(); err != nil {
 			return 0, s, 0, 0, err
 		}
 		if r.net, err = r.net.ToLearned(); err != nil {
 			return 0, s, 0, 0, fmt.Errorf("starting fine-tuning: %w", err)
 		}
-		r.flopsPerStep = StepFLOPs(r.net.Plan, "learned", e.K, e.Train.BatchSize)
+		r.flopsPerStep = StepFLOPs(r.net.Plan, framework.MethodLearned, e.K, e.Train.BatchSize)
 	}
 	return e.Finetune.LearningRate, e.Finetune.Schedule, e.Finetune.SlotEpochs, e.Train.Epochs - e.Finetune.SlotEpochs, nil
 }
@@ -386,7 +386,7 @@ func NewResult(e *config.Experiment, hash string, started time.Time) *results.Re
 	if e.Arch != nil {
 		res.Architecture = e.Arch.Name
 	}
-	if e.Method != "learned" && e.Selector.Module != nil {
+	if e.Method != framework.MethodLearned && e.Selector.Module != nil {
 		res.SelectorLabel = e.Selector.Module.SlotlabModule().Label
 	}
 	if b, err := e.YAML(); err == nil {

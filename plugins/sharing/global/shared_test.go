@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/nn"
 	_ "github.com/slotlab/slotlab/plugins/standard"
@@ -19,9 +20,9 @@ func build(t *testing.T, sharing string) *nn.Network {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := nn.ExperimentOptions(e, "slot", 4, 4)
+	o := e.NetworkOptions(framework.MethodSlot, 4, 4)
 	o.Seed = 7
-	net, err := nn.Build(e.Arch, o)
+	net, err := nn.Build(e.Arch.Spec(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
