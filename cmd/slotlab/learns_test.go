@@ -48,29 +48,32 @@ func TestPSLearnsLenetSubset(t *testing.T) {
 	}
 }
 
-// TestCIFARLeavesChance trains CONV-2 on 12,870 CIFAR-10 images for one
+// TestCIFARLeavesChance trains CONV-2 on a subset of CIFAR-10 for one
 // epoch as a GS slot machine, with learned weights and as a PS slot
 // machine, each of which must leave chance (10%) on the test images within a
-// few hundred steps. GS and learned weights take 201 steps of 64 and must
-// reach 25%. PS starts slowly (every step trains a freshly sampled network
-// until its softmax concentrates; the authors' code does the same,
-// docs/reproduction.md): it takes 402 steps of 32 at the authors' CIFAR-10
-// rate 50, held constant, and must reach 13% on 2,000 test images, 4.5
-// standard errors above chance. Measured (seed 0): GS 37.8%, learned 38.5%,
-// PS 15.65% (11.50% at rate 25, 15.05% at 100).
+// few hundred steps. GS and learned weights take 201 steps of 64 (12,870
+// images) and must reach 25%. PS starts slowly (every step trains a freshly
+// sampled network until its softmax concentrates; the authors' code does the
+// same, docs/reproduction.md): it takes 603 steps of 32 (19,305 images) at
+// the authors' CIFAR-10 rate 50, held constant, and must reach 13% on 2,000
+// test images, 4.5 standard errors above chance. Measured: GS 37.10%, learned
+// 38.20% (seed 0); PS at seeds 0, 1, 2: 26.35%, 17.05%, 15.35% (13.35% at rate
+// 25, seed 0). PS this early is chaotic: at 402 steps seed 0 gave 15.65%
+// before the Winograd weight gradient changed the float rounding and 13.35%
+// after, seeds 1 and 2 14.25% and 20.7%, too close to the bar; hence 603.
 func TestCIFARLeavesChance(t *testing.T) {
 	archive := datatest.SharedFile(t, "cifar-10-binary.tar.gz")
-	subset := []string{"data.dir=" + filepath.Dir(archive), "train.epochs=1", "data.train_limit=14300"}
+	subset := []string{"data.dir=" + filepath.Dir(archive), "train.epochs=1"}
 	for _, tc := range []struct {
 		name  string
 		args  []string
 		steps int
 		bar   float64
 	}{
-		{"GS K=8", []string{"selector=greedy", "train.batch_size=64", "data.test_limit=1000"}, 201, 25},
-		{"learned", []string{"method=learned", "train.batch_size=64", "data.test_limit=1000"}, 201, 25},
+		{"GS K=8", []string{"selector=greedy", "train.batch_size=64", "data.train_limit=14300", "data.test_limit=1000"}, 201, 25},
+		{"learned", []string{"method=learned", "train.batch_size=64", "data.train_limit=14300", "data.test_limit=1000"}, 201, 25},
 		{"PS K=8", []string{"selector=probabilistic", "train.optimizer.learning_rate=50", "train.schedule.type=constant",
-			"train.batch_size=32", "data.test_limit=2000"}, 402, 13},
+			"train.batch_size=32", "data.train_limit=21450", "data.test_limit=2000"}, 603, 13},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := trainOnce(t, repoFile("experiments", "conv2.yaml"), append(subset, tc.args...)...)
