@@ -11,3 +11,7 @@ func argmaxFactoredAsm(idx []int32, weff, s0, w, y []float32, a float32, k, stri
 func writeScoresAsm(dst, s0, w, y []float32, a float32, k, stride int) {
 	writeScoresGo(dst, s0, w, y, a, k, stride)
 }
+
+// asmBlock is the block size of the assembly calls (factored_amd64.go);
+// SampleSoftmax's loop names it in every build.
+const asmBlock = 1 << 16
