@@ -19,7 +19,8 @@ import (
 // All of it is float32 with every product rounded before it is added (no
 // FMA) and the sums taken left to right as written, so the AVX2 kernels
 // (factored_amd64.s: Advance for every n; ArgmaxFactored and WriteScores for
-// K = 1, 2, 4 and multiples of 8, both strides) and the Go code of this file
+// K = 1, 2, 4 and multiples of 8, both strides), their AVX-512 versions
+// (factored_avx512_amd64.s, the same K) and the Go code of this file
 // (every other K, the tails, and builds without the kernels) agree bit for
 // bit (NaN payloads aside). The selection picks the first maximum: −0 and
 // +0 tie, NaN never wins unless all K scores are NaN, then candidate 0.

@@ -80,7 +80,17 @@ func advanceAsm(y, g []float32, m *[6]float32) bool {
 	ok := true
 	for lo := 0; lo < q; lo += asmBlock {
 		hi := min(q, lo+asmBlock)
-		ok = advanceAVX2(&y[2*lo], &g[lo], hi-lo, m) && ok
+		mid := lo
+		if useAVX512 {
+			// 8 connections per step; the last 4, if any, in AVX2.
+			mid = lo + (hi-lo)&^7
+			if mid > lo {
+				ok = advanceZ(&y[2*lo], &g[lo], mid-lo, m) && ok
+			}
+		}
+		if mid < hi {
+			ok = advanceAVX2(&y[2*mid], &g[mid], hi-mid, m) && ok
+		}
 	}
 	if q < n {
 		ok = advanceGo(y[2*q:], g[q:], m) && ok
@@ -129,6 +139,19 @@ func kernelW(w []float32, k, stride int, rep *[8]float32) (*float32, int) {
 	return &rep[0], 0
 }
 
+// zGroup returns how many connections the AVX-512 kernels for K take per
+// step (twice the AVX2 group for K < 8), or 0 if useAVX512 is off. K = 1
+// has only a score kernel; no selection is needed.
+func zGroup(k, gr int) int {
+	if !useAVX512 || gr == 0 {
+		return 0
+	}
+	if k < 8 {
+		return 2 * gr
+	}
+	return 1
+}
+
 // argmaxFactoredAsm is ArgmaxFactored for K ≥ 2 with the kernels where K
 // has one, and the Go code for the other K and the last connections.
 func argmaxFactoredAsm(idx []int32, weff, s0, w, y []float32, a float32, k, stride int) {
@@ -138,27 +161,53 @@ func argmaxFactoredAsm(idx []int32, weff, s0, w, y []float32, a float32, k, stri
 	if gr != 0 {
 		m = n / gr * gr
 	}
+	zg := zGroup(k, gr)
 	if m > 0 {
 		var rep [8]float32
 		rows := blockRows(k, gr)
 		for lo := 0; lo < m; lo += rows {
-			c := min(m, lo+rows) - lo
-			wp, wstep := kernelW(w[lo*stride:], k, stride, &rep)
-			ip, fp, sp, yp := &idx[lo], &weff[lo], &s0[lo*k], &y[2*lo]
-			switch k {
-			case 2:
-				argmaxFK2(ip, fp, sp, wp, yp, c, k, wstep, a)
-			case 4:
-				argmaxFK4(ip, fp, sp, wp, yp, c, k, wstep, a)
-			case 8:
-				argmaxFK8(ip, fp, sp, wp, yp, c, k, wstep, a)
-			default:
-				argmaxFK8n(ip, fp, sp, wp, yp, c, k, wstep, a)
+			hi := min(m, lo+rows)
+			// The AVX-512 kernel takes what it can (all of it for K ≥ 8),
+			// the AVX2 kernel the last group of K < 8.
+			mid := lo
+			if zg != 0 {
+				mid = lo + (hi-lo)/zg*zg
+			}
+			if mid > lo {
+				wp, wstep := kernelW(w[lo*stride:], k, stride, &rep)
+				argmaxKernel(true, &idx[lo], &weff[lo], &s0[lo*k], wp, &y[2*lo], mid-lo, k, wstep, a)
+			}
+			if mid < hi {
+				wp, wstep := kernelW(w[mid*stride:], k, stride, &rep)
+				argmaxKernel(false, &idx[mid], &weff[mid], &s0[mid*k], wp, &y[2*mid], hi-mid, k, wstep, a)
 			}
 		}
 	}
 	if m < n {
 		argmaxFactoredGo(idx[m:], weff[m:], s0[m*k:], w[m*stride:], y[2*m:], a, k, stride)
+	}
+}
+
+// argmaxKernel calls the selection kernel for K: the AVX-512 one if z,
+// else the AVX2 one.
+func argmaxKernel(z bool, ip *int32, fp, sp, wp, yp *float32, c, k, wstep int, a float32) {
+	switch {
+	case k == 2 && z:
+		argmaxFK2Z(ip, fp, sp, wp, yp, c, k, wstep, a)
+	case k == 2:
+		argmaxFK2(ip, fp, sp, wp, yp, c, k, wstep, a)
+	case k == 4 && z:
+		argmaxFK4Z(ip, fp, sp, wp, yp, c, k, wstep, a)
+	case k == 4:
+		argmaxFK4(ip, fp, sp, wp, yp, c, k, wstep, a)
+	case k == 8 && z:
+		argmaxFK8Z(ip, fp, sp, wp, yp, c, k, wstep, a)
+	case k == 8:
+		argmaxFK8(ip, fp, sp, wp, yp, c, k, wstep, a)
+	case z:
+		argmaxFK8nZ(ip, fp, sp, wp, yp, c, k, wstep, a)
+	default:
+		argmaxFK8n(ip, fp, sp, wp, yp, c, k, wstep, a)
 	}
 }
 
@@ -171,27 +220,51 @@ func writeScoresAsm(dst, s0, w, y []float32, a float32, k, stride int) {
 	if gr != 0 {
 		m = n / gr * gr
 	}
+	zg := zGroup(k, gr)
 	if m > 0 {
 		var rep [8]float32
 		rows := blockRows(k, gr)
 		for lo := 0; lo < m; lo += rows {
-			c := min(m, lo+rows) - lo
-			wp, wstep := kernelW(w[lo*stride:], k, stride, &rep)
-			dp, sp, yp := &dst[lo*k], &s0[lo*k], &y[2*lo]
-			switch k {
-			case 1:
-				scoresK1(dp, sp, wp, yp, c, k, wstep, a)
-			case 2:
-				scoresK2(dp, sp, wp, yp, c, k, wstep, a)
-			case 4:
-				scoresK4(dp, sp, wp, yp, c, k, wstep, a)
-			default:
-				scoresK8n(dp, sp, wp, yp, c, k, wstep, a)
+			hi := min(m, lo+rows)
+			mid := lo
+			if zg != 0 {
+				mid = lo + (hi-lo)/zg*zg
+			}
+			if mid > lo {
+				wp, wstep := kernelW(w[lo*stride:], k, stride, &rep)
+				scoresKernel(true, &dst[lo*k], &s0[lo*k], wp, &y[2*lo], mid-lo, k, wstep, a)
+			}
+			if mid < hi {
+				wp, wstep := kernelW(w[mid*stride:], k, stride, &rep)
+				scoresKernel(false, &dst[mid*k], &s0[mid*k], wp, &y[2*mid], hi-mid, k, wstep, a)
 			}
 		}
 	}
 	if m < n {
 		writeScoresGo(dst[m*k:], s0[m*k:], w[m*stride:], y[2*m:], a, k, stride)
+	}
+}
+
+// scoresKernel calls the score kernel for K: the AVX-512 one if z, else
+// the AVX2 one.
+func scoresKernel(z bool, dp, sp, wp, yp *float32, c, k, wstep int, a float32) {
+	switch {
+	case k == 1 && z:
+		scoresK1Z(dp, sp, wp, yp, c, k, wstep, a)
+	case k == 1:
+		scoresK1(dp, sp, wp, yp, c, k, wstep, a)
+	case k == 2 && z:
+		scoresK2Z(dp, sp, wp, yp, c, k, wstep, a)
+	case k == 2:
+		scoresK2(dp, sp, wp, yp, c, k, wstep, a)
+	case k == 4 && z:
+		scoresK4Z(dp, sp, wp, yp, c, k, wstep, a)
+	case k == 4:
+		scoresK4(dp, sp, wp, yp, c, k, wstep, a)
+	case z:
+		scoresK8nZ(dp, sp, wp, yp, c, k, wstep, a)
+	default:
+		scoresK8n(dp, sp, wp, yp, c, k, wstep, a)
 	}
 }
 

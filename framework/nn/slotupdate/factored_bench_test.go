@@ -8,7 +8,7 @@ import (
 
 // The factored kernels are run on the chunks framework/nn gives them:
 // max(256, 16384/K) connections, whose s0 and w (8 bytes per score) stay in
-// L2. Three versions: asm (the AVX2 kernels, where present), go (the
+// L2. Four versions: avx512 and avx2 (the kernels, where present), go (the
 // portable code of factored.go) and baseline (the loops framework/nn ran
 // before this package, copied below).
 
@@ -77,19 +77,26 @@ func (f *factoredBench) advance(version string) {
 	Advance(f.y, f.g, benchM)
 }
 
-// versions returns the versions to measure on this machine and build.
+// versions returns the versions to measure on this machine and build:
+// avx512 (the AVX-512 kernels, AVX2 where a kernel has no AVX-512 version)
+// and avx2 where present, go and baseline.
 func versions() []string {
-	if hasAVX2 {
-		return []string{"asm", "go", "baseline"}
+	var v []string
+	if hasAVX512 {
+		v = append(v, "avx512")
 	}
-	return []string{"go", "baseline"}
+	if hasAVX2 {
+		v = append(v, "avx2")
+	}
+	return append(v, "go", "baseline")
 }
 
-// runVersion runs f with useAsm set for the version.
+// runVersion runs f with useAsm and useAVX512 set for the version.
 func runVersion(version string, f func()) {
-	old := useAsm
-	useAsm = version == "asm"
-	defer func() { useAsm = old }()
+	oldAsm, old512 := useAsm, useAVX512
+	useAsm = version == "avx2" || version == "avx512"
+	useAVX512 = version == "avx512"
+	defer func() { useAsm, useAVX512 = oldAsm, old512 }()
 	f()
 }
 

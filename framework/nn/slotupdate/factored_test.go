@@ -356,6 +356,57 @@ func TestArgmaxFactoredCases(t *testing.T) {
 	}
 }
 
+// TestArgmaxFactoredPositions puts the maximum of a row at every position
+// (and, for ties, at every pair of positions), against every kind of
+// rest: 0 or −0 among −1 (so that a kernel that lets lanes outside the row,
+// or zeroed lanes, into the comparison picks them), −Inf or 1 among NaN,
+// +Inf among −Inf, for K with kernels and without, K/8 odd and even. The
+// scores are a·s0 with a = 1 and c = 0.
+func TestArgmaxFactoredPositions(t *testing.T) {
+	nan := float32(math.NaN())
+	inf := float32(math.Inf(1))
+	nz := float32(math.Copysign(0, -1))
+	pairs := [][2]float32{{0, -1}, {nz, -1}, {-inf, nan}, {1, nan}, {inf, -inf}, {-1, -2}}
+	for _, k := range []int{2, 3, 4, 5, 8, 9, 16, 24, 40, 72} {
+		var s0 []float32
+		row := func(rest, top float32, at ...int) {
+			r := make([]float32, k)
+			for j := range r {
+				r[j] = rest
+			}
+			for _, p := range at {
+				r[p] = top
+			}
+			s0 = append(s0, r...)
+		}
+		for _, pr := range pairs {
+			for p := range k {
+				row(pr[1], pr[0], p)
+				for q := p + 1; q < k; q++ {
+					row(pr[1], pr[0], p, q)
+				}
+			}
+		}
+		n := len(s0) / k
+		w := make([]float32, n*k)
+		for i := range w {
+			w[i] = float32(i%1000) + 0.5
+		}
+		y := make([]float32, 2*n)
+		wantIdx, wantW := make([]int32, n), make([]float32, n)
+		refArgmaxFactored(wantIdx, wantW, s0, w, y, 1, k, k)
+		for _, im := range impls() {
+			idx, weff := make([]int32, n), make([]float32, n)
+			with(im, func() { ArgmaxFactored(idx, weff, s0, w, y, 1, k, k) })
+			for i := range idx {
+				if idx[i] != wantIdx[i] || weff[i] != wantW[i] {
+					t.Fatalf("K%d %s: row %v: got %d (weff %v), want %d (%v)", k, im.name, s0[i*k:i*k+k], idx[i], weff[i], wantIdx[i], wantW[i])
+				}
+			}
+		}
+	}
+}
+
 // TestFactoredOffsets runs the kernels on slices that start at every
 // alignment.
 func TestFactoredOffsets(t *testing.T) {

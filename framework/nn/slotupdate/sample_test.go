@@ -125,8 +125,8 @@ func BenchmarkSampleSoftmax(b *testing.B) {
 		const n = 4096
 		s, u := sampleCase(n, k, 4, 1)
 		idx := make([]int32, n)
-		for _, version := range []string{"asm", "go"} {
-			if version == "asm" && !hasAVX2 {
+		for _, version := range []string{"avx2", "go"} {
+			if version == "avx2" && !hasAVX2 {
 				continue
 			}
 			b.Run(fmt.Sprintf("K%d/%s", k, version), func(b *testing.B) {

@@ -9,8 +9,10 @@
 //
 // On amd64 with AVX2 (chosen at run time) these run in assembly
 // (factored_amd64.s for the factored kernels, slotupdate_amd64.s for
-// SGDStep); builds with the purego tag and other architectures run the Go
-// code. All paths compute in float32 with separately rounded multiplies and
+// SGDStep), and where the CPU has AVX-512F the factored kernels run their
+// AVX-512 versions (factored_avx512_amd64.s); SLOTLAB_ISA (package isa)
+// forces a narrower path. Builds with the purego tag and other
+// architectures run the Go code. All paths compute in float32 with separately rounded multiplies and
 // adds in the documented order, so they agree bit for bit (NaN payloads
 // aside), and the selection picks the first maximum, ignoring NaN (−0 and +0
 // tie; a connection whose K scores are all NaN selects 0).

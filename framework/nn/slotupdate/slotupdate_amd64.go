@@ -17,6 +17,15 @@ var hasAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasBMI1
 // same machine).
 var useAsm = hasAVX2 && isa.Selected() >= isa.AVX2
 
+// hasAVX512 reports whether the AVX-512 kernels can run here: AVX-512F
+// (isa.Supported) besides what hasAVX2 needs.
+var hasAVX512 = hasAVX2 && isa.Supported(isa.AVX512)
+
+// useAVX512 selects the AVX-512 kernels (factored_avx512_amd64.s) where
+// there are some, unless SLOTLAB_ISA forces avx2 or generic; it only counts
+// while useAsm is set. The tests switch both to run every path.
+var useAVX512 = useAsm && hasAVX512 && isa.Selected() >= isa.AVX512
+
 // The kernels of slotupdate_amd64.s.
 
 // flagNesterov is the flags bit of sgdAVX2 for Nesterov momentum.

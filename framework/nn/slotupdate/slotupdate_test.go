@@ -6,26 +6,34 @@ import (
 	"testing"
 )
 
-// impl is one implementation of the package: the assembly kernels (where
-// this machine and build have them) or the portable Go code.
+// impl is one implementation of the package: the portable Go code, the
+// AVX2 kernels or the AVX-512 ones (with AVX2 for the kernels that have no
+// AVX-512 version), each where this machine and build have it.
 type impl struct {
-	name string
-	asm  bool
+	name   string
+	asm    bool // useAsm
+	avx512 bool // useAVX512
 }
 
+// impls lists the paths this machine and build can run: every test that
+// compares against the reference runs each of them (TestKernelPaths says
+// which are missing).
 func impls() []impl {
-	l := []impl{{"go", false}}
+	l := []impl{{"go", false, false}}
 	if hasAVX2 {
-		l = append(l, impl{"asm", true})
+		l = append(l, impl{"avx2", true, false})
+	}
+	if hasAVX512 {
+		l = append(l, impl{"avx512", true, true})
 	}
 	return l
 }
 
 // with runs f with the implementation selected.
 func with(im impl, f func()) {
-	old := useAsm
-	useAsm = im.asm
-	defer func() { useAsm = old }()
+	oldAsm, old512 := useAsm, useAVX512
+	useAsm, useAVX512 = im.asm, im.avx512
+	defer func() { useAsm, useAVX512 = oldAsm, old512 }()
 	f()
 }
 
@@ -78,7 +86,7 @@ func sentinelF() float32 { return math.Float32frombits(0x7fa5a5a5) } // a signal
 
 var (
 	testKs = []int{1, 2, 3, 4, 5, 8, 12, 16, 24, 64}
-	testNs = []int{1, 3, 7, 8, 9, 100, 1000}
+	testNs = []int{1, 2, 3, 6, 7, 8, 9, 10, 100, 1000}
 )
 
 func testParams() []SGD {
