@@ -139,11 +139,31 @@ func kernelW(w []float32, k, stride int, rep *[8]float32) (*float32, int) {
 	return &rep[0], 0
 }
 
+// zWins says where the AVX-512 kernels were measured faster than the AVX2
+// ones, and so are used: BenchmarkArgmaxFactored and BenchmarkWriteScores,
+// AMD Zen 5, 2 cores, 5 interleaved rounds, median of AVX2 time / AVX-512
+// time per round (the machine busy with another run: ranges were wide).
+// Selection: K = 2 1.38, K = 4 1.55, K = 64 1.31 (used, and for every K ≥
+// 32); K = 8 0.88 (shared pool 0.84) and K = 16 1.01 (not used). Writing
+// the scores: 0.77–1.04 for every K but K = 2 (2.12, shared pool 0.90): not
+// used. Advance (BenchmarkAdvance, 1.85×) always uses AVX-512.
+func zWins(scores bool, k int) bool {
+	if zEverywhere {
+		return true
+	}
+	return !scores && (k == 2 || k == 4 || k >= 32)
+}
+
+// zEverywhere makes every AVX-512 kernel run where it can, measured faster
+// or not, so that the tests check them all against the Go code.
+var zEverywhere = false
+
 // zGroup returns how many connections the AVX-512 kernels for K take per
-// step (twice the AVX2 group for K < 8), or 0 if useAVX512 is off. K = 1
-// has only a score kernel; no selection is needed.
-func zGroup(k, gr int) int {
-	if !useAVX512 || gr == 0 {
+// step (twice the AVX2 group for K < 8), or 0 if useAVX512 is off or they
+// are not used for K (zWins). K = 1 has only a score kernel; no selection
+// is needed.
+func zGroup(scores bool, k, gr int) int {
+	if !useAVX512 || gr == 0 || !zWins(scores, k) {
 		return 0
 	}
 	if k < 8 {
@@ -161,7 +181,7 @@ func argmaxFactoredAsm(idx []int32, weff, s0, w, y []float32, a float32, k, stri
 	if gr != 0 {
 		m = n / gr * gr
 	}
-	zg := zGroup(k, gr)
+	zg := zGroup(false, k, gr)
 	if m > 0 {
 		var rep [8]float32
 		rows := blockRows(k, gr)
@@ -220,7 +240,7 @@ func writeScoresAsm(dst, s0, w, y []float32, a float32, k, stride int) {
 	if gr != 0 {
 		m = n / gr * gr
 	}
-	zg := zGroup(k, gr)
+	zg := zGroup(true, k, gr)
 	if m > 0 {
 		var rep [8]float32
 		rows := blockRows(k, gr)

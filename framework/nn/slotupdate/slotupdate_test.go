@@ -13,27 +13,28 @@ type impl struct {
 	name   string
 	asm    bool // useAsm
 	avx512 bool // useAVX512
+	all    bool // zEverywhere: every AVX-512 kernel, not only where faster
 }
 
 // impls lists the paths this machine and build can run: every test that
 // compares against the reference runs each of them (TestKernelPaths says
 // which are missing).
 func impls() []impl {
-	l := []impl{{"go", false, false}}
+	l := []impl{{"go", false, false, false}}
 	if hasAVX2 {
-		l = append(l, impl{"avx2", true, false})
+		l = append(l, impl{"avx2", true, false, false})
 	}
 	if hasAVX512 {
-		l = append(l, impl{"avx512", true, true})
+		l = append(l, impl{"avx512", true, true, false}, impl{"avx512-all", true, true, true})
 	}
 	return l
 }
 
 // with runs f with the implementation selected.
 func with(im impl, f func()) {
-	oldAsm, old512 := useAsm, useAVX512
-	useAsm, useAVX512 = im.asm, im.avx512
-	defer func() { useAsm, useAVX512 = oldAsm, old512 }()
+	oldAsm, old512, oldAll := useAsm, useAVX512, zEverywhere
+	useAsm, useAVX512, zEverywhere = im.asm, im.avx512, im.all
+	defer func() { useAsm, useAVX512, zEverywhere = oldAsm, old512, oldAll }()
 	f()
 }
 
