@@ -1,40 +1,21 @@
 package global_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/slotlab/slotlab/framework"
-	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/nn"
-	_ "github.com/slotlab/slotlab/plugins/standard"
+	"github.com/slotlab/slotlab/plugins/sharing/internal/sharingtest"
 )
 
-const k = 8
-
-// build makes Lenet-300-100 as a slot machine with K = 8 and the sharing
-// strategy named.
-func build(t *testing.T, sharing string) *nn.Network {
-	t.Helper()
-	e, err := config.Load(filepath.Join("..", "..", "..", "experiments", "lenet.yaml"), []string{"sharing=" + sharing, "k=8", "train.batch_size=4"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := e.NetworkOptions(framework.MethodSlot, 4, 4)
-	o.Seed = 7
-	net, err := nn.Build(e.Arch.Spec(), o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return net
-}
+const k = sharingtest.K
 
 // TestGlobalValuesAreShared checks that the network holds one pool of K
 // values, and that changing one of them changes the weight of every
 // connection of every layer that selects it, in training and in
 // evaluation, and of no other connection.
 func TestGlobalValuesAreShared(t *testing.T) {
-	net := build(t, "global")
+	net := sharingtest.Build(t, "global")
 	if len(net.Pools) != 1 || len(net.Pools[0].Values) != k || net.Pools[0].Stride != 0 {
 		t.Fatalf("%d pools; want one pool of K=%d values with stride 0", len(net.Pools), k)
 	}
@@ -74,9 +55,9 @@ func TestGlobalValuesAreShared(t *testing.T) {
 // TestGlobalMemory checks that describe counts K values in all for the
 // candidate weights.
 func TestGlobalMemory(t *testing.T) {
-	net := build(t, "global")
-	own, err1 := nn.Describe(net.Plan, "slot", k, nil, false)
-	shared, err2 := nn.Describe(net.Plan, "slot", k, net.Options.Sharing, false)
+	net := sharingtest.Build(t, "global")
+	own, err1 := nn.Describe(net.Plan, framework.MethodSlot, k, nil, false)
+	shared, err2 := nn.Describe(net.Plan, framework.MethodSlot, k, net.Options.Sharing, false)
 	if err1 != nil || err2 != nil {
 		t.Fatal(err1, err2)
 	}

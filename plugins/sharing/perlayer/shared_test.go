@@ -1,40 +1,21 @@
 package perlayer_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/slotlab/slotlab/framework"
-	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/nn"
-	_ "github.com/slotlab/slotlab/plugins/standard"
+	"github.com/slotlab/slotlab/plugins/sharing/internal/sharingtest"
 )
 
-const k = 8
-
-// build makes Lenet-300-100 as a slot machine with K = 8 and the sharing
-// strategy named.
-func build(t *testing.T, sharing string) *nn.Network {
-	t.Helper()
-	e, err := config.Load(filepath.Join("..", "..", "..", "experiments", "lenet.yaml"), []string{"sharing=" + sharing, "k=8", "train.batch_size=4"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := e.NetworkOptions(framework.MethodSlot, 4, 4)
-	o.Seed = 7
-	net, err := nn.Build(e.Arch.Spec(), o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return net
-}
+const k = sharingtest.K
 
 // TestPerLayerValuesAreShared checks that each layer holds one pool of K
 // values, and that changing one value of a layer's pool changes the weight
 // of every connection of that layer that selects it, in training and in
 // evaluation, and of no other connection of any layer.
 func TestPerLayerValuesAreShared(t *testing.T) {
-	net := build(t, "per_layer")
+	net := sharingtest.Build(t, "per_layer")
 	if len(net.Pools) != len(net.Slots) || len(net.Slots) != 3 {
 		t.Fatalf("%d pools for %d layers, want one per layer", len(net.Pools), len(net.Slots))
 	}
@@ -86,9 +67,9 @@ func TestPerLayerValuesAreShared(t *testing.T) {
 // TestPerLayerMemory checks that describe counts K values per layer for the
 // candidate weights instead of K per connection.
 func TestPerLayerMemory(t *testing.T) {
-	net := build(t, "per_layer")
-	own, err1 := nn.Describe(net.Plan, "slot", k, nil, false)
-	shared, err2 := nn.Describe(net.Plan, "slot", k, net.Options.Sharing, false)
+	net := sharingtest.Build(t, "per_layer")
+	own, err1 := nn.Describe(net.Plan, framework.MethodSlot, k, nil, false)
+	shared, err2 := nn.Describe(net.Plan, framework.MethodSlot, k, net.Options.Sharing, false)
 	if err1 != nil || err2 != nil {
 		t.Fatal(err1, err2)
 	}
