@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -42,6 +43,35 @@ func TestReadmeLenetTable(t *testing.T) {
 			if !strings.Contains(block, r) {
 				t.Errorf("%s: the Lenet table lacks the line\n%s\nthat slotlab table prints from docs/reproduction/runs/lenet", doc, r)
 			}
+		}
+	}
+}
+
+// TestReadmeConv4PSSeeds checks that the CONV-4 PS mean ± std over seeds
+// quoted in README and docs/reproduction.md is what `slotlab table` prints
+// from the committed runs of the authors' setup
+// (docs/reproduction/runs/conv4-official), and that it is over 3 seeds.
+func TestReadmeConv4PSSeeds(t *testing.T) {
+	text, err := capture(t, func() error {
+		return tableCmd([]string{repoFile("docs", "reproduction", "runs", "conv4-official"), "--reference", repoFile("experiments", "conv4.yaml")})
+	})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	if !strings.Contains(text, "n = 3 runs") {
+		t.Fatalf("want 3 seeds of CONV-4 PS, got:\n%s", text)
+	}
+	cell := regexp.MustCompile(`slot PS \| +([0-9.]+ ± [0-9.]+) \(ref 79\.50`).FindStringSubmatch(text)
+	if cell == nil {
+		t.Fatalf("no CONV-4 PS cell beside the paper's 79.5 in:\n%s", text)
+	}
+	for _, doc := range []string{repoFile("README.md"), repoFile("docs", "reproduction.md")} {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), cell[1]) {
+			t.Errorf("%s does not quote %s, the CONV-4 PS mean ± std that slotlab table prints from docs/reproduction/runs/conv4-official", doc, cell[1])
 		}
 	}
 }
