@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 
 	"gopkg.in/yaml.v3"
@@ -165,14 +166,53 @@ func (c *component) setup() (uint64, error) {
 
 // resolvedOptions reads the options a plugin resolved at setup, defaults
 // included (SetupReply.Resolved): a YAML mapping, kept to be recorded in
-// the run's config. It returns nil, and the options as written are
-// recorded instead, for anything else.
+// the run's config. Options are a plugin's struct fields, so every key
+// must be a plain string, given once; and what is kept must encode to a
+// mapping that reads back with the same keys (yaml.v3 writes some keyed
+// nodes, such as a sequence key followed by a comment, as text that is not
+// a mapping). It returns nil, and the options as written are recorded
+// instead, for anything else.
 func resolvedOptions(b []byte) *yaml.Node {
 	var doc yaml.Node
-	if yaml.Unmarshal(b, &doc) != nil || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+	if yaml.Unmarshal(b, &doc) != nil || len(doc.Content) != 1 {
 		return nil
 	}
-	return doc.Content[0]
+	m := doc.Content[0]
+	keys, ok := optionKeys(m)
+	if !ok {
+		return nil
+	}
+	out, err := yaml.Marshal(m)
+	if err != nil {
+		return nil
+	}
+	var again yaml.Node
+	if yaml.Unmarshal(out, &again) != nil || len(again.Content) != 1 {
+		return nil
+	}
+	back, ok := optionKeys(again.Content[0])
+	if !ok || !slices.Equal(keys, back) {
+		return nil
+	}
+	return m
+}
+
+// optionKeys returns the keys of m, in order, if m is a mapping whose keys
+// are distinct plain strings (no merge key, no alias, no sequence or
+// mapping as a key), and false otherwise.
+func optionKeys(m *yaml.Node) ([]string, bool) {
+	if m.Kind != yaml.MappingNode {
+		return nil, false
+	}
+	keys := make([]string, 0, len(m.Content)/2)
+	for i := 0; i < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" || slices.Contains(keys, k.Value) {
+			return nil, false
+		}
+		keys = append(keys, k.Value)
+	}
+	return keys, true
 }
 
 // share creates a shared memory segment of size bytes and has the plugin

@@ -61,9 +61,11 @@ func checkReply(t *testing.T, idx []int32, k, count int) error {
 }
 
 // checkResolved runs the host's reading of the resolved options a plugin
-// replies to Setup and checks that it keeps a mapping or nothing, and
-// that what it keeps encodes, as the run's config.yaml records it, to a
-// mapping again.
+// replies to Setup and checks that it keeps a mapping or nothing; that
+// every key it keeps is a distinct plain string (options are struct
+// fields); and that what it keeps encodes, as the run's config.yaml
+// records it, to a mapping that reads back with the same keys in the same
+// order.
 func checkResolved(t *testing.T, b []byte) {
 	t.Helper()
 	n := resolvedOptions(b)
@@ -73,6 +75,7 @@ func checkResolved(t *testing.T, b []byte) {
 	if n.Kind != yaml.MappingNode {
 		t.Fatalf("resolved options %q kept as a node of kind %d", b, n.Kind)
 	}
+	keys := plainKeys(t, b, n)
 	out, err := yaml.Marshal(n)
 	if err != nil {
 		t.Fatalf("resolved options %q kept, but do not encode: %v", b, err)
@@ -81,6 +84,26 @@ func checkResolved(t *testing.T, b []byte) {
 	if err := yaml.Unmarshal(out, &doc); err != nil || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
 		t.Fatalf("resolved options %q kept, encoded as %q, which is not a mapping (%v)", b, out, err)
 	}
+	if back := plainKeys(t, out, doc.Content[0]); strings.Join(back, "\x00") != strings.Join(keys, "\x00") {
+		t.Fatalf("resolved options %q kept with keys %q, encoded as %q, which reads back with keys %q", b, keys, out, back)
+	}
+}
+
+// plainKeys returns the keys of the mapping m read from b, failing the
+// test if one is not a plain string scalar or is given twice.
+func plainKeys(t *testing.T, b []byte, m *yaml.Node) []string {
+	t.Helper()
+	seen := map[string]bool{}
+	var keys []string
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if k.Kind != yaml.ScalarNode || k.Tag != "!!str" || seen[k.Value] {
+			t.Fatalf("resolved options %q kept with key %d of kind %d, tag %q, value %q (seen before: %v)", b, i/2, k.Kind, k.Tag, k.Value, seen[k.Value])
+		}
+		seen[k.Value] = true
+		keys = append(keys, k.Value)
+	}
+	return keys
 }
 
 // FuzzPluginReply checks what the host makes of what a plugin replies
@@ -93,7 +116,9 @@ func checkResolved(t *testing.T, b []byte) {
 // (count 0 for 1 index accepted), without its test of negative indices
 // (index -1 accepted with K = 4), and with its old uint32(c) >= uint32(k)
 // (index -2^31 accepted with K = 2^32+2^31+5; index 10 rejected with K =
-// 2^32+9); resolvedOptions without its test of a mapping ("[1, 2]" kept).
+// 2^32+9); resolvedOptions without its test of a mapping ("[1, 2]" kept),
+// and without its test of plain string keys ("? []#0", found by the fuzzer
+// and kept in testdata/fuzz, encoded as text that is not a mapping).
 func FuzzPluginReply(f *testing.F) {
 	for _, s := range []struct {
 		idx      []int32
@@ -109,6 +134,10 @@ func FuzzPluginReply(f *testing.F) {
 		{[]int32{-2147483648}, 1<<32 + 1<<31 + 5, 1, "{a: !!binary /w==}"},
 		{nil, 0, 0, "{<<: {a: 1}}"},
 		{[]int32{0}, math.MaxInt, 1, "a: 1\n---\nb: 2\n"},
+		{[]int32{0}, 4, 1, "? []#0"},
+		{[]int32{0}, 4, 1, "a: 1\na: 2\n"},
+		{[]int32{0}, 4, 1, "1: x\n"},
+		{[]int32{0}, 4, 1, "&k a: 1\n*k : 2\n"},
 	} {
 		raw := make([]byte, 4*len(s.idx))
 		for i, c := range s.idx {
