@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/slotlab/slotlab/framework/codeversion"
 	"github.com/slotlab/slotlab/framework/results"
 )
 
@@ -85,6 +86,14 @@ func TestRunContractAndDeterminism(t *testing.T) {
 		}
 		if r.TestAcc < 50 || r.TestAcc > 100 || r.FinalTestAcc < 50 || r.ValAcc < 50 {
 			t.Fatalf("run %d: accuracies are percentages and 2 epochs on 2,550 images reach well above chance: %+v", i, r)
+		}
+		// The test binary has no VCS stamp, so the run records the
+		// checkout it ran in, as `go run` does (codeversion).
+		wd, _ := os.Getwd()
+		if root := codeversion.FindCheckout(wd); root != "" {
+			if want := codeversion.FromGit(root); want.Revision != "" && r.Code != want {
+				t.Fatalf("run %d: code %+v, want the checkout's %+v", i, r.Code, want)
+			}
 		}
 		if filepath.Base(dirs[0]) != r.RunID || !strings.HasPrefix(r.ConfigHash, r.RunID) {
 			t.Fatalf("run id %q, directory %q, hash %q", r.RunID, dirs[0], r.ConfigHash)

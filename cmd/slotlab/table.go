@@ -16,7 +16,8 @@ Reads every result.json under the directories and prints one metric as
 mean ± sample std over the runs of each cell, the best of each row marked.
 KEYS are comma-separated: result fields (k, seed, selector, sharing,
 dataset), dotted config paths (train.epochs, data.train_limit), or
-network, method ("slot GS", "slot PS", "learned") and k_or_learned (K=2,
+network, method ("slot GS", "slot PS", "learned"), code (the commit that
+wrote the result, "+modified" if its tree had changes) and k_or_learned (K=2,
 ..., learned). The default is the paper's table: rows network,method,
 columns k_or_learned, metric test_acc (at the best validation epoch).
 

@@ -3,6 +3,7 @@ package results
 import (
 	"fmt"
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/codeversion"
 	"math"
 	"reflect"
 	"strings"
@@ -170,5 +171,26 @@ func TestNaturalOrder(t *testing.T) {
 	want := []string{"9.5", "10", "K=2", "K=16", "K=64", "conv2", "conv10", "learned", ""}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+// TestCodeKey groups runs by the code that wrote them: the revision's
+// first 12 digits, marked when the tree was modified, and "unknown" for a
+// result that does not record it.
+func TestCodeKey(t *testing.T) {
+	runs := []*Run{
+		fakeRun("conv4", "slot", "greedy", 8, 0, 80, "done"),
+		fakeRun("conv4", "slot", "greedy", 8, 1, 81, "done"),
+		fakeRun("conv4", "slot", "greedy", 8, 2, 82, "done"),
+	}
+	runs[0].Result.Code = codeversion.Code{Revision: "9f4c3f0aaaaabbbbbcccc", Source: codeversion.SourceBuild}
+	runs[1].Result.Code = codeversion.Code{Revision: "9f4c3f0aaaaabbbbbcccc", Modified: true, Source: codeversion.SourceCheckout}
+	g, err := Aggregate(runs, []string{KeyCode}, nil, "test_acc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Group{{"9f4c3f0aaaaa"}, {"9f4c3f0aaaaa+modified"}, {"unknown"}}
+	if !reflect.DeepEqual(g.Rows, want) {
+		t.Fatalf("rows %v, want %v", g.Rows, want)
 	}
 }

@@ -19,6 +19,10 @@ const (
 	// and "learned" for the learned-weights baseline, the columns of the
 	// paper's table, where the baseline has a column of its own.
 	KeyKOrLearned = "k_or_learned"
+	// KeyCode is the code that wrote the result: its revision's first 12
+	// digits, "+modified" when the tree had changes, "unknown" for results
+	// that do not record it (codeversion.Code.Short).
+	KeyCode = "code"
 	// ConfigPrefix forces a key to be looked up in the resolved config:
 	// config.method is "slot" where method is "slot GS".
 	ConfigPrefix = "config."
@@ -47,7 +51,7 @@ func MethodLabel(r *Result) string {
 
 // Value returns a run's value of key as text, and whether the run has it.
 // A key is, in this order: a derived key (network, method,
-// k_or_learned); a field of result.json (k, seed, selector, sharing,
+// k_or_learned, code); a field of result.json (k, seed, selector, sharing,
 // test_acc, train_flops, ...); a dotted path in the resolved config
 // (train.epochs, selector.eval, data.train_limit). Prefix a key with
 // "config." to read the config even where a result field has the name.
@@ -66,6 +70,8 @@ func (r *Run) Value(key string) (string, bool) {
 			return "learned", true
 		}
 		return "K=" + strconv.Itoa(r.Result.K), true
+	case KeyCode:
+		return r.Result.Code.Short(), true
 	}
 	if v, ok := r.resultFields()[key]; ok {
 		return text(v), true

@@ -3,7 +3,10 @@
 // and reading runs back for tables and plots.
 package results
 
-import "github.com/slotlab/slotlab/framework"
+import (
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/codeversion"
+)
 
 // Result is what result.json holds: the outcome of one run. Accuracies are
 // percentages (0–100).
@@ -48,6 +51,12 @@ type Result struct {
 	StartedAt  string `json:"started_at"`
 	FinishedAt string `json:"finished_at"`
 	Host       Host   `json:"host"`
+	// Code is the version of the code of the process that wrote this
+	// result (the git revision, whether the tree was modified, and where
+	// that was read); a resumed run's earlier epochs may come from other
+	// code, which Start.Resumed says. Empty in results written before it
+	// was recorded.
+	Code codeversion.Code `json:"code"`
 	// Config is the resolved config as a tree, so that tables can group
 	// runs by any dotted key.
 	Config map[string]any `json:"config"`

@@ -13,6 +13,7 @@ import (
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/atomicfile"
+	"github.com/slotlab/slotlab/framework/codeversion"
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/data"
 	"github.com/slotlab/slotlab/framework/faultpoint"
@@ -382,6 +383,7 @@ func NewResult(e *config.Experiment, hash string, started time.Time) *results.Re
 		K: e.K, Seed: e.Seed, ConfigHash: hash,
 		StartedAt: started.UTC().Format(time.RFC3339), FinishedAt: time.Now().UTC().Format(time.RFC3339),
 		Host: results.Host{Hostname: host, CPUs: runtime.GOMAXPROCS(0), GoVersion: runtime.Version(), GemmKernel: gemm.Backend()},
+		Code: codeversion.Current(),
 	}
 	if e.Arch != nil {
 		res.Architecture = e.Arch.Name
