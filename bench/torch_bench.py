@@ -99,12 +99,29 @@ def convnet(method, k, blocks, pads, flat):
     return nn.Sequential(*layers)
 
 
+def vgg19(method, k):
+    """VGG-19 as architectures/vgg19.yaml: 3x3 convs with padding 1, each
+    followed by batch norm without scale or shift and ReLU; 2x2 max-pools; a
+    2x2 average pool; one fully connected layer 512->10; no biases."""
+    cfg = [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M", 512, 512, 512, 512]
+    layers, c = [], 3
+    for v in cfg:
+        if v == "M":
+            layers.append(nn.MaxPool2d(2))
+            continue
+        layers += [conv(method, c, v, k, 1), nn.BatchNorm2d(v, affine=False), nn.ReLU()]
+        c = v
+    layers += [nn.AvgPool2d(2), nn.Flatten(), linear(method, 512, 10, k)]
+    return nn.Sequential(*layers)
+
+
 NETS = {
     "lenet": (lambda m, k: lenet(m, k), (1, 28, 28)),
     "lenet-300-100": (lambda m, k: lenet(m, k), (1, 28, 28)),  # the architecture's name in slotlab
     "conv2": (lambda m, k: convnet(m, k, [[64, 64]], [0], 12544), (3, 32, 32)),
     "conv4": (lambda m, k: convnet(m, k, [[64, 64], [128, 128]], [0, 0], 3200), (3, 32, 32)),
     "conv6": (lambda m, k: convnet(m, k, [[64, 64], [128, 128], [256, 256]], [0, 0, 1], 1024), (3, 32, 32)),
+    "vgg19": (lambda m, k: vgg19(m, k), (3, 32, 32)),
 }
 
 

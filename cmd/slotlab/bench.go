@@ -24,7 +24,7 @@ func benchCmd(args []string) error {
 	minSeconds := fs.Float64("min-seconds", 0, "time each measurement for at least this long (default 0; 3 with --compare)")
 	asJSON := fs.Bool("json", false, "print the measurement as one JSON line")
 	compare := fs.String("compare", "", "also run the PyTorch reference (torch) on the same network, each measurement in its own process")
-	suite := fs.Bool("paper", false, "with --compare torch: the performance issue's cases (Lenet and CONV-4, K = 8 and 64, slot and learned)")
+	suite := fs.Bool("paper", false, "with --compare torch: the paper's five networks (Lenet-300-100, CONV-2/4/6, VGG-19), each as a K=8 slot machine and with learned weights")
 	threads := fs.Int("threads", runtime.NumCPU(), "with --compare: the threads of each side (slotlab's GOMAXPROCS, torch.set_num_threads)")
 	reps := fs.Int("reps", 3, "with --compare: measurements per case and side, interleaved")
 	pos, err := parseArgs(fs, "usage: slotlab bench FILE.yaml [key=value ...] [--steps N] [--warmup N] [--min-seconds S] [--json]\n       slotlab bench [FILE.yaml [key=value ...] | --paper] --compare torch [--threads N] [--reps N] [--min-seconds S]", args, "")
@@ -116,12 +116,18 @@ func compareTorch(cases []bench.Case, o bench.Options, reps int) error {
 	fmt.Printf("CPU: %s, %d cores\n", bench.CPUModel(), runtime.NumCPU())
 	fmt.Printf("slotlab: gemm %s, %d threads (GOMAXPROCS)\n", gemm.Backend(), o.Threads)
 	fmt.Printf("PyTorch: %s\n", ti)
+	// The machine's SGEMM rate, measured before and after the cases so
+	// that a change of load during the run shows; the efficiency column
+	// uses their mean.
+	sgemm0 := bench.SgemmRate(o.Threads, 2)
 	rows := bench.Interleave(cases, reps,
 		func(c bench.Case) (bench.Result, error) { return bench.SelfMeasure(exe, c, o) },
 		func(c bench.Case) (bench.Result, error) { return bench.TorchMeasure(py, script, c, c.Batch, o) },
 		func(s string) { fmt.Fprintln(os.Stderr, s) })
+	sgemm1 := bench.SgemmRate(o.Threads, 2)
+	sgemm := (sgemm0 + sgemm1) / 2
 	t := tablewriter.NewTable(os.Stdout, tablewriter.WithHeaderAutoFormat(tw.Off))
-	t.Header([]string{"network", "method", "K", "batch", "slotlab samples/s", "PyTorch samples/s", "speed ratio", "vs PyTorch learned", "slotlab peak", "PyTorch peak", "memory ratio"})
+	t.Header([]string{"network", "method", "K", "batch", "slotlab samples/s", "PyTorch samples/s", "speed ratio", "vs PyTorch learned", "slotlab GFLOP/s (of SGEMM)", "PyTorch GFLOP/s (of SGEMM)", "slotlab peak", "PyTorch peak", "memory ratio"})
 	// The paper's comparison is also against a learned network of the same
 	// architecture in PyTorch, where the cases include one.
 	learned := map[string]float64{}
@@ -137,8 +143,11 @@ func compareTorch(cases []bench.Case, o bench.Options, reps int) error {
 			continue
 		}
 		s, p := bench.Summarize(r.Slotlab), bench.Summarize(r.Torch)
+		flops, batch := r.Slotlab[0].StepFLOPs, r.Slotlab[0].Batch
+		rate := func(samples float64) float64 { return bench.Result{Batch: batch, SamplesPerSecond: samples}.GFLOPs(flops) }
 		if err := t.Append([]string{r.Case.Net, string(r.Case.Method), fmt.Sprint(r.Case.K), fmt.Sprint(r.Slotlab[0].Batch),
 			spread(s), spread(p), fmt.Sprintf("%.2f×", s.Median/p.Median), vsLearned(s.Median, learned[r.Case.Net]),
+			efficiency(rate(s.Median), sgemm), efficiency(rate(p.Median), sgemm),
 			mib(s.PeakBytes), mib(p.PeakBytes), fmt.Sprintf("%.0f%%", 100*float64(s.PeakBytes)/float64(p.PeakBytes))}); err != nil {
 			return err
 		}
@@ -148,6 +157,8 @@ func compareTorch(cases []bench.Case, o bench.Options, reps int) error {
 	}
 	fmt.Printf("samples/s: median [min–max] of %d measurements per side, interleaved; each at least %d steps and %g s after %d warm-up steps, in a process of its own; ratios of medians\n",
 		reps, o.Steps, o.MinSeconds, o.Warmup)
+	fmt.Printf("GFLOP/s: the step's dense-equivalent work (forward and backward passes of the network as a dense one, the same for every method) at the median samples/s; in brackets, its share of slotlab's SGEMM (%s, order %d, %d threads): %.1f GFLOP/s before the cases, %.1f after, %.1f their mean\n",
+		gemm.Backend(), bench.SgemmSize, o.Threads, sgemm0, sgemm1, sgemm)
 	if len(failed) > 0 {
 		return fmt.Errorf("%d case(s) failed:\n%s", len(failed), strings.Join(failed, "\n"))
 	}
@@ -161,6 +172,14 @@ func vsLearned(slotlab, torchLearned float64) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.2f×", slotlab/torchLearned)
+}
+
+// efficiency is a rate in GFLOP/s with its share of the SGEMM rate.
+func efficiency(gflops, sgemm float64) string {
+	if sgemm <= 0 {
+		return fmt.Sprintf("%.1f", gflops)
+	}
+	return fmt.Sprintf("%.1f (%.0f%%)", gflops, 100*gflops/sgemm)
 }
 
 func spread(s bench.Spread) string {

@@ -14,6 +14,7 @@ import (
 	"github.com/slotlab/slotlab/framework/nn"
 	"github.com/slotlab/slotlab/framework/nn/gemm"
 	"github.com/slotlab/slotlab/framework/rng"
+	"github.com/slotlab/slotlab/framework/train"
 )
 
 // Result is one measurement.
@@ -31,6 +32,20 @@ type Result struct {
 	PeakBytes int64  `json:"peak_bytes"`
 	Threads   int    `json:"threads"`
 	BLAS      string `json:"blas,omitempty"`
+	// StepFLOPs is the dense-equivalent work of one step: the forward and
+	// backward passes of the network as a dense one (train.DenseFLOPs),
+	// whatever the method, so that GFLOP/s compare across methods and
+	// implementations. Only slotlab's side sets it.
+	StepFLOPs float64 `json:"step_flops,omitempty"`
+}
+
+// GFLOPs is the dense-equivalent GFLOP/s of r's steps, given the work of
+// one step (a torch result carries none, so the slotlab side's is passed).
+func (r Result) GFLOPs(stepFLOPs float64) float64 {
+	if r.Batch == 0 {
+		return 0
+	}
+	return stepFLOPs * r.SamplesPerSecond / float64(r.Batch) / 1e9
 }
 
 // Options of a measurement.
@@ -84,7 +99,36 @@ func Run(e *config.Experiment, o Options) (Result, error) {
 		Impl: "slotlab", Net: e.Arch.Name, Method: e.Method, K: e.K, Batch: e.Train.BatchSize, Steps: steps, Seconds: el,
 		SamplesPerSecond: float64(steps*e.Train.BatchSize) / el, PeakBytes: PeakRSS(),
 		Threads: runtime.GOMAXPROCS(0), BLAS: gemm.Backend(),
+		StepFLOPs: train.DenseFLOPs(net.Plan, e.Train.BatchSize),
 	}, nil
+}
+
+// SgemmSize is the order of the square products SgemmRate times.
+const SgemmSize = 1024
+
+// SgemmRate measures slotlab's SGEMM (gemm.Sgemm, the path in use) on
+// square float32 products of order SgemmSize, on threads threads
+// (GOMAXPROCS for the call), for at least seconds, and returns GFLOP/s:
+// the machine's matrix-product rate that a step's dense-equivalent
+// GFLOP/s is compared with.
+func SgemmRate(threads int, seconds float64) float64 {
+	if threads > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(threads))
+	}
+	n := SgemmSize
+	a, b, c := make([]float32, n*n), make([]float32, n*n), make([]float32, n*n)
+	s := rng.New(1, "sgemm")
+	for i := range a {
+		a[i], b[i] = s.Float32(uint64(2*i))-0.5, s.Float32(uint64(2*i+1))-0.5
+	}
+	gemm.Sgemm(false, false, n, n, n, 1, a, n, b, n, 0, c, n) // warm-up
+	start := time.Now()
+	reps := 0
+	for reps < 2 || time.Since(start).Seconds() < seconds {
+		gemm.Sgemm(false, false, n, n, n, 1, a, n, b, n, 0, c, n)
+		reps++
+	}
+	return 2 * float64(n) * float64(n) * float64(n) * float64(reps) / time.Since(start).Seconds() / 1e9
 }
 
 // PeakRSS returns the peak resident memory of this process in bytes.

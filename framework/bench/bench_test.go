@@ -3,6 +3,8 @@ package bench
 import (
 	"errors"
 	"fmt"
+	"math"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -108,5 +110,62 @@ func TestRun(t *testing.T) {
 	}
 	if want := float64(r.Steps*r.Batch) / r.Seconds; fmt.Sprintf("%.6g", r.SamplesPerSecond) != fmt.Sprintf("%.6g", want) {
 		t.Fatalf("samples/s %v, want steps×batch/seconds = %v", r.SamplesPerSecond, want)
+	}
+}
+
+// TestPaperCases checks that --paper covers the paper's five networks,
+// each as a K=8 slot machine and with learned weights; that every case's
+// experiment file loads as that network and method; and that the PyTorch
+// script builds every one of them (its NETS table names it).
+func TestPaperCases(t *testing.T) {
+	script, err := os.ReadFile(filepath.Join("..", "..", "bench", "torch_bench.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := PaperCases()
+	if len(cs) != 10 {
+		t.Fatalf("%d cases, want 10 (5 networks × slot K=8 and learned)", len(cs))
+	}
+	arch := map[string]string{"lenet": "lenet-300-100"}
+	seen := map[string]bool{}
+	for _, c := range cs {
+		e, err := config.Load(filepath.Join("..", "..", c.Experiment), c.Overrides)
+		if err != nil {
+			t.Fatalf("%s %v: %v", c.Experiment, c.Overrides, err)
+		}
+		want := c.Net
+		if a, ok := arch[c.Net]; ok {
+			want = a
+		}
+		if e.Arch.Name != want || e.Method != c.Method || (c.Method == "slot" && e.K != 8) {
+			t.Errorf("%s %v: network %s, method %s, K %d; the case says %s %s K=%d", c.Experiment, c.Overrides, e.Arch.Name, e.Method, e.K, c.Net, c.Method, c.K)
+		}
+		if !strings.Contains(string(script), fmt.Sprintf("%q: (lambda", c.Net)) {
+			t.Errorf("bench/torch_bench.py has no network %q", c.Net)
+		}
+		seen[c.Net+"/"+string(c.Method)] = true
+	}
+	for _, n := range []string{"lenet", "conv2", "conv4", "conv6", "vgg19"} {
+		for _, m := range []string{"slot", "learned"} {
+			if !seen[n+"/"+m] {
+				t.Errorf("no case for %s %s", n, m)
+			}
+		}
+	}
+}
+
+// TestGFLOPsAndSgemmRate checks the dense-equivalent rate of a result (the
+// step's work times steps per second) and that the SGEMM rate is a
+// positive, finite number.
+func TestGFLOPsAndSgemmRate(t *testing.T) {
+	r := Result{Batch: 128, SamplesPerSecond: 256}
+	if got := r.GFLOPs(3e9); got != 6 {
+		t.Errorf("GFLOPs: %v, want 6 (2 steps/s of 3 GFLOP)", got)
+	}
+	if got := (Result{}).GFLOPs(3e9); got != 0 {
+		t.Errorf("GFLOPs without a batch: %v, want 0", got)
+	}
+	if g := SgemmRate(1, 0); !(g > 0) || math.IsInf(g, 0) {
+		t.Errorf("SgemmRate: %v", g)
 	}
 }

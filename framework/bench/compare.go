@@ -25,16 +25,24 @@ type Case struct {
 	Batch int
 }
 
-// PaperCases are the comparisons of README's performance table: Lenet and
-// CONV-4 at K = 8 and 64 as slot machines, and with learned weights, with
-// the experiment files as paths relative to the repository root.
+// PaperNetworks are the paper's five networks: the experiment file of each
+// (relative to the repository root) and the PyTorch script's name for it.
+var PaperNetworks = []struct{ File, Net string }{
+	{"experiments/lenet.yaml", "lenet"},
+	{"experiments/conv2.yaml", "conv2"},
+	{"experiments/conv4.yaml", "conv4"},
+	{"experiments/conv6.yaml", "conv6"},
+	{"experiments/vgg19.yaml", "vgg19"},
+}
+
+// PaperCases are the comparisons of README's performance table: each of the
+// paper's five networks as a K=8 slot machine and with learned weights, at
+// its experiment's batch size.
 func PaperCases() []Case {
 	var cs []Case
-	for _, n := range []struct{ file, net string }{{"experiments/lenet.yaml", "lenet"}, {"experiments/conv4.yaml", "conv4"}} {
-		for _, k := range []int{8, 64} {
-			cs = append(cs, Case{Experiment: n.file, Overrides: []string{fmt.Sprint("k=", k)}, Net: n.net, Method: framework.MethodSlot, K: k})
-		}
-		cs = append(cs, Case{Experiment: n.file, Overrides: []string{"method=learned"}, Net: n.net, Method: framework.MethodLearned, K: 1})
+	for _, n := range PaperNetworks {
+		cs = append(cs, Case{Experiment: n.File, Overrides: []string{"k=8"}, Net: n.Net, Method: framework.MethodSlot, K: 8},
+			Case{Experiment: n.File, Overrides: []string{"method=learned"}, Net: n.Net, Method: framework.MethodLearned, K: 1})
 	}
 	return cs
 }

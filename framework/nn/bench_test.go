@@ -73,7 +73,7 @@ func BenchmarkLenetStep(b *testing.B) {
 
 // BenchmarkArchitectures times one training step of every network of the
 // paper (the architecture files), as a K=8 slot machine and with learned
-// weights, at batch 128 (VGG-19 at 32).
+// weights, at batch 128, the batch of every experiment file.
 func BenchmarkArchitectures(b *testing.B) {
 	for _, name := range []string{"lenet-300-100", "conv2", "conv4", "conv6", "vgg19"} {
 		for _, method := range []framework.Method{framework.MethodSlot, framework.MethodLearned} {
@@ -83,9 +83,6 @@ func BenchmarkArchitectures(b *testing.B) {
 					b.Fatal(err)
 				}
 				batch := 128
-				if name == "vgg19" {
-					batch = 32
-				}
 				o := testOptions(method, 8, batch)
 				o.Selector = fusedArgmax{}
 				o.WeightInit, o.ScoreInit = paperInit{}, paperInit{lambda: 1}

@@ -13,8 +13,21 @@ import (
 // gradient, decay, momentum, step, comparison), for learned weights about 6
 // per weight. Activations, pooling and normalisation are not counted.
 func StepFLOPs(p *nn.Plan, method framework.Method, k, batch int) float64 {
+	update := 6 * connections(p)
+	if method == framework.MethodSlot {
+		update = 8 * connections(p) * float64(k)
+	}
+	return DenseFLOPs(p, batch) + update
+}
+
+// DenseFLOPs is the part of StepFLOPs that every method shares: the
+// forward and backward passes of a batch through the network as a dense
+// one (2 operations per multiply-add; the first weighted layer's input
+// gradient not counted), without the update. slotlab bench divides it by
+// the step time for the dense-equivalent GFLOP/s that it compares with the
+// machine's SGEMM rate.
+func DenseFLOPs(p *nn.Plan, batch int) float64 {
 	var macs, first float64
-	var conns float64
 	seenFirst := false
 	for _, st := range p.Steps {
 		if !st.Weighted {
@@ -25,12 +38,17 @@ func StepFLOPs(p *nn.Plan, method framework.Method, k, batch int) float64 {
 		if !seenFirst {
 			first, seenFirst = m, true
 		}
-		conns += float64(st.Info.Connections)
 	}
-	perExample := 2*macs + 2*macs + 2*(macs-first)
-	update := 6 * conns
-	if method == framework.MethodSlot {
-		update = 8 * conns * float64(k)
+	return float64(batch) * (2*macs + 2*macs + 2*(macs-first))
+}
+
+// connections counts the weighted layers' connections.
+func connections(p *nn.Plan) float64 {
+	var n float64
+	for _, st := range p.Steps {
+		if st.Weighted {
+			n += float64(st.Info.Connections)
+		}
 	}
-	return float64(batch)*perExample + update
+	return n
 }

@@ -68,20 +68,33 @@ func winoEligible(s ConvShape) bool {
 }
 
 // winoAuto reports whether ConvAlgoAuto uses Winograd for a pass of s.
-// The rule keeps to what BenchmarkWinograd measured faster on CONV-2/4's
-// convs at batch 128 on both gemm paths (AVX2 and AVX-512):
-// Forward of the 64- and 128-channel convs, padding 0, was 1.2–1.7× faster;
-// BackwardData only on the 128→128 conv (1.4–1.5×), while 64→64 was
-// slower on AVX2 and 64→128 on both. Padded convs (CONV-6's 256-channel
-// ones, VGG-19) and narrow ones were not measured faster and stay on im2col.
 //
-// BackwardFilter (im2col time / Winograd time, medians of 5 interleaved
-// rounds, AVX2 and AVX-512): 64→64 1.50 and 1.19, 64→128 1.41 and 1.13,
-// 128→128 1.43 and 1.15, all at padding 0, so C, F ≥ 64 at padding 0;
-// 3→64 was about 3× slower, CONV-6's padded 5×5 convs (128→256, 256→256)
-// 0.69–0.91×. In the same runs BackwardData of 64→64 was 1.20× on AVX2 but
-// 0.90× on AVX-512, so its rule stays.
+// Unpadded convs (CONV-2/4/6's first four): the rule keeps to what
+// BenchmarkWinograd measured faster at batch 128 on both gemm paths (AVX2
+// and AVX-512): Forward of the 64- and 128-channel convs was 1.2–1.7×
+// faster; BackwardData only on the 128→128 conv (1.4–1.5×), while 64→64
+// was slower on AVX2 and 64→128 on both. BackwardFilter (im2col time /
+// Winograd time, medians of 5 interleaved rounds, AVX2 and AVX-512): 64→64
+// 1.50 and 1.19, 64→128 1.41 and 1.13, 128→128 1.43 and 1.15, so C, F ≥ 64;
+// 3→64 was about 3× slower.
+//
+// Padded convs (VGG-19's, CONV-6's last two): Winograd where the output
+// planes are whole tiles (even sides) of at least 4×4 and C, F ≥ 64, for
+// all three passes. On VGG-19's convs of 32×32 to 4×4 outputs (64 to 512
+// channels) every pass measured 1.1–2.1× faster by CPU time on both paths
+// (docs/perf/winograd-padded.txt). The 2×2 outputs of its last four convs
+// (one tile per image, so the transforms cost as much as the GEMMs they
+// save) measured 0.7–1.0×, and CONV-6's 5×5 outputs (3×3 tiles for 25
+// outputs, 44% of the tile work wasted) 0.86–1.34× by pass and path: both
+// stay on im2col.
 func winoAuto(s ConvShape, pass winoPass) bool {
+	if !winoEligible(s) {
+		return false
+	}
+	oh, ow := s.OutH(), s.OutW()
+	if s.Pad > 0 {
+		return s.C >= 64 && s.F >= 64 && oh >= 4 && ow >= 4 && oh%2 == 0 && ow%2 == 0
+	}
 	least := 32
 	switch pass {
 	case winoData:
@@ -89,7 +102,7 @@ func winoAuto(s ConvShape, pass winoPass) bool {
 	case winoFilter:
 		least = 64
 	}
-	return winoEligible(s) && s.Pad == 0 && s.C >= least && s.F >= least && s.OutH() >= 8 && s.OutW() >= 8
+	return s.C >= least && s.F >= least && oh >= 8 && ow >= 8
 }
 
 // winoPass names a pass of Conv for winoAuto.

@@ -17,6 +17,14 @@ var winoBenchShapes = []struct {
 	{"conv4", conv4Shapes[3]},
 	{"conv6-5", ConvShape{C: 128, H: 5, W: 5, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}},
 	{"conv6-6", ConvShape{C: 256, H: 5, W: 5, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}},
+	{"vgg-64-32", ConvShape{C: 64, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 1}},
+	{"vgg-64-128-16", ConvShape{C: 64, H: 16, W: 16, F: 128, KH: 3, KW: 3, Stride: 1, Pad: 1}},
+	{"vgg-128-16", ConvShape{C: 128, H: 16, W: 16, F: 128, KH: 3, KW: 3, Stride: 1, Pad: 1}},
+	{"vgg-128-256-8", ConvShape{C: 128, H: 8, W: 8, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}},
+	{"vgg-256-8", ConvShape{C: 256, H: 8, W: 8, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}},
+	{"vgg-256-512-4", ConvShape{C: 256, H: 4, W: 4, F: 512, KH: 3, KW: 3, Stride: 1, Pad: 1}},
+	{"vgg-512-4", ConvShape{C: 512, H: 4, W: 4, F: 512, KH: 3, KW: 3, Stride: 1, Pad: 1}},
+	{"vgg-512-2", ConvShape{C: 512, H: 2, W: 2, F: 512, KH: 3, KW: 3, Stride: 1, Pad: 1}},
 }
 
 // BenchmarkWinograd compares Winograd with im2col on CONV-2/4/6's convs at

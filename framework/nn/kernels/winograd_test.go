@@ -131,8 +131,17 @@ func TestWinogradSelection(t *testing.T) {
 		{ConvShape{N: 8, C: 64, H: 14, W: 14, F: 128, KH: 3, KW: 3, Stride: 1}, ConvOptions{}, true, false, true},
 		{ConvShape{N: 8, C: 128, H: 12, W: 12, F: 128, KH: 3, KW: 3, Stride: 1}, ConvOptions{}, true, true, true},
 		{ConvShape{N: 8, C: 32, H: 12, W: 12, F: 64, KH: 3, KW: 3, Stride: 1}, ConvOptions{}, true, false, false},
-		{ConvShape{N: 8, C: 128, H: 8, W: 8, F: 128, KH: 3, KW: 3, Stride: 1, Pad: 1}, ConvOptions{}, false, false, false},
+		// Padded: VGG-19's convs with even outputs of 4×4 and more and
+		// C, F ≥ 64 take Winograd in every pass; its 3→64 conv, its 2×2
+		// outputs and CONV-6's 5×5 ones do not.
+		{ConvShape{N: 8, C: 128, H: 8, W: 8, F: 128, KH: 3, KW: 3, Stride: 1, Pad: 1}, ConvOptions{}, true, true, true},
+		{ConvShape{N: 8, C: 64, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 1}, ConvOptions{}, true, true, true},
+		{ConvShape{N: 8, C: 256, H: 4, W: 4, F: 512, KH: 3, KW: 3, Stride: 1, Pad: 1}, ConvOptions{}, true, true, true},
+		{ConvShape{N: 8, C: 3, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 1}, ConvOptions{}, false, false, false},
+		{ConvShape{N: 8, C: 512, H: 2, W: 2, F: 512, KH: 3, KW: 3, Stride: 1, Pad: 1}, ConvOptions{}, false, false, false},
 		{ConvShape{N: 8, C: 256, H: 5, W: 5, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}, ConvOptions{}, false, false, false},
+		{ConvShape{N: 8, C: 64, H: 6, W: 7, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 1}, ConvOptions{}, false, false, false},
+		{ConvShape{N: 8, C: 32, H: 8, W: 8, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 1}, ConvOptions{}, false, false, false},
 		{ConvShape{N: 8, C: 3, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1}, ConvOptions{Algo: ConvWinograd}, true, true, true},
 		{ConvShape{N: 8, C: 3, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 2}, ConvOptions{Algo: ConvWinograd}, false, false, false},
 		{ConvShape{N: 8, C: 3, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 3}, ConvOptions{Algo: ConvWinograd}, false, false, false},
