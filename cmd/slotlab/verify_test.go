@@ -1,0 +1,64 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/slotlab/slotlab/framework/results"
+)
+
+// TestVerify trains a short Lenet run whose learning rate follows a cosine
+// over its 2 epochs, and checks that verify reruns its first epoch (with
+// the full run's schedule) to the same bits and its two epochs too; then
+// that a run whose committed metrics were altered in one digit, or whose
+// config no longer hashes to its run, is reported, not passed.
+func TestVerify(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "runs")
+	args := append([]string{repoFile("experiments", "lenet.yaml"), "--out", out, "--quiet", "train.schedule.type=cosine"}, quick...)
+	if err := runCmd(args); err != nil {
+		t.Fatal(err)
+	}
+	dir := runDirs(t, out)[0]
+	for _, n := range []string{"1", "2"} {
+		text, err := capture(t, func() error { return verifyCmd([]string{out, "--epochs", n}) })
+		if err != nil || !strings.Contains(text, "same ") || !strings.Contains(text, "first "+n+" epochs identical") {
+			t.Fatalf("verify --epochs %s of an untouched run: %v\n%s", n, err, text)
+		}
+	}
+	if err := verifyCmd([]string{out, "--epochs", "3"}); err == nil || !strings.Contains(err.Error(), "fewer than the 3 to compare") {
+		t.Fatalf("verify of more epochs than the run has: %v", err)
+	}
+
+	// One digit of the second epoch's test accuracy changed.
+	path := filepath.Join(dir, results.MetricsFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	i := strings.Index(lines[1], `"test_acc":`) + len(`"test_acc":`)
+	d := lines[1][i]
+	lines[1] = lines[1][:i] + string("1234567890"[(d-'0')%10]) + lines[1][i+1:]
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if text, err := capture(t, func() error { return verifyCmd([]string{out, "--epochs", "1"}) }); err != nil || !strings.Contains(text, "same ") {
+		t.Fatalf("verify of the untouched first epoch: %v\n%s", err, text)
+	}
+	text, err := capture(t, func() error { return verifyCmd([]string{out, "--epochs", "2"}) })
+	if err == nil || !strings.Contains(text, "DIFFERENT") || !strings.Contains(text, "epoch 2: test_acc") {
+		t.Fatalf("verify of an altered epoch: %v\n%s", err, text)
+	}
+
+	// A config that no longer hashes to its run is refused, not rerun.
+	cfg := filepath.Join(dir, results.ConfigFile)
+	c, _ := os.ReadFile(cfg)
+	if err := os.WriteFile(cfg, []byte(strings.Replace(string(c), "seed: 0", "seed: 1", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := verifyCmd([]string{out}); err == nil || !strings.Contains(err.Error(), "hashes to") {
+		t.Fatalf("verify of a run whose config changed: %v", err)
+	}
+}
