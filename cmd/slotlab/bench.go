@@ -144,7 +144,9 @@ func compareTorch(cases []bench.Case, o bench.Options, reps int) error {
 		}
 		s, p := bench.Summarize(r.Slotlab), bench.Summarize(r.Torch)
 		flops, batch := r.Slotlab[0].StepFLOPs, r.Slotlab[0].Batch
-		rate := func(samples float64) float64 { return bench.Result{Batch: batch, SamplesPerSecond: samples}.GFLOPs(flops) }
+		rate := func(samples float64) float64 {
+			return bench.Result{Batch: batch, SamplesPerSecond: samples}.GFLOPs(flops)
+		}
 		if err := t.Append([]string{r.Case.Net, string(r.Case.Method), fmt.Sprint(r.Case.K), fmt.Sprint(r.Slotlab[0].Batch),
 			spread(s), spread(p), fmt.Sprintf("%.2f×", s.Median/p.Median), vsLearned(s.Median, learned[r.Case.Net]),
 			efficiency(rate(s.Median), sgemm), efficiency(rate(p.Median), sgemm),
