@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -72,6 +73,67 @@ func TestReadmeConv4PSSeeds(t *testing.T) {
 		}
 		if !strings.Contains(string(b), cell[1]) {
 			t.Errorf("%s does not quote %s, the CONV-4 PS mean ± std that slotlab table prints from docs/reproduction/runs/conv4-official", doc, cell[1])
+		}
+	}
+}
+
+// cifarTableArgs is the command of README's CIFAR-10 table: every CIFAR-10
+// run committed under docs/reproduction/runs, rows by network, method,
+// rate and schedule, columns by epochs (the budget runs and the paper's
+// schedule), each cell beside the paper's number.
+func cifarTableArgs(t *testing.T) []string {
+	t.Helper()
+	dirs, err := filepath.Glob(repoFile("docs", "reproduction", "runs", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var args []string
+	for _, d := range dirs {
+		if filepath.Base(d) != "lenet" {
+			args = append(args, d)
+		}
+	}
+	return append(args, "--rows", "network,method,train.optimizer.learning_rate,train.schedule.type", "--cols", "train.epochs")
+}
+
+// TestReadmeCIFARTable checks README's CIFAR-10 table in both directions:
+// every line of the table in its <!-- cifar-table --> block is a line that
+// `slotlab table` prints from the committed runs (no number without a
+// run), and every line it prints is in the block (no committed run left
+// out). Every run directory under docs/reproduction/runs but Lenet's is
+// read, so a new CIFAR-10 run is in the table or fails here.
+func TestReadmeCIFARTable(t *testing.T) {
+	text, err := capture(t, func() error { return tableCmd(cifarTableArgs(t)) })
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	printed := map[string]bool{}
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "|") {
+			printed[line] = true
+		}
+	}
+	b, err := os.ReadFile(repoFile("README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	start, end := strings.Index(s, "<!-- cifar-table -->"), strings.Index(s, "<!-- /cifar-table -->")
+	if start < 0 || end < start {
+		t.Fatal("README.md has no <!-- cifar-table --> block")
+	}
+	inBlock := map[string]bool{}
+	for _, line := range strings.Split(s[start:end], "\n") {
+		if strings.HasPrefix(line, "|") {
+			inBlock[line] = true
+			if !printed[line] {
+				t.Errorf("README's CIFAR-10 table has the line\n%s\nwhich slotlab table does not print from the committed runs", line)
+			}
+		}
+	}
+	for line := range printed {
+		if !inBlock[line] {
+			t.Errorf("slotlab table prints the line\n%s\nfrom the committed runs, but README's CIFAR-10 table lacks it", line)
 		}
 	}
 }

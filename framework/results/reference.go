@@ -3,6 +3,7 @@ package results
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 )
@@ -23,7 +24,7 @@ type refEntry struct {
 
 // references reads the blocks given, then the reference blocks
 // (config.Reference) of the runs' configs, for metric, in the order first
-// seen, each block once.
+// seen, each block once; each source is named once.
 func references(runs []*Run, extra []map[string]any, metric string) (entries []refEntry, sources []string) {
 	seen := map[string]bool{}
 	blocks := append([]map[string]any(nil), extra...)
@@ -43,7 +44,9 @@ func references(runs []*Run, extra []map[string]any, metric string) (entries []r
 			continue
 		}
 		seen[id] = true
-		sources = append(sources, src)
+		if !slices.Contains(sources, src) {
+			sources = append(sources, src) // blocks of several networks often share their source
+		}
 		vals, _ := block["values"].([]any)
 		for _, v := range vals {
 			kv, ok := v.(map[string]any)

@@ -89,6 +89,23 @@ func TestReferenceCells(t *testing.T) {
 	}
 }
 
+// TestReferenceSourcesOnce checks that two blocks of the same source (the
+// reference blocks of conv2.yaml and conv4.yaml, say) name it once.
+func TestReferenceSourcesOnce(t *testing.T) {
+	runs := paperRuns()
+	other := paperRef()
+	other["values"] = []any{map[string]any{"network": "conv4", "method": "slot GS", "k": 2.0, "value": 81.8}}
+	withReference(runs[:5], paperRef())
+	withReference(runs[5:], other)
+	g, err := Aggregate(runs, []string{KeyNetwork, KeyMethod}, []string{KeyKOrLearned}, "test_acc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.RefSources) != 1 {
+		t.Errorf("sources %q, want the one source once", g.RefSources)
+	}
+}
+
 func abs(x float64) float64 {
 	if x < 0 {
 		return -x
