@@ -49,10 +49,14 @@ func runElt(t *eltTask, n int) {
 func (t *eltTask) run(_, lo, hi int) {
 	switch t.kind {
 	case reluForward:
-		// Written so that the compiler emits CMOV: random signs would
-		// make a branch mispredict half the time.
 		x, y := t.a[lo:hi], t.b[lo:hi]
 		y = y[:len(x)]
+		if n := len(x) &^ 7; useAsm && n > 0 {
+			reluAVX2(&x[0], &y[0], n) // the same bits, eight at a time
+			x, y = x[n:], y[n:]
+		}
+		// Written so that the compiler emits CMOV: random signs would
+		// make a branch mispredict half the time.
 		for i, v := range x {
 			b := math.Float32bits(v) // outside the if, for CMOV
 			var r uint32
@@ -64,6 +68,10 @@ func (t *eltTask) run(_, lo, hi int) {
 	case reluBackward:
 		y, dy, dx := t.a[lo:hi], t.b[lo:hi], t.c[lo:hi]
 		dy, dx = dy[:len(y)], dx[:len(y)]
+		if n := len(y) &^ 7; useAsm && n > 0 {
+			reluGradAVX2(&y[0], &dy[0], &dx[0], n)
+			y, dy, dx = y[n:], dy[n:], dx[n:]
+		}
 		for i, v := range y {
 			g := math.Float32bits(dy[i]) // loaded unconditionally, for CMOV
 			var r uint32

@@ -116,3 +116,73 @@ func TestElementwiseFiniteDifferences(t *testing.T) {
 	}, x, 1e-3)
 	checkErr(t, "dropout backward FD", relErr(dx, fd), 1e-7)
 }
+
+// reluSpecials are inputs whose ReLU bits matter: signed zeros, NaNs of
+// both signs, infinities, subnormals and ordinary values.
+func reluSpecials(n int) []float32 {
+	sp := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), math.Float32frombits(0xffc00001),
+		float32(math.Inf(1)), float32(math.Inf(-1)), math.Float32frombits(1), math.Float32frombits(0x80000001),
+		1.5, -1.5, math.MaxFloat32, -math.MaxFloat32}
+	x := to32(randVec(702, n, 1))
+	for i := range x {
+		if i%3 == 0 {
+			x[i] = sp[(i/3)%len(sp)]
+		}
+	}
+	return x
+}
+
+// TestReLUBits checks ReLU and its gradient bit for bit against the
+// definition (y = x unless x < 0, then +0, so −0 and NaN pass; dx = dy
+// where y > 0, else +0) at every length up to 70, where the AVX2 kernel
+// takes multiples of 8 and Go the rest, on signed zeros, NaNs,
+// infinities and subnormals; and the kernels alone where the CPU has them.
+func TestReLUBits(t *testing.T) {
+	relu := func(v float32) uint32 {
+		if v < 0 {
+			return 0
+		}
+		return math.Float32bits(v)
+	}
+	grad := func(y, dy float32) uint32 {
+		if y > 0 {
+			return math.Float32bits(dy)
+		}
+		return 0
+	}
+	for n := 0; n <= 70; n++ {
+		x := reluSpecials(n)
+		dy := reluSpecials(n)
+		for i := range dy {
+			dy[i] = -dy[(i+1)%n]
+		}
+		y, dx := make([]float32, n), make([]float32, n)
+		ReLUForward(x, y)
+		ReLUBackward(x, dy, dx)
+		for i := range x {
+			if math.Float32bits(y[i]) != relu(x[i]) || math.Float32bits(dx[i]) != grad(x[i], dy[i]) {
+				t.Fatalf("n=%d at %d: x=%v (%#x) dy=%v: y %#x dx %#x, want %#x %#x", n, i, x[i], math.Float32bits(x[i]), dy[i],
+					math.Float32bits(y[i]), math.Float32bits(dx[i]), relu(x[i]), grad(x[i], dy[i]))
+			}
+		}
+	}
+	if !useAsm {
+		t.Skip("no AVX2 here: the Go loops alone were checked")
+	}
+	for n := 8; n <= 72; n += 8 {
+		x := reluSpecials(n)
+		dy := reluSpecials(n)
+		y, dx := make([]float32, n+1), make([]float32, n+1)
+		y[n], dx[n] = 7, 7
+		reluAVX2(&x[0], &y[0], n)
+		reluGradAVX2(&x[0], &dy[0], &dx[0], n)
+		for i := range x {
+			if math.Float32bits(y[i]) != relu(x[i]) || math.Float32bits(dx[i]) != grad(x[i], dy[i]) {
+				t.Fatalf("AVX2 n=%d at %d: x=%#x: y %#x dx %#x, want %#x %#x", n, i, math.Float32bits(x[i]), math.Float32bits(y[i]), math.Float32bits(dx[i]), relu(x[i]), grad(x[i], dy[i]))
+			}
+		}
+		if y[n] != 7 || dx[n] != 7 {
+			t.Fatalf("AVX2 n=%d wrote past n", n)
+		}
+	}
+}

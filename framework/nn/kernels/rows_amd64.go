@@ -47,3 +47,15 @@ func winoRowIn4AVX2(x *float32, n int, v0, v1, v2, v3 *float32)
 //
 //go:noescape
 func winoRowGrad4AVX2(y *float32, n int, v0, v1, v2, v3 *float32)
+
+// reluAVX2 is the ReLU of activation.go on n elements, n a positive
+// multiple of 8; the caller checks bounds.
+//
+//go:noescape
+func reluAVX2(x, y *float32, n int)
+
+// reluGradAVX2 is the ReLU gradient of activation.go on n elements, n a
+// positive multiple of 8; the caller checks bounds.
+//
+//go:noescape
+func reluGradAVX2(y, dy, dx *float32, n int)

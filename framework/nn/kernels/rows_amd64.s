@@ -421,3 +421,84 @@ rg1:
 rgdone:
 	VZEROUPPER
 	RET
+
+// func reluAVX2(x, y *float32, n int)
+// y[i] = x[i] if !(x[i] < 0), else +0 (−0 and NaN pass through), for
+// i < n, n a positive multiple of 8: the bits of activation.go's Go loop.
+TEXT ·reluAVX2(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ n+16(FP), CX
+	VXORPS Y15, Y15, Y15
+	XORQ AX, AX
+	MOVQ CX, BX
+	SUBQ $16, BX
+
+r16:
+	CMPQ AX, BX
+	JGT  r8
+	VMOVUPS (SI)(AX*4), Y0
+	VMOVUPS 32(SI)(AX*4), Y2
+	VCMPPS  $1, Y15, Y0, Y1 // Y1 = x < 0 (false for NaN)
+	VCMPPS  $1, Y15, Y2, Y3
+	VANDNPS Y0, Y1, Y0      // Y0 = ¬(x < 0) ∧ x
+	VANDNPS Y2, Y3, Y2
+	VMOVUPS Y0, (DI)(AX*4)
+	VMOVUPS Y2, 32(DI)(AX*4)
+	ADDQ $16, AX
+	JMP  r16
+
+r8:
+	CMPQ AX, CX
+	JGE  rdone
+	VMOVUPS (SI)(AX*4), Y0
+	VCMPPS  $1, Y15, Y0, Y1
+	VANDNPS Y0, Y1, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  r8
+
+rdone:
+	VZEROUPPER
+	RET
+
+// func reluGradAVX2(y, dy, dx *float32, n int)
+// dx[i] = dy[i] if y[i] > 0, else +0 (NaN y gives 0), for i < n, n a
+// positive multiple of 8: the bits of activation.go's Go loop.
+TEXT ·reluGradAVX2(SB), NOSPLIT, $0-32
+	MOVQ y+0(FP), SI
+	MOVQ dy+8(FP), DX
+	MOVQ dx+16(FP), DI
+	MOVQ n+24(FP), CX
+	VXORPS Y15, Y15, Y15
+	XORQ AX, AX
+	MOVQ CX, BX
+	SUBQ $16, BX
+
+g16:
+	CMPQ AX, BX
+	JGT  g8
+	VMOVUPS (SI)(AX*4), Y0
+	VMOVUPS 32(SI)(AX*4), Y2
+	VCMPPS  $14, Y15, Y0, Y1 // Y1 = y > 0 (false for NaN)
+	VCMPPS  $14, Y15, Y2, Y3
+	VANDPS  (DX)(AX*4), Y1, Y1
+	VANDPS  32(DX)(AX*4), Y3, Y3
+	VMOVUPS Y1, (DI)(AX*4)
+	VMOVUPS Y3, 32(DI)(AX*4)
+	ADDQ $16, AX
+	JMP  g16
+
+g8:
+	CMPQ AX, CX
+	JGE  gdone
+	VMOVUPS (SI)(AX*4), Y0
+	VCMPPS  $14, Y15, Y0, Y1
+	VANDPS  (DX)(AX*4), Y1, Y1
+	VMOVUPS Y1, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  g8
+
+gdone:
+	VZEROUPPER
+	RET

@@ -32,3 +32,11 @@ func winoRowIn4AVX2(x *float32, n int, v0, v1, v2, v3 *float32) {
 func winoRowGrad4AVX2(y *float32, n int, v0, v1, v2, v3 *float32) {
 	panic("kernels: no assembly in this build")
 }
+
+func reluAVX2(x, y *float32, n int) {
+	panic("kernels: no assembly in this build")
+}
+
+func reluGradAVX2(y, dy, dx *float32, n int) {
+	panic("kernels: no assembly in this build")
+}
