@@ -239,7 +239,10 @@ func TestBadInputs(t *testing.T) {
 			if args[0] == "run" || args[0] == "sweep" {
 				args = append(args, "--out", filepath.Join(t.TempDir(), "runs"), "--quiet")
 			}
-			cmd := exec.Command(os.Args[0], args...)
+			// Under a 16 GiB address-space limit: a network too large for
+			// the machine that slipped through would die of it here, at
+			// once, and not take the memory of the machine's other work.
+			cmd := exec.Command("/bin/sh", append([]string{"-c", `ulimit -v 16777216 && exec "$0" "$@"`, os.Args[0]}, args...)...)
 			cmd.Env = append(append(os.Environ(), "SLOTLAB_TEST_MAIN=1"), tc.env...)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
