@@ -354,7 +354,9 @@ func TestKillAndResume(t *testing.T) {
 // the second trains, and the metrics of both equal those of a sweep that
 // was never interrupted. Checked by breaking it: with the finished-run
 // check off in both train.Run and the sweep (either one alone still skips
-// the run), the second sweep trains both runs and the test fails.
+// the run), the second sweep trains both runs and the test fails. The
+// sweep's own check alone is TestExecuteOutcomes's (framework/sweep): its
+// executor trains nothing, so a finished run that reaches it is counted.
 func TestKillSweepBetweenRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains")
