@@ -177,7 +177,13 @@ func copyDir(t *testing.T, src, dst string) {
 // or starting over as the kill left it; the original goes on to the next
 // kill point, and its final process must resume from epoch ≥ 2.
 //
-// Checked by breaking it: with resume() returning nil at once, the copies
+// Equal means metrics.jsonl (wall-clock aside), result.json's outcome,
+// and the tensors of checkpoint.bin and best.bin bit for bit: a resume that
+// rounds the state (the coefficient B to float32, say) can leave every
+// metric of a short run unchanged.
+//
+// Checked by breaking it: rounding B to float32 in Network.Restore passes
+// the metrics and fails on checkpoint.bin's slot/coef; with resume() returning nil at once, the copies
 // that should resume start over and the test fails on their start record
 // and on the final process's; with the fallback to checkpoint.prev.bin
 // removed, the damaged-checkpoint point fails.
@@ -309,6 +315,12 @@ func TestKillAndResume(t *testing.T) {
 		if c.Status != "done" || c.TestAcc != refRes.TestAcc || c.BestEpoch != refRes.BestEpoch || c.FinalTestAcc != refRes.FinalTestAcc || c.TrainFLOPs != refRes.TrainFLOPs {
 			t.Fatalf("%s: resumed copy's result %+v\nwant %+v", p.name, c, refRes)
 		}
+		// The state too, not only what it shows in metrics: the training
+		// state (score coefficients, the network-wide A and B in float64)
+		// and the best network, tensor for tensor.
+		for _, f := range []string{"checkpoint.bin", "best.bin"} {
+			sameTensors(t, filepath.Join(cdir, f), filepath.Join(refDir, f))
+		}
 		if c.Start.Resumed != p.resumed || (p.resumed && c.Start.StepsThisProcess >= refRes.Start.StepsThisProcess) {
 			t.Fatalf("%s: resumed copy started %+v, want resumed=%v with fewer steps than the reference's %d", p.name, c.Start, p.resumed, refRes.Start.StepsThisProcess)
 		}
@@ -319,6 +331,9 @@ func TestKillAndResume(t *testing.T) {
 	}
 	if got := stripTimes(t, dir); !bytes.Equal(got, refMetrics) {
 		t.Fatalf("killed and resumed run differs from the reference:\n%s\nwant\n%s", got, refMetrics)
+	}
+	for _, f := range []string{"checkpoint.bin", "best.bin"} {
+		sameTensors(t, filepath.Join(dir, f), filepath.Join(refDir, f))
 	}
 	a, _ := results.ReadResult(dir)
 	b := refRes
@@ -339,7 +354,9 @@ func TestKillAndResume(t *testing.T) {
 // the second trains, and the metrics of both equal those of a sweep that
 // was never interrupted. Checked by breaking it: with the finished-run
 // check off in both train.Run and the sweep (either one alone still skips
-// the run), the second sweep trains both runs and the test fails.
+// the run), the second sweep trains both runs and the test fails. The
+// sweep's own check alone is TestExecuteOutcomes's (framework/sweep): its
+// executor trains nothing, so a finished run that reaches it is counted.
 func TestKillSweepBetweenRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains")

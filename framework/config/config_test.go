@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/nn"
 )
 
 // Stand-ins for the built-in modules (framework packages may not import
@@ -241,6 +242,8 @@ func TestErrors(t *testing.T) {
 		{"arch dense without units", goodExp, strings.Replace(lenetArch, "out: 300", "out: 0", 1), nil, []string{"arch.yaml:6:24:", "a dense layer needs out ≥ 1"}},
 		{"arch dropout p", goodExp, strings.Replace(lenetArch, "type: relu}", "type: dropout, p: 1.5}", 1), nil, []string{"arch.yaml:7:24:", "dropout p must be in [0, 1), not 1.5"}},
 		{"arch wrong classes", goodExp, strings.Replace(lenetArch, "out: 10}", "out: 7}", 1), nil, []string{"arch.yaml:8:5:", "must end with 10 outputs"}},
+		{"arch classes other than the dataset's", goodExp, strings.Replace(strings.Replace(lenetArch, "classes: 10", "classes: 5", 1), "out: 10}", "out: 5}", 1), nil, []string{"arch.yaml:3:10:", "declares classes: 5 but mnist has 10 classes", "set classes: 10"}},
+		{"arch more classes than the dataset's", goodExp, strings.Replace(strings.Replace(lenetArch, "classes: 10", "classes: 12", 1), "out: 10}", "out: 12}", 1), nil, []string{"arch.yaml:3:10:", "declares classes: 12 but mnist has 10 classes"}},
 		{"arch unknown key", goodExp, strings.Replace(lenetArch, "out: 300", "units: 300", 1), nil, []string{"arch.yaml:6:19:", `unknown key "units"`, `did you mean "out"?`}},
 		{"arch wrong input", goodExp, strings.Replace(lenetArch, "[1, 28, 28]", "[3, 32, 32]", 1), nil, []string{"exp.yaml:3:15:", "takes input [3 32 32] but mnist gives [1 28 28]"}},
 		{"override unknown key", goodExp, lenetArch, []string{"lr=0.1"}, []string{`override "lr=0.1"`, `did you mean "train.optimizer.learning_rate"?`}},
@@ -377,5 +380,70 @@ func TestModuleRefForms(t *testing.T) {
 	b, err := yaml.Marshal(ModuleRef{ID: "selectors.topk", Plugin: "/p/slotlab-x"})
 	if err != nil || string(b) != "id: selectors.topk\nplugin: /p/slotlab-x\n" {
 		t.Fatalf("resolved form %q (%v)", b, err)
+	}
+}
+
+// TestCheckMemory checks that an experiment whose network needs more memory
+// than the limit is refused with the estimate (describe's accounting), the
+// limit and its source, and the fixes, placed at the k it came from; that
+// storage: regenerated fits where stored does not; and that the limit is
+// read from $SLOTLAB_MEMORY_LIMIT (or MemTotal, or a cgroup).
+func TestCheckMemory(t *testing.T) {
+	file := write(t, goodExp, lenetArch)
+	e, err := Load(file, []string{"k=65536"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	need, err := e.Memory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// describe's total for the same network (this package's test sharing
+	// module gives one pool); at least the K initial scores of the
+	// 784·300 + 300·10 connections.
+	plan, _ := nn.NewPlan(e.Arch.Spec(), e.K)
+	d, err := nn.Describe(plan, e.Method, e.K, e.Sharing.Module.(framework.Sharing), false)
+	if conns := int64(784*300 + 300*10); err != nil || need != d.Memory || need < 4*65536*conns {
+		t.Fatalf("Memory() = %d; describe says %d (%v)", need, d.Memory, err)
+	}
+	t.Setenv(EnvMemoryLimit, "8G")
+	err = e.CheckMemory()
+	for _, w := range []string{`override "k=65536"`, Bytes(need) + " of memory for K=65536", "more than the 8.00 GiB", "$" + EnvMemoryLimit, "storage: regenerated", "or lower k"} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("CheckMemory: %v; want it to contain %q", err, w)
+		}
+	}
+	r, err := Load(file, []string{"k=65536", "storage=regenerated"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.CheckMemory(); err != nil {
+		t.Errorf("regenerated K=65536 under 8G: %v", err)
+	}
+	small, _ := Load(file, nil)
+	if err := small.CheckMemory(); err != nil {
+		t.Errorf("K=8 under 8G: %v", err)
+	}
+	t.Setenv(EnvMemoryLimit, "off")
+	if err := e.CheckMemory(); err != nil {
+		t.Errorf("limit off: %v", err)
+	}
+	t.Setenv(EnvMemoryLimit, "lots")
+	if err := e.CheckMemory(); err == nil || !strings.Contains(err.Error(), EnvMemoryLimit) {
+		t.Errorf("bad limit: %v", err)
+	}
+	t.Setenv(EnvMemoryLimit, "")
+	if n, from, err := MemoryLimit(); err != nil || (n > 0) != (from != "") {
+		t.Errorf("MemoryLimit() = %d, %q, %v", n, from, err)
+	}
+	for in, want := range map[string]int64{"1024": 1024, "8G": 8 << 30, "1.5k": 1536, "2GiB": 2 << 30, "3MB": 3 << 20} {
+		if got, err := ParseBytes(in); err != nil || got != want {
+			t.Errorf("ParseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "-1", "G", "x"} {
+		if _, err := ParseBytes(in); err == nil {
+			t.Errorf("ParseBytes(%q): no error", in)
+		}
 	}
 }

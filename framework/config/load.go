@@ -26,6 +26,13 @@ var Datasets = map[string][3]int{
 	"cifar10": {3, 32, 32},
 }
 
+// DatasetClasses is the number of classes (labels 0..n-1) of each dataset
+// slotlab knows; an architecture must end in that many outputs.
+var DatasetClasses = map[string]int{
+	"mnist":   10,
+	"cifar10": 10,
+}
+
 // Load reads an experiment file, applies the key=value overrides, fills in
 // defaults, loads the architecture, builds the modules it names, and
 // validates everything, so that no training starts on a bad config. Every
@@ -109,6 +116,11 @@ func (e *Experiment) resolve() ErrorList {
 		e.Arch = a
 		if ok && (a.Input[0] != in[0] || a.Input[1] != in[1] || a.Input[2] != in[2]) {
 			bad("architecture", "architecture %s takes input %v but %s gives %v; use an architecture made for %s", a.Name, a.Input, e.Dataset, in[:], e.Dataset)
+		}
+		if n, known := DatasetClasses[e.Dataset]; known && a.Classes != n {
+			// Placed in the architecture's own file (or inline block), at
+			// its classes key: training would meet label ≥ classes.
+			errs = append(errs, a.At("classes", "architecture %s declares classes: %d but %s has %d classes (labels 0..%d); set classes: %d and end the last layer in out: %d", a.Name, a.Classes, e.Dataset, n, n-1, n, n))
 		}
 	}
 	switch e.Method {

@@ -3,6 +3,7 @@ package data
 import (
 	"archive/tar"
 	"bufio"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -229,8 +230,7 @@ func loadCIFARArchive(p string, logf func(string, ...any)) (train, test *Set, er
 			if err != nil {
 				problem += "; reading it also failed: " + err.Error()
 			}
-			return nil, nil, &FileError{Name: p, Problem: problem,
-				Fix: "the archive is corrupt or incomplete: re-download it from " + cifarURL}
+			return nil, nil, &FileError{Name: p, Problem: problem, Fix: checksumFix(p, shaPath, err)}
 		}
 		logf("data: %s: sha256 verified", p)
 	}
@@ -238,6 +238,29 @@ func loadCIFARArchive(p string, logf func(string, ...any)) (train, test *Set, er
 		return nil, nil, err
 	}
 	return train, test, nil
+}
+
+// checksumFix says which file to replace when the archive at p does not
+// match the sha256 in shaPath; readErr is what reading the archive met.
+// An archive that read without error passed gzip's own CRC-32 over its
+// whole content and every member check, so the checksum file is what is
+// wrong (for certain when the archive's md5, read again only on this path,
+// is CIFAR-10's published one); an archive that failed to read is what to
+// replace.
+func checksumFix(p, shaPath string, readErr error) string {
+	rewrite := fmt.Sprintf("replace %s: in its folder run `sha256sum %s > %s`, or delete it to read the archive unchecked", shaPath, cifarArchive, filepath.Base(shaPath))
+	fresh := fmt.Sprintf("replace %s with a fresh copy from %s", p, cifarURL)
+	if readErr != nil {
+		return "the archive is corrupt or incomplete: " + fresh
+	}
+	if f, err := os.Open(p); err == nil {
+		defer f.Close()
+		h := md5.New()
+		if _, err = io.Copy(h, f); err == nil && hex.EncodeToString(h.Sum(nil)) == cifarMD5 {
+			return fmt.Sprintf("the archive is intact (its md5 is CIFAR-10's published %s), so the checksum file is wrong: %s", cifarMD5, rewrite)
+		}
+	}
+	return fmt.Sprintf("the archive is intact as far as it says (gzip's CRC-32 and every member check pass), so the checksum file does not describe it: %s; if this archive is not the copy you meant, %s instead", rewrite, fresh)
 }
 
 // readCIFARArchive reads the batch files from the gzipped tar stream r; p

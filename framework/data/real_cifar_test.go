@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/slotlab/slotlab/framework/data"
@@ -87,5 +88,30 @@ func TestRealCIFAR10(t *testing.T) {
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != testBatchSHA256 {
 		t.Errorf("loaded test set hashes to %s, want %s", got, testBatchSHA256)
+	}
+}
+
+// TestWrongChecksumFileBesideRealArchive puts a wrong .sha256 beside the
+// real CIFAR-10 archive: the error must say that the checksum file, not
+// the archive, is what to replace, and how: the archive reads intact (gzip's
+// CRC-32 over all of it). (The shared archive is not the official download,
+// whose md5 would make the message certain.) About 3 s.
+func TestWrongChecksumFileBesideRealArchive(t *testing.T) {
+	real := datatest.SharedFile(t, "cifar-10-binary.tar.gz")
+	dir := t.TempDir()
+	p := filepath.Join(dir, "cifar-10-binary.tar.gz")
+	if err := os.Symlink(real, p); err != nil {
+		t.Fatal(err)
+	}
+	sha := p + ".sha256"
+	wrong := hex.EncodeToString(make([]byte, 32)) + "  cifar-10-binary.tar.gz\n"
+	if err := os.WriteFile(sha, []byte(wrong), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := data.LoadCIFAR10(data.Options{Dir: dir})
+	for _, w := range []string{p, "sha256 mismatch", "the archive is intact", "the checksum file does not describe it: replace " + sha, "sha256sum cifar-10-binary.tar.gz > cifar-10-binary.tar.gz.sha256"} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("error %v\nwant it to contain %q", err, w)
+		}
 	}
 }

@@ -53,6 +53,13 @@ func (m *mlpRef) loss(x []float64, labels []int32, batch int) float64 {
 
 func smallSlotNet(t *testing.T, k, batch int) (*Network, *mlpRef, []float64) {
 	t.Helper()
+	return smallSlotNetScores(t, k, batch, nil)
+}
+
+// smallSlotNetScores is smallSlotNet with initial scores drawn from
+// scores (nil: testOptions' U(0, 0.01)).
+func smallSlotNetScores(t *testing.T, k, batch int, scores framework.Initializer) (*Network, *mlpRef, []float64) {
+	t.Helper()
 	a := arch([]int{1, 2, 3},
 		LayerSpec{Kind: "flatten"},
 		LayerSpec{Kind: "dense", Out: 5}, LayerSpec{Kind: "relu"},
@@ -60,6 +67,9 @@ func smallSlotNet(t *testing.T, k, batch int) (*Network, *mlpRef, []float64) {
 		LayerSpec{Kind: "dense", Out: 10})
 	o := testOptions(framework.MethodSlot, k, batch)
 	o.WeightInit = uniformInit{-1, 1}
+	if scores != nil {
+		o.ScoreInit = scores
+	}
 	n, err := Build(a, o)
 	if err != nil {
 		t.Fatal(err)
@@ -158,14 +168,19 @@ func TestStraightThroughScoreGradient(t *testing.T) {
 }
 
 // TestMomentumAndDecay checks one SGD step with momentum and weight decay
-// against PyTorch's rule, applied twice.
+// against PyTorch's rule, applied twice. The scores start in U(1, 2) and the
+// decay is 0.05, so that the decay term of every score's step (rate ×
+// decay × score ≥ 5e-3) is over 1000 times the tolerance (2e-6, a few
+// float32 roundings of scores below 3): an update that dropped the decay,
+// or applied it to the wrong score, would miss by thousands of tolerances.
+// The test checks that margin itself.
 func TestMomentumAndDecay(t *testing.T) {
 	const k, batch = 3, 4
 	for _, nesterov := range []bool{false, true} {
-		n, _, _ := smallSlotNet(t, k, batch)
+		n, _, _ := smallSlotNetScores(t, k, batch, uniformInit{1, 2})
 		l := n.Slots[1]
 		s0 := l.MaterializeScores()
-		h := Hyper{LR: 0.1, Momentum: 0.9, WeightDecay: 0.01, Nesterov: nesterov}
+		h := Hyper{LR: sgdLR, Momentum: sgdMu, WeightDecay: sgdWD, Nesterov: nesterov}
 		if _, _, err := n.TrainStep(h); err != nil {
 			t.Fatal(err)
 		}
@@ -176,15 +191,29 @@ func TestMomentumAndDecay(t *testing.T) {
 			t.Fatal(err)
 		}
 		s2 := l.MaterializeScores()
+		for _, s := range [][]float32{s0, s1} {
+			for c, v := range s {
+				if decay := sgdLR * sgdWD * math.Abs(float64(v)); decay < 1000*sgdTol {
+					t.Fatalf("score %d = %v: its decay term %.2g is not 1000 times the tolerance %g", c, v, decay, sgdTol)
+				}
+			}
+		}
 		checkSGD(t, nesterov, l.Info.Connections, k, s0, s1, s2, g0, l.Grad, w0)
 	}
 }
 
-// checkSGD checks two steps of SGD with momentum 0.9, weight decay 0.01 and
-// rate 0.1 (PyTorch's rule, plain or Nesterov) on every score, in float64.
+// The settings checkSGD checks, and its absolute tolerance.
+const (
+	sgdLR, sgdMu, sgdWD = 0.1, 0.9, 0.05
+	sgdTol              = 2e-6
+)
+
+// checkSGD checks two steps of SGD with momentum sgdMu, weight decay sgdWD
+// and rate sgdLR (PyTorch's rule, plain or Nesterov) on every score, in
+// float64, within sgdTol.
 func checkSGD(t *testing.T, nesterov bool, conns, k int, s0, s1, s2, g0, g1, w0 []float32) {
 	t.Helper()
-	const lr, mu, wd = 0.1, 0.9, 0.01
+	const lr, mu, wd = sgdLR, sgdMu, sgdWD
 	for i := 0; i < conns; i++ {
 		for j := 0; j < k; j++ {
 			c := i*k + j
@@ -194,7 +223,7 @@ func checkSGD(t *testing.T, nesterov bool, conns, k int, s0, s1, s2, g0, g1, w0 
 			if nesterov {
 				step1 = d1 + mu*v1
 			}
-			if want := float64(s0[c]) - lr*step1; math.Abs(float64(s1[c])-want) > 1e-6 {
+			if want := float64(s0[c]) - lr*step1; math.Abs(float64(s1[c])-want) > sgdTol {
 				t.Fatalf("nesterov %v step 1, score %d: %v want %v", nesterov, c, s1[c], want)
 			}
 			d2 := float64(g1[i])*float64(w0[c]) + wd*float64(s1[c])
@@ -203,7 +232,7 @@ func checkSGD(t *testing.T, nesterov bool, conns, k int, s0, s1, s2, g0, g1, w0 
 			if nesterov {
 				step2 = d2 + mu*v2
 			}
-			if want := float64(s1[c]) - lr*step2; math.Abs(float64(s2[c])-want) > 1e-6 {
+			if want := float64(s1[c]) - lr*step2; math.Abs(float64(s2[c])-want) > sgdTol {
 				t.Fatalf("nesterov %v step 2, score %d: %v want %v", nesterov, c, s2[c], want)
 			}
 		}

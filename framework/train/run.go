@@ -48,7 +48,9 @@ type Outcome struct {
 // writing config.yaml first, metrics.jsonl after every epoch and
 // result.json at the end. A failed run (bad data, NaN, interruption) still
 // gets a result.json with status "failed" and the error, unless it failed
-// before training could start.
+// before training could start. A network that needs more memory than the
+// machine has (config.Experiment.CheckMemory) is refused before anything is
+// written.
 func Run(ctx context.Context, e *config.Experiment, o Options) (*Outcome, error) {
 	if o.Out == "" {
 		o.Out = "runs"
@@ -73,6 +75,12 @@ func Run(ctx context.Context, e *config.Experiment, o Options) (*Outcome, error)
 				return out, fmt.Errorf("--restart: %w", err)
 			}
 		}
+	}
+	// A network larger than the machine's memory would die of it mid-run
+	// ("fatal error: runtime: out of memory", no result): refuse it now,
+	// before the run directory or the data are touched.
+	if err := e.CheckMemory(); err != nil {
+		return out, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return out, fmt.Errorf("creating run directory: %w", err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/slotlab/slotlab/framework/internal/isa"
+	"github.com/slotlab/slotlab/framework/isatest"
 )
 
 // forEachPath runs f as a subtest, named after the path, for every
@@ -17,9 +18,7 @@ func forEachPath(t *testing.T, f func(t *testing.T, shape kernelShape)) {
 	for _, l := range isa.Levels {
 		t.Run(l.String(), func(t *testing.T) {
 			shape := shapeFor(l)
-			if shape.isa != l {
-				t.Skipf("this CPU (or build) has no %s path", l)
-			}
+			isatest.Path(t, l, shape.isa == l)
 			f(t, shape)
 		})
 	}
@@ -415,9 +414,8 @@ func TestSgemmDirectA(t *testing.T) {
 // path, same numbers" is promised; if the paths are ever made to differ on
 // purpose, this test goes and the doc changes with it.)
 func TestSgemmAVX512MatchesAVX2(t *testing.T) {
-	if !hasAVX512 || !hasAVX2 {
-		t.Skip("this CPU (or build) lacks the AVX-512F or the AVX2 path")
-	}
+	isatest.Path(t, isa.AVX2, hasAVX2)
+	isatest.Path(t, isa.AVX512, hasAVX512)
 	rng := rand.New(rand.NewPCG(15, 16))
 	for _, sh := range testShapes {
 		if sh.m*sh.n*sh.k > 1e6 && (raceEnabled || testing.Short()) {

@@ -12,12 +12,14 @@ import (
 	"testing"
 
 	"github.com/slotlab/slotlab/framework/internal/isa"
+	"github.com/slotlab/slotlab/framework/isatest"
 )
 
 // TestKernelPaths says which paths impls (and so every comparison with the
-// reference in this package) runs here, skips with a message when the CPU
-// has no AVX-512, and checks that the default choice follows package isa:
-// AVX-512 exactly when SLOTLAB_ISA allows it and the CPU has it.
+// reference in this package) runs here, with a subtest per path that is
+// skipped, visibly, when the CPU lacks it, and checks that the default
+// choice follows package isa: AVX-512 exactly when SLOTLAB_ISA allows it
+// and the CPU has it.
 func TestKernelPaths(t *testing.T) {
 	var names []string
 	for _, im := range impls() {
@@ -30,8 +32,11 @@ func TestKernelPaths(t *testing.T) {
 	if want := hasAVX2 && isa.Selected() >= isa.AVX2; useAsm != want {
 		t.Errorf("useAsm = %v, want %v (isa.Selected = %s)", useAsm, want, isa.Selected())
 	}
-	if !hasAVX512 {
-		t.Skip("this CPU has no AVX-512F: the AVX-512 kernels are not tested here")
+	for _, p := range []struct {
+		l   isa.Level
+		has bool
+	}{{isa.AVX512, hasAVX512}, {isa.AVX2, hasAVX2}, {isa.Generic, true}} {
+		t.Run(p.l.String(), func(t *testing.T) { isatest.Path(t, p.l, p.has) })
 	}
 }
 
@@ -53,9 +58,7 @@ var zKernels = []struct {
 // against the reference and the AVX2 kernel bit for bit, and that nothing
 // past n is written.
 func TestArgmaxKernelsZ(t *testing.T) {
-	if !hasAVX512 {
-		t.Skip("this CPU has no AVX-512F: the AVX-512 kernels are not tested")
-	}
+	isatest.Path(t, isa.AVX512, hasAVX512)
 	var ns []int
 	for n := range 22 {
 		ns = append(ns, n)

@@ -5,6 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/slotlab/slotlab/framework/internal/isa"
+	"github.com/slotlab/slotlab/framework/isatest"
 )
 
 // TestExp32 checks Exp32 against math.Exp in float64 over its range.
@@ -51,9 +54,7 @@ func sampleCase(n, k int, spread float32, seed uint64) (s, u []float32) {
 // the Go code draws, for every K the kernel takes, and that both follow the
 // float64 definition wherever u is not within rounding of a boundary.
 func TestSampleSoftmaxPaths(t *testing.T) {
-	if !hasAVX2 {
-		t.Skip("no AVX2 kernel on this machine or build")
-	}
+	isatest.Path(t, isa.AVX2, hasAVX2)
 	defer func(v bool) { useAsm = v }(useAsm)
 	for _, k := range []int{8, 16, 24, 32, 64} {
 		for _, spread := range []float32{0.01, 2, 30, 300} {
