@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -132,18 +131,17 @@ func tableCells(md string) map[string]string {
 	return out
 }
 
-// printedTable is what slotlab table DIR prints with these keys, as md.
+// printedTable is what `slotlab table STORE --rows ROWS --cols COLS
+// --metric METRIC` prints (Markdown).
 func printedTable(t *testing.T, store string, rows, cols []string, metric string) string {
 	t.Helper()
-	g, err := loadGrid([]string{store}, rows, cols, metric)
+	text, err := capture(t, func() error {
+		return tableCmd([]string{store, "--rows", strings.Join(rows, ","), "--cols", strings.Join(cols, ","), "--metric", metric})
+	})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("slotlab table: %v\n%s", err, text)
 	}
-	var b bytes.Buffer
-	if err := results.WriteTable(&b, g, results.FormatMarkdown); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
+	return text
 }
 
 // TestServeBrowser drives slotlab serve in headless Chromium over a store

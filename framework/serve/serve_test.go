@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/slotlab/slotlab/framework/results"
+	"github.com/slotlab/slotlab/framework/sweep"
 )
 
 // newStore writes a store of n finished runs (name exp<i%3>, K and seed
@@ -161,6 +162,24 @@ func TestAPIs(t *testing.T) {
 	}
 	if w := get(t, s, "/api/sweeps", ""); w.Code != 200 || strings.TrimSpace(w.Body.String()) != "[]" {
 		t.Errorf("/api/sweeps without sweeps: %d %s", w.Code, w.Body)
+	}
+	// A sweep of exp0: one run done, one never run, one outside the store.
+	m := sweep.Manifest{Experiment: "exp0", Executor: "local", Runs: []sweep.Entry{
+		{ID: "k2", ConfigHash: fmt.Sprintf("%012x0000", 1), Dir: results.RunID(fmt.Sprintf("%012x0000", 1)), Overrides: []string{"k=2"}},
+		{ID: "k3", ConfigHash: "ffff", Dir: "ffff", Overrides: []string{"k=3"}},
+		{ID: "out", ConfigHash: "eeee", Dir: "../../elsewhere", Overrides: []string{"k=4"}},
+	}}
+	if err := results.WriteJSON(filepath.Join(store, "exp0", sweep.ManifestFile), m); err != nil {
+		t.Fatal(err)
+	}
+	var sweeps []sweepView
+	if w := get(t, s, "/api/sweeps", ""); w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &sweeps) != nil || len(sweeps) != 1 {
+		t.Fatalf("/api/sweeps: %d %s", w.Code, w.Body)
+	}
+	sw := sweeps[0]
+	if !strings.HasPrefix(sw.Summary, "exp0: 3 runs: 1 done, 0 queued, 0 running, 0 failed, 2 pending  [local; exp0/sweep.json]") ||
+		sw.Runs[0].Dir != "exp0/000000000001" || sw.Runs[1].Dir != "exp0/ffff" || sw.Runs[2].Dir != "" {
+		t.Errorf("sweep %+v", sw)
 	}
 	if w := get(t, s, "/", ""); w.Code != 200 || !strings.Contains(w.Header().Get("Content-Security-Policy"), "script-src 'self'") {
 		t.Errorf("/: %d %v", w.Code, w.Header())
