@@ -37,6 +37,7 @@ var commands = map[string]command{
 	"table":        {"mean ± std tables of runs: table DIR... [--rows K] [--cols K] [--metric M] [--format md|ascii|csv|latex]", tableCmd},
 	"status":       {"done / queued / running / failed runs of sweeps, with Slurm's view: status DIR... [-v]", statusCmd},
 	"verify":       {"rerun runs' first epochs and compare them bit for bit with their metrics: verify DIR... [--epochs N]", verifyCmd},
+	"serve":        {"a read-only page over a run store, live while runs train: serve DIR [--addr 127.0.0.1:8080]", serveCmd},
 }
 
 func usage() {

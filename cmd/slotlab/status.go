@@ -20,9 +20,6 @@ counts runs that failed, were cancelled, hit their time limit, were
 interrupted or were lost; submitting the sweep again runs only those and
 the ones never run, resuming from checkpoints. -v lists every run.`
 
-// statusOrder is the order of the states in a summary's breakdown.
-var statusOrder = []string{sweep.StateFailed, sweep.StateCancelled, sweep.StateTimeout, sweep.StateInterrupted, sweep.StateLost}
-
 func statusCmd(args []string) error {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
 	verbose := fs.Bool("v", false, "list every run: its state, Slurm task, and accuracy or error")
@@ -44,26 +41,7 @@ func statusCmd(args []string) error {
 }
 
 func printStatus(s *sweep.SweepStatus, verbose bool) {
-	where := s.Executor
-	if len(s.Jobs) > 0 {
-		where += ", Slurm job " + strings.Join(s.Jobs, ", ")
-	}
-	fmt.Printf("%s: %d runs: %d done, %d queued, %d running, %d failed", s.Name, len(s.Runs),
-		s.Group(sweep.StateDone), s.Group(sweep.StateQueued), s.Group(sweep.StateRunning), s.Group(sweep.StateFailed))
-	if s.Group(sweep.StateFailed) != s.Counts[sweep.StateFailed] {
-		var parts []string
-		for _, st := range statusOrder {
-			if n := s.Counts[st]; n > 0 {
-				parts = append(parts, fmt.Sprintf("%d %s", n, st))
-			}
-		}
-		fmt.Printf(" (%s)", strings.Join(parts, ", "))
-	}
-	fmt.Printf(", %d pending", s.Group(sweep.StatePending))
-	if n := s.Counts[sweep.StateUnknown]; n > 0 {
-		fmt.Printf(", %d unknown", n)
-	}
-	fmt.Printf("  [%s; %s]\n", where, s.Manifest)
+	fmt.Println(s.Summary())
 	if s.Rejected != "" {
 		fmt.Printf("  the latest submission was rejected: %s\n", strings.ReplaceAll(s.Rejected, "\n", "\n    "))
 	}

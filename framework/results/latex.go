@@ -22,7 +22,7 @@ func LaTeXEscape(s string) string { return latexEscaper.Replace(s) }
 // the first row key is left blank, with a little space between its groups.
 func writeLaTeX(w io.Writer, g *Grid) error {
 	var b strings.Builder
-	for _, n := range g.notes("in bold") {
+	for _, n := range g.Notes("in bold") {
 		fmt.Fprintf(&b, "%% %s\n", n)
 	}
 	b.WriteString("% needs \\usepackage{booktabs}\n")

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
+	"time"
 )
 
 // Run is a run read back from the store: its directory and result.
@@ -17,6 +19,14 @@ type Run struct {
 	fields map[string]any
 	// config is the resolved config flattened to dotted keys.
 	config map[string]string
+	// Recorded is the run's result.json as written, nil for a run in
+	// progress that has none; Result is the same unless the run is in
+	// progress (see Live).
+	Recorded *Result
+	// Updated is when one of its files last changed (set by Live).
+	Updated time.Time
+	// fsys is the file system Dir is in (Live), nil for the OS's.
+	fsys fs.FS
 	// metrics are the epochs of metrics.jsonl, once read.
 	metrics     []Epoch
 	readMetrics bool
@@ -46,7 +56,7 @@ func Scan(paths ...string) ([]*Run, error) {
 			if err != nil {
 				return err
 			}
-			run := &Run{Dir: dir, Result: r}
+			run := &Run{Dir: dir, Result: r, Recorded: r}
 			key := r.ConfigHash
 			if key == "" {
 				key = "dir:" + dir
@@ -77,7 +87,17 @@ func (r *Run) Metrics() ([]Epoch, error) {
 	if r.readMetrics {
 		return r.metrics, nil
 	}
-	m, err := ReadMetrics(r.Dir)
+	var m []Epoch
+	var err error
+	if r.fsys != nil {
+		p := path.Join(r.Dir, MetricsFile)
+		var b []byte
+		if b, err = fs.ReadFile(r.fsys, p); err == nil {
+			m, err = DecodeMetrics(b, p)
+		}
+	} else {
+		m, err = ReadMetrics(r.Dir)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		m, err = nil, nil
 	}

@@ -64,13 +64,19 @@ func WriteMetrics(dir string, epochs []Epoch) error {
 
 // ReadResult reads a run's result.json.
 func ReadResult(dir string) (*Result, error) {
-	b, err := os.ReadFile(filepath.Join(dir, ResultFile))
+	path := filepath.Join(dir, ResultFile)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
+	return DecodeResult(b, path)
+}
+
+// DecodeResult parses the bytes of a result.json; path names it in errors.
+func DecodeResult(b []byte, path string) (*Result, error) {
 	var r Result
 	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ResultFile), err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &r, nil
 }
@@ -106,6 +112,21 @@ func ReadMetrics(dir string) ([]Epoch, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
+	}
+	return DecodeMetrics(b, path)
+}
+
+// DecodeMetrics parses the bytes of a metrics.jsonl; path names it in
+// errors. A last line without its newline is an epoch still being
+// written by a writer that is not atomic (WriteMetrics is): it is left
+// out when it does not parse, so that a file read while it grows never
+// fails; any other bad line is an error.
+func DecodeMetrics(b []byte, path string) ([]Epoch, error) {
+	if i := bytes.LastIndexByte(b, '\n'); i+1 < len(b) {
+		var e Epoch
+		if json.Unmarshal(b[i+1:], &e) != nil {
+			b = b[:i+1]
+		}
 	}
 	var out []Epoch
 	dec := json.NewDecoder(bytes.NewReader(b))

@@ -54,10 +54,14 @@ func WriteTable(w io.Writer, g *Grid, format string) error {
 	return fmt.Errorf("unknown table format %q: use one of %s", format, strings.Join(Formats, ", "))
 }
 
-// number formats a value of the grid's metric: accuracies with two
-// decimals, anything else with four significant digits.
-func (g *Grid) number(x float64) string {
-	if strings.HasSuffix(g.Metric, "_acc") {
+// number formats a value of the grid's metric (see FormatMetric).
+func (g *Grid) number(x float64) string { return FormatMetric(g.Metric, x) }
+
+// FormatMetric writes a value of metric as tables print it: accuracies
+// (names ending in _acc) with two decimals, anything else with four
+// significant digits.
+func FormatMetric(metric string, x float64) string {
+	if strings.HasSuffix(metric, "_acc") {
 		return strconv.FormatFloat(x, 'f', 2, 64)
 	}
 	return strconv.FormatFloat(x, 'g', 4, 64)
@@ -111,8 +115,9 @@ func labelOf(keys []string, values Group) string {
 	return strings.Join(parts, " ")
 }
 
-// notes are the lines that say what the cells hold and which runs failed.
-func (g *Grid) notes(best string) []string {
+// Notes are the lines that say what the cells hold and which runs failed;
+// best says how the best cell of a row is shown ("in bold").
+func (g *Grid) Notes(best string) []string {
 	what := metricNames[g.Metric]
 	if what == "" {
 		what = g.Metric
@@ -162,11 +167,37 @@ func writeText(w io.Writer, g *Grid, format string) error {
 	}
 	opts = append(opts, tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}))
 	t := tablewriter.NewTable(w, opts...)
-	header := append([]string(nil), g.RowKeys...)
+	header, lines := g.TextRows(mark)
+	t.Header(header)
+	for _, line := range lines {
+		if err := t.Append(line); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	for _, n := range g.Notes(best) {
+		if format == FormatMarkdown {
+			n = "\n" + n
+		}
+		if _, err := fmt.Fprintln(w, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TextRows returns the grid as the Markdown and ASCII tables print it:
+// the header (the row keys, then each column's label) and one line per
+// row (its values, "–" for a missing one, then each cell as "mean ± std"
+// with the reference and difference where there is one); mark decorates
+// the text of the best cell of each row.
+func (g *Grid) TextRows(mark func(string) string) (header []string, rows [][]string) {
+	header = append([]string(nil), g.RowKeys...)
 	for j := range g.Cols {
 		header = append(header, g.ColLabel(j))
 	}
-	t.Header(header)
 	for i, row := range g.Cells {
 		line := append([]string(nil), g.Rows[i]...)
 		for j := range line {
@@ -184,22 +215,9 @@ func writeText(w io.Writer, g *Grid, format string) error {
 			}
 			line = append(line, s)
 		}
-		if err := t.Append(line); err != nil {
-			return err
-		}
+		rows = append(rows, line)
 	}
-	if err := t.Render(); err != nil {
-		return err
-	}
-	for _, n := range g.notes(best) {
-		if format == FormatMarkdown {
-			n = "\n" + n
-		}
-		if _, err := fmt.Fprintln(w, n); err != nil {
-			return err
-		}
-	}
-	return nil
+	return header, rows
 }
 
 // writeCSV writes one record per non-empty cell.

@@ -260,6 +260,38 @@ func firstLine(s string) string {
 	return line
 }
 
+// statusOrder is the order of the states in a summary's breakdown.
+var statusOrder = []string{StateFailed, StateCancelled, StateTimeout, StateInterrupted, StateLost}
+
+// Summary is the sweep's line in slotlab status: its name, how many runs
+// are done, queued, running, failed (broken down when they failed in
+// different ways), pending and unknown, the executor with its Slurm jobs,
+// and the manifest.
+func (s *SweepStatus) Summary() string {
+	where := s.Executor
+	if len(s.Jobs) > 0 {
+		where += ", Slurm job " + strings.Join(s.Jobs, ", ")
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d runs: %d done, %d queued, %d running, %d failed", s.Name, len(s.Runs),
+		s.Group(StateDone), s.Group(StateQueued), s.Group(StateRunning), s.Group(StateFailed))
+	if s.Group(StateFailed) != s.Counts[StateFailed] {
+		var parts []string
+		for _, st := range statusOrder {
+			if n := s.Counts[st]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", n, st))
+			}
+		}
+		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
+	}
+	fmt.Fprintf(&b, ", %d pending", s.Group(StatePending))
+	if n := s.Counts[StateUnknown]; n > 0 {
+		fmt.Fprintf(&b, ", %d unknown", n)
+	}
+	fmt.Fprintf(&b, "  [%s; %s]", where, s.Manifest)
+	return b.String()
+}
+
 // ResumeHint is what the status of a sweep with unfinished runs suggests.
 func ResumeHint(s *SweepStatus) string {
 	if s.Group(StateFailed)+s.Counts[StatePending] == 0 {
