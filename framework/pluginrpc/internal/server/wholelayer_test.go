@@ -23,7 +23,7 @@ type rangeSelector struct {
 }
 
 func (*rangeSelector) SlotlabModule() framework.ModuleInfo { return framework.ModuleInfo{} }
-func (r *rangeSelector) SelectsWholeLayer() bool             { return r.Whole }
+func (r *rangeSelector) SelectsWholeLayer() bool           { return r.Whole }
 func (r *rangeSelector) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {
 	r.mu.Lock()
 	r.ranges = append(r.ranges, [2]int{ctx.Offset, len(idx)})
