@@ -3,10 +3,13 @@
 // weights by learned scores.
 //
 //	slotlab run FILE.yaml [key=value ...] [--out DIR] [--restart]
+//	slotlab sweep FILE.yaml [key=v1,v2 ...] [-j N]
+//	slotlab table DIR... [--format md|ascii|csv|latex]
 //	slotlab list-modules
 //
-// The command line only parses arguments and prints; the work is done by
-// the packages under framework/.
+// `slotlab help` lists every command (the commands map below) and
+// `slotlab COMMAND -h` its arguments. The command line only parses
+// arguments and prints; the work is done by the packages under framework/.
 package main
 
 import (
