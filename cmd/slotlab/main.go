@@ -4,7 +4,7 @@
 //
 //	slotlab run FILE.yaml [key=value ...] [--out DIR] [--restart]
 //	slotlab sweep FILE.yaml [key=v1,v2 ...] [-j N]
-//	slotlab table DIR... [--format md|ascii|csv|latex]
+//	slotlab table DIR... [--format md|ascii|csv|latex|...]
 //	slotlab list-modules
 //
 // `slotlab help` lists every command (the commands map below) and
@@ -37,7 +37,7 @@ var commands = map[string]command{
 	"bench":        {"time training steps (samples/s, peak memory), optionally against PyTorch: bench FILE.yaml [--compare torch]", benchCmd},
 	"sweep":        {"run the product of swept values: sweep FILE.yaml [key=v1,v2 ...] [-j N]", sweepCmd},
 	"plot":         {"plots of runs: plot DIR... --kind k-sweep|curves|cost [-o PREFIX]", plotCmd},
-	"table":        {"mean ± std tables of runs: table DIR... [--rows K] [--cols K] [--metric M] [--format md|ascii|csv|latex]", tableCmd},
+	"table":        {"mean ± std tables of runs: table DIR... [--rows K] [--cols K] [--metric M] [--format F]", tableCmd},
 	"status":       {"done / queued / running / failed runs of sweeps, with Slurm's view: status DIR... [-v]", statusCmd},
 }
 
