@@ -1,6 +1,7 @@
 package zerolast
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -21,7 +22,20 @@ func TestFill(t *testing.T) {
 		if err := (&glorotuniform.GlorotUniform{Bound: "glorot"}).Fill(glorot, info); err != nil {
 			t.Fatal(err)
 		}
-		z := &ZeroLast{Bound: "glorot"}
+		for _, scale := range []float64{2, 0.5} {
+			z := &ZeroLast{Bound: "glorot", Scale: scale}
+			scaled := make([]float32, n)
+			if err := z.Fill(scaled, info); err != nil {
+				t.Fatal(err)
+			}
+			for j, v := range scaled {
+				last := k > 1 && j%k == k-1
+				if last && v != 0 || !last && v != float32(scale)*glorot[j] {
+					t.Fatalf("K=%d scale %v element %d (candidate %d): %v, glorot_uniform's %v", k, scale, j, j%k, v, glorot[j])
+				}
+			}
+		}
+		z := &ZeroLast{Bound: "glorot", Scale: 1}
 		whole := make([]float32, n)
 		if err := z.Fill(whole, info); err != nil {
 			t.Fatal(err)
@@ -50,10 +64,15 @@ func TestFill(t *testing.T) {
 
 func TestRefuses(t *testing.T) {
 	scores := framework.TensorInfo{Layer: framework.LayerInfo{FanIn: 1, FanOut: 1, K: 2}, Role: framework.Scores}
-	if err := (&ZeroLast{Bound: "glorot"}).Fill(make([]float32, 4), scores); err == nil || !strings.Contains(err.Error(), "not scores") {
+	if err := (&ZeroLast{Bound: "glorot", Scale: 1}).Fill(make([]float32, 4), scores); err == nil || !strings.Contains(err.Error(), "not scores") {
 		t.Fatalf("filling scores: %v", err)
 	}
-	if err := (&ZeroLast{Bound: "he"}).Validate(); err == nil {
-		t.Fatal("bound he was accepted")
+	for _, z := range []ZeroLast{{"he", 1}, {"glorot", 0}, {"glorot", -1}, {"glorot", math.NaN()}, {"glorot", math.Inf(1)}} {
+		if err := z.Validate(); err == nil {
+			t.Errorf("%+v was accepted", z)
+		}
+	}
+	if err := (&ZeroLast{Bound: "glorot", Scale: 1.5}).Validate(); err != nil {
+		t.Error(err)
 	}
 }
