@@ -36,7 +36,7 @@ var commands = map[string]command{
 	"inspect":      {"which candidate each connection of a run's best network selected, by rank: inspect RUN_DIR...", inspectCmd},
 	"bench":        {"time training steps (samples/s, peak memory), optionally against PyTorch: bench FILE.yaml [--compare torch]", benchCmd},
 	"sweep":        {"run the product of swept values: sweep FILE.yaml [key=v1,v2 ...] [-j N]", sweepCmd},
-	"plot":         {"plots of runs: plot DIR... --kind k-sweep|curves|cost [-o PREFIX]", plotCmd},
+	"plot":         {"plots of runs: plot DIR... --kind KIND [-o PREFIX]", plotCmd},
 	"table":        {"mean ± std tables of runs: table DIR... [--rows K] [--cols K] [--metric M] [--format F]", tableCmd},
 	"status":       {"done / queued / running / failed runs of sweeps, with Slurm's view: status DIR... [-v]", statusCmd},
 }
