@@ -15,7 +15,7 @@ import (
 // with its plugins: list pointed at a fresh build of the whole-layer
 // selector examples/plugins/edgepopup, with slotlab and the plugin at
 // GOMAXPROCS 1 and 3: it trains, the metrics are identical, and the run is
-// labelled with what the selector declares (EP, learning rate 20).
+// labelled with what the selector declares (EP, learning rate 1).
 func TestEdgePopupExperiment(t *testing.T) {
 	quietPlugins(t)
 	dir := buildPlugins(t, map[string]string{"slotlab-edgepopup": "./examples/plugins/edgepopup"})
@@ -37,7 +37,7 @@ func TestEdgePopupExperiment(t *testing.T) {
 		t.Fatalf("result %+v (%v)", r, err)
 	}
 	opt := r.Config["train"].(map[string]any)["optimizer"].(map[string]any)
-	if lr := opt["learning_rate"]; lr != 20.0 {
-		t.Fatalf("learning_rate: auto resolved to %v, want the selector's 20", lr)
+	if lr := opt["learning_rate"]; lr != 1.0 {
+		t.Fatalf("learning_rate: auto resolved to %v, want the selector's 1", lr)
 	}
 }

@@ -49,11 +49,11 @@ func (*EdgePopup) SlotlabModule() framework.ModuleInfo {
 		Label:   "EP",
 		// What learning_rate: auto resolves to. Only the order of a
 		// layer's scores matters, so the rate sets how fast the gradient
-		// outweighs the initial scores (U(0, b), b ≈ 0.07 in Lenet): on
-		// Lenet, 6,000 MNIST images, 3 epochs, rates 0.2, 1, 5, 20, 50,
-		// 100 gave 70.6, 89.1, 91.3, 92.8, 92.1 and 89.4% validation
-		// accuracy.
-		LearningRate: 20,
+		// outweighs the initial scores. experiments/lenet-edgepopup.yaml
+		// (candidate weights scaled by 1/√keep) at rates 0.2, 0.5, 1, 5
+		// and 20, seed 0, reached 95.43, 96.41, 96.97, 96.51 and 94.10%
+		// best validation accuracy.
+		LearningRate: 1,
 	}
 }
 

@@ -155,7 +155,7 @@ func TestPluginKeepsFractionInEveryLayer(t *testing.T) {
 		}
 		check("first step", false)
 		for step := range 3 {
-			if _, _, err := net.TrainStep(nn.Hyper{LR: 20, Momentum: 0.9, WeightDecay: 1e-4}); err != nil {
+			if _, _, err := net.TrainStep(nn.Hyper{LR: 1, Momentum: 0.9, WeightDecay: 1e-4}); err != nil {
 				t.Fatal(err)
 			}
 			check("after step "+strconv.Itoa(step+1), false)
