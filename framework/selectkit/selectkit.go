@@ -13,6 +13,7 @@ package selectkit
 
 import (
 	"math"
+	"sync"
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/nn/slotupdate"
@@ -63,8 +64,8 @@ func SampleSoftmax(idx []int32, scores []float32, ctx framework.SelectContext, s
 // Top sets top[i] for the n indices i of keys with the largest keys and
 // clears the others (all of them when n ≥ len(keys), none when n ≤ 0).
 // Among equal keys the lower index is kept; −0 and +0 are equal, and NaN
-// ranks below every number. It takes time linear in len(keys), needs no
-// memory of its own, and panics if top is shorter than keys.
+// ranks below every number. It takes three passes over keys, whatever
+// their values, and panics if top is shorter than keys.
 func Top(top []bool, keys []float32, n int) {
 	top = top[:len(keys)]
 	if n >= len(keys) || n <= 0 {
@@ -73,47 +74,57 @@ func Top(top []bool, keys []float32, n int) {
 		}
 		return
 	}
-	// Radix selection of the n-th largest order code, a byte at a time
-	// from the top: prefix holds the bytes found so far, need how many of
-	// the keys that share them are still to be taken.
-	var prefix, mask uint32
-	need := n
-	for shift := 24; shift >= 0; shift -= 8 {
-		var hist [256]int
-		for _, key := range keys {
-			if c := order(key); c&mask == prefix {
-				hist[c>>shift&0xff]++
-			}
-		}
-		d := 255
-		for ; hist[d] < need; d-- {
-			need -= hist[d]
-		}
-		prefix |= uint32(d) << shift
-		mask |= 0xff << shift
+	// Radix selection of the n-th largest order code, 16 bits at a time
+	// from the top: prefix holds the bits found, need how many of the keys
+	// that share them are still to be taken.
+	hist := hists.Get().(*[1 << 16]int32)
+	defer hists.Put(hist)
+	clear(hist[:])
+	for _, key := range keys {
+		hist[order(key)>>16]++
 	}
+	hi, need := largest(hist, n)
+	clear(hist[:])
+	for _, key := range keys {
+		if c := order(key); c>>16 == hi {
+			hist[c&0xffff]++
+		}
+	}
+	lo, need := largest(hist, need)
+	t := hi<<16 | lo
 	// Keys above the n-th largest are kept, and the first need equal to it.
 	for i, key := range keys {
 		c := order(key)
-		top[i] = c > prefix || c == prefix && need > 0
-		if c == prefix && need > 0 {
+		top[i] = c > t || c == t && need > 0
+		if c == t && need > 0 {
 			need--
 		}
 	}
 }
 
+// hists are Top's histograms.
+var hists = sync.Pool{New: func() any { return new([1 << 16]int32) }}
+
+// largest returns the largest digit d such that the counts of digits d and
+// above reach need, and how many of those of digit d are still needed.
+func largest(hist *[1 << 16]int32, need int) (uint32, int) {
+	d := len(hist) - 1
+	for ; int(hist[d]) < need; d-- {
+		need -= int(hist[d])
+	}
+	return uint32(d), need
+}
+
 // order maps a float32 to a uint32 of the same order: larger numbers give
 // larger codes, −0 the code of +0, and NaN 0, below −Inf's.
 func order(x float32) uint32 {
-	switch {
-	case x != x:
+	if x != x {
 		return 0
-	case x == 0:
-		x = 0
 	}
 	b := math.Float32bits(x)
-	if b&0x80000000 != 0 {
-		return ^b
+	if b == 0x80000000 { // −0
+		b = 0
 	}
-	return b | 0x80000000
+	// Negative numbers: all bits flipped; others: the sign bit set.
+	return b ^ (uint32(int32(b)>>31) | 0x80000000)
 }

@@ -208,3 +208,18 @@ func TestTopMatchesSort(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkTop ranks the connections of Lenet's first layer.
+func BenchmarkTop(b *testing.B) {
+	const n = 784 * 300
+	keys := make([]float32, n)
+	s := rng.New(1, "keys")
+	for i := range keys {
+		keys[i] = s.Float32(uint64(i))
+	}
+	top := make([]bool, n)
+	b.SetBytes(4 * n)
+	for b.Loop() {
+		Top(top, keys, n/2)
+	}
+}
