@@ -14,6 +14,3 @@ const (
 	// as ordinary ones.
 	MethodFinetune Method = "finetune"
 )
-
-// Methods are the methods an experiment may name.
-var Methods = []Method{MethodSlot, MethodLearned, MethodFinetune}

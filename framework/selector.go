@@ -6,11 +6,24 @@ import "github.com/slotlab/slotlab/framework/rng"
 // candidate weights the forward pass uses, from the connection's K scores.
 //
 // K is ctx.Layer.K. Scores are laid out connection-major: the scores of
-// connection i are scores[i*K : (i+1)*K], len(scores) = len(idx)·K. The
-// trainer splits a layer into ranges and may call
+// connection i are scores[i*K : (i+1)*K], len(scores) = len(idx)·K; idx[i]
+// is connection ctx.Offset+i of the layer.
+//
+// What a Select call sees is up to the selector. By default it sees one
+// range of a layer: the trainer splits each layer into ranges and may call
 // Select for disjoint ranges at the same time, so Select must only touch
-// idx and read scores, and any randomness must come from ctx.Stream indexed
-// by the absolute connection number (ctx.Offset + i) and ctx.Step.
+// idx and read scores, and keep no state that depends on the split. A
+// selector whose rule couples the connections of a layer (keep the top
+// fraction of a layer, a per-layer budget, a normalisation across a layer)
+// implements WholeLayerSelector and is given every connection of the layer
+// in one call. Either way, any randomness must come from ctx.Stream indexed
+// by ctx.Step and the absolute connection number ctx.Offset+i
+// (framework/selectkit), so that the selection does not depend on the split
+// or on GOMAXPROCS. framework/selectkit has the argmax and softmax sampling
+// to build on.
+//
+// The contract is the same for a compiled-in selector and for one served
+// by an external plugin (framework/pluginrpc/sdk).
 type Selector interface {
 	Module
 	Select(idx []int32, scores []float32, ctx SelectContext) error
@@ -44,4 +57,27 @@ func (k StreamKey) Stream() rng.Stream { return rng.Stream{Key: uint64(k)} }
 // instead of two, without calling Select.
 type ArgmaxSelector interface {
 	SelectsArgmax(training bool) bool
+}
+
+// WholeLayerSelector is implemented by selectors that must see a whole layer
+// at once. When SelectsWholeLayer reports true, every Select call is given
+// all of a layer's connections (ctx.Offset = 0, len(idx) =
+// ctx.Layer.Connections), in-process and in a plugin alike. Calls for
+// different layers may run at the same time, so Select must keep no
+// mutable state shared between layers unless it guards it.
+//
+// The trainer writes the whole layer's scores out for such a selector,
+// in parallel, then calls it once per layer and selection, so a selector
+// needs this only when its rule couples connections: per-connection rules
+// run faster split, in the trainer's chunked parallel pass.
+type WholeLayerSelector interface {
+	Selector
+	SelectsWholeLayer() bool
+}
+
+// SelectsWholeLayer reports whether sel must be given whole layers
+// (WholeLayerSelector).
+func SelectsWholeLayer(sel Selector) bool {
+	w, ok := sel.(WholeLayerSelector)
+	return ok && w.SelectsWholeLayer()
 }

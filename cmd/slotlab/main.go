@@ -3,10 +3,13 @@
 // weights by learned scores.
 //
 //	slotlab run FILE.yaml [key=value ...] [--out DIR] [--restart]
+//	slotlab sweep FILE.yaml [key=v1,v2 ...] [-j N]
+//	slotlab table DIR... [--format md|ascii|csv|latex|...]
 //	slotlab list-modules
 //
-// The command line only parses arguments and prints; the work is done by
-// the packages under framework/.
+// `slotlab help` lists every command (the commands map below) and
+// `slotlab COMMAND -h` its arguments. The command line only parses
+// arguments and prints; the work is done by the packages under framework/.
 package main
 
 import (
@@ -33,8 +36,8 @@ var commands = map[string]command{
 	"inspect":      {"which candidate each connection of a run's best network selected, by rank: inspect RUN_DIR...", inspectCmd},
 	"bench":        {"time training steps (samples/s, peak memory), optionally against PyTorch: bench FILE.yaml [--compare torch]", benchCmd},
 	"sweep":        {"run the product of swept values: sweep FILE.yaml [key=v1,v2 ...] [-j N]", sweepCmd},
-	"plot":         {"plots of runs: plot DIR... --kind k-sweep|curves|cost [-o PREFIX]", plotCmd},
-	"table":        {"mean ± std tables of runs: table DIR... [--rows K] [--cols K] [--metric M] [--format md|ascii|csv|latex]", tableCmd},
+	"plot":         {"plots of runs: plot DIR... --kind KIND [-o PREFIX]", plotCmd},
+	"table":        {"mean ± std tables of runs: table DIR... [--rows K] [--cols K] [--metric M] [--format F]", tableCmd},
 	"status":       {"done / queued / running / failed runs of sweeps, with Slurm's view: status DIR... [-v]", statusCmd},
 	"verify":       {"rerun runs' first epochs and compare them bit for bit with their metrics: verify DIR... [--epochs N]", verifyCmd},
 	"serve":        {"a read-only page over a run store, live while runs train: serve DIR [--addr 127.0.0.1:8080]", serveCmd},

@@ -10,28 +10,23 @@ import (
 	"github.com/slotlab/slotlab/framework/results"
 )
 
-const plotUsage = `usage: slotlab plot DIR... --kind k-sweep|curves|cost [-o PREFIX] [--series KEYS] [--metric NAME] [--band minmax|std]
+const plotUsage = `usage: slotlab plot DIR... --kind KIND [-o PREFIX] [--series KEYS] [--metric NAME] [--band minmax|std]
 
 Reads every result.json under the directories and writes PREFIX.png and
-PREFIX.svg (default PREFIX: plots/<kind>):
-  k-sweep  the metric against K, a panel per network: slot GS, slot PS, ...
-           as lines with error bars (±1 sample std over seeds), the learned
-           baseline as a dashed horizontal line with its ±std band
-  curves   validation and test accuracy per epoch, a line per network,
-           method and K: the mean over seeds with a band (min..max or ±std)
-  cost     test accuracy against cumulative training FLOPs (log x), a
-           point per epoch, a panel per network
---series names the lines by other keys, as table's --rows: --series
-sharing draws a line per sharing strategy.`
+PREFIX.svg (default PREFIX: plots/<kind>). --series names the lines by
+other keys, as table's --rows: --series sharing draws a line per sharing
+strategy.
+
+Kinds:`
 
 func plotCmd(args []string) error {
 	fs := flag.NewFlagSet("plot", flag.ContinueOnError)
-	kind := fs.String("kind", results.PlotKSweep, strings.Join(results.PlotKinds, ", "))
+	kind := fs.String("kind", results.PlotKSweep, strings.Join(results.PlotKindNames(), ", "))
 	out := fs.String("o", "", "output prefix: writes PREFIX.png and PREFIX.svg (default plots/<kind>)")
 	metric := fs.String("metric", "test_acc", "the result field on the y axis of k-sweep")
 	band := fs.String("band", results.BandMinMax, "band of curves and cost over seeds: minmax or std")
 	series := fs.String("series", "", "keys whose values make a line, comma-separated (default: method for k-sweep, method,k for curves and cost)")
-	dirs, err := parseArgs(fs, plotUsage, args, "missing run directory (e.g. runs/lenet)")
+	dirs, err := parseArgs(fs, plotUsage+kindList(), args, "missing run directory (e.g. runs/lenet)")
 	if err != nil {
 		return err
 	}
@@ -61,4 +56,14 @@ func plotCmd(args []string) error {
 		fmt.Println("wrote", p)
 	}
 	return err
+}
+
+// kindList lists the registered plot kinds for the usage text, each
+// summary line indented under its name.
+func kindList() string {
+	var b strings.Builder
+	for _, k := range results.PlotKinds() {
+		fmt.Fprintf(&b, "\n  %-8s %s", k.Name, strings.ReplaceAll(k.Summary, "\n", "\n"+strings.Repeat(" ", 11)))
+	}
+	return b.String() + "\n"
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/slotlab/slotlab/framework/results"
 )
 
-const tableUsage = `usage: slotlab table DIR... [--rows KEYS] [--cols KEYS] [--metric NAME] [--format md|ascii|csv|latex]
+const tableUsage = `usage: slotlab table DIR... [--rows KEYS] [--cols KEYS] [--metric NAME] [--format FORMAT]
 
 Reads every result.json under the directories and prints one metric as
 mean ± sample std over the runs of each cell, the best of each row marked.
@@ -23,16 +23,18 @@ columns k_or_learned, metric test_acc (at the best validation epoch).
 
 Where the runs' experiment file has a reference: block (published numbers
 keyed like the cells), or --reference names a file with one, each cell it
-matches also shows the published value and the difference.`
+matches also shows the published value and the difference.
+
+Formats:`
 
 func tableCmd(args []string) error {
 	fs := flag.NewFlagSet("table", flag.ContinueOnError)
 	rows := fs.String("rows", "network,method", "row keys, comma-separated")
 	cols := fs.String("cols", results.KeyKOrLearned, "column keys, comma-separated (empty: one column)")
 	metric := fs.String("metric", "test_acc", "the numeric result field in the cells (test_acc, val_acc, final_test_acc, train_flops, train_seconds, ...)")
-	format := fs.String("format", "md", "md, ascii, csv or latex")
+	format := fs.String("format", results.FormatMarkdown, strings.Join(results.TableFormatNames(), ", "))
 	ref := fs.String("reference", "", "an experiment file whose reference: block (published numbers) to print beside the cells, before the blocks the runs carry")
-	dirs, err := parseArgs(fs, tableUsage, args, "missing run directory (e.g. runs/lenet)")
+	dirs, err := parseArgs(fs, tableUsage+formatList(), args, "missing run directory (e.g. runs/lenet)")
 	if err != nil {
 		return err
 	}
@@ -74,4 +76,13 @@ func keyList(s string) []string {
 		}
 	}
 	return out
+}
+
+// formatList lists the registered table formats for the usage text.
+func formatList() string {
+	var b strings.Builder
+	for _, f := range results.TableFormats() {
+		fmt.Fprintf(&b, "\n  %-6s %s", f.Name, f.Summary)
+	}
+	return b.String() + "\n"
 }

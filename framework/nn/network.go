@@ -206,9 +206,6 @@ func (n *Network) EvalInput() ([]float32, []int32) { return n.eval.x, n.eval.lab
 // Steps returns the number of training steps taken.
 func (n *Network) Steps() int64 { return n.step }
 
-// SetSteps sets the step counter (when resuming from a checkpoint).
-func (n *Network) SetSteps(s int64) { n.step = s }
-
 // TrainStep runs forward and backward on the batch in the training input,
 // then updates the scores (or weights) with the given optimiser settings.
 // It returns the batch's mean loss and number of correct predictions.

@@ -59,9 +59,10 @@ type SlotLayer struct {
 	Weff     []float32 // the weights the training graph uses
 	EvalWeff []float32 // the weights the evaluation graph uses
 	Grad     []float32 // ∂L/∂Weff of the last step (owned by the graph)
-	// Scores is the buffer of a selector that owns the layer's memory
-	// (hostapi.BufferProvider), where the scores are written out before
-	// every call; nil otherwise.
+	// Scores is where the layer's scores are written out before every
+	// call of a selector that is given the whole layer: its own buffer for
+	// a selector that owns the layer's memory (hostapi.BufferProvider), or
+	// the layer's for a framework.WholeLayerSelector; nil otherwise.
 	Scores []float32
 
 	coef       *Coef
@@ -69,7 +70,9 @@ type SlotLayer struct {
 	stream     framework.StreamKey
 	initStream rng.Stream
 	scoreInit  framework.Initializer
-	whole      bool // the selector is called once per layer (BufferProvider)
+	// whole: the selector is called once per layer and selection, with
+	// every connection (a BufferProvider or a WholeLayerSelector).
+	whole bool
 	// factored is the selector when it selects from the factored scores
 	// (hostapi.FactoredSelector) in buffers it owns: Init, Pool.Values,
 	// Y, Idx and EvalIdx; Scores is then nil.
@@ -250,11 +253,11 @@ func (l *SlotLayer) selectChunk(lo, hi int, s0, w []float32, sc *scratch, traini
 	return gather(weff, idx, w, stride, lo, k)
 }
 
-// chooseWhole writes out every score of the layer into the selector's own
-// buffer and calls it once, or, for a factored selector, calls it once on
-// the factored scores it shares. (A selector that declares itself the
-// argmax is not called: the argmax is fused into the update, writing into
-// its buffers all the same.)
+// chooseWhole writes out every score of the layer into Scores and calls
+// the selector once on the whole layer, or, for a factored selector, calls
+// it once on the factored scores it shares. (A selector that declares
+// itself the argmax is not called: the argmax is fused into the update,
+// writing into its buffers all the same.)
 func (l *SlotLayer) chooseWhole(training bool, step int64) error {
 	idx, weff := l.out(training)
 	ctx := framework.SelectContext{Layer: l.Info, Training: training, Step: step, Stream: l.stream}
@@ -451,6 +454,8 @@ func newSlotLayer(info framework.LayerInfo, pool *Pool, coef *Coef, o *Options) 
 			return nil, fmt.Errorf("layer %s: the selector gave buffers of %d scores and %d/%d indices, want %d and %d", info.Name, len(b.Scores), len(b.Idx), len(b.EvalIdx), n*k, n)
 		}
 		l.Scores, l.Idx, l.EvalIdx, l.whole = b.Scores, b.Idx, b.EvalIdx, true
+	case framework.SelectsWholeLayer(o.Selector):
+		l.Scores, l.Idx, l.EvalIdx, l.whole = make([]float32, n*k), make([]int32, n), make([]int32, n), true
 	default:
 		l.Idx, l.EvalIdx = make([]int32, n), make([]int32, n)
 	}

@@ -14,8 +14,8 @@ import (
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/nn/slotupdate"
 	"github.com/slotlab/slotlab/framework/pluginrpc/plugintest"
-	"github.com/slotlab/slotlab/framework/pluginrpc/sdk"
 	"github.com/slotlab/slotlab/framework/rng"
+	"github.com/slotlab/slotlab/framework/selectkit"
 	_ "github.com/slotlab/slotlab/plugins/standard"
 )
 
@@ -411,7 +411,7 @@ func TestRuntimeFaultsFactored(t *testing.T) {
 			scores := make([]float32, n*k)
 			slotupdate.WriteScores(scores, b.Init, b.Weights, b.Y, a, k, k)
 			want := make([]int32, n)
-			sdk.Argmax(want, scores, k)
+			selectkit.Argmax(want, scores, k)
 			for step := int64(0); step < 2; step++ {
 				if err := s.SelectFactored(b.Idx, a, framework.SelectContext{Layer: l, Training: true, Step: step}); err != nil {
 					t.Fatalf("step %d: %v", step, err)

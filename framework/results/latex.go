@@ -13,6 +13,13 @@ var latexEscaper = strings.NewReplacer(
 	`±`, `$\pm$`, `–`, `--`, `Δ`, `$\Delta$`, `−`, `$-$`,
 )
 
+// FormatLaTeX is the name of the LaTeX table format.
+const FormatLaTeX = "latex"
+
+func init() {
+	RegisterTableFormat(TableFormat{Name: FormatLaTeX, Summary: "a booktabs tabular, the best of each row in bold", Write: writeLaTeX})
+}
+
 // LaTeXEscape makes text safe in a LaTeX document.
 func LaTeXEscape(s string) string { return latexEscaper.Replace(s) }
 

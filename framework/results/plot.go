@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -14,16 +15,6 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
-
-// Plot kinds.
-const (
-	PlotKSweep = "k-sweep" // accuracy against K per network
-	PlotCurves = "curves"  // accuracy per epoch
-	PlotCost   = "cost"    // accuracy against training FLOPs
-)
-
-// PlotKinds lists the plot kinds.
-var PlotKinds = []string{PlotKSweep, PlotCurves, PlotCost}
 
 // axisLabel names a metric on an axis.
 func axisLabel(metric string) string {
@@ -172,7 +163,8 @@ func finished(runs []*Run) ([]*Run, int) {
 
 // PlotOptions say what to plot.
 type PlotOptions struct {
-	// Kind is k-sweep, curves or cost.
+	// Kind names a registered plot kind (PlotKinds): k-sweep, curves,
+	// cost, or one a researcher added.
 	Kind string
 	// Metric is the y axis of k-sweep (a numeric result field).
 	Metric string
@@ -199,15 +191,11 @@ func PlotFigure(runs []*Run, o PlotOptions) (*Figure, error) {
 			return nil, fmt.Errorf("no run has the series key %q", k)
 		}
 	}
-	switch o.Kind {
-	case PlotKSweep:
-		return kSweepFigure(done, o)
-	case PlotCurves:
-		return curvesFigure(done, o)
-	case PlotCost:
-		return costFigure(done, o)
+	k, ok := plotKind(o.Kind)
+	if !ok {
+		return nil, fmt.Errorf("unknown plot kind %q: use one of %s", o.Kind, strings.Join(PlotKindNames(), ", "))
 	}
-	return nil, fmt.Errorf("unknown plot kind %q: use one of k-sweep, curves, cost", o.Kind)
+	return k.Figure(done, o)
 }
 
 // seriesLabel names the line a run belongs to: "learned" for the learned

@@ -8,6 +8,14 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
+// PlotCost is the name of the plot of accuracy against training cost.
+const PlotCost = "cost"
+
+func init() {
+	RegisterPlotKind(PlotKind{Name: PlotCost, Figure: costFigure, Summary: `test accuracy against cumulative training FLOPs (log x), a
+point per epoch, a panel per network`})
+}
+
 // costFigure plots test accuracy against the cumulative training cost
 // (FLOPs, log scale), one panel per network and one series per method and
 // K: a point per epoch at the mean cost and mean accuracy over seeds, with

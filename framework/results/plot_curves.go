@@ -9,6 +9,14 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
+// PlotCurves is the name of the plot of accuracy per epoch.
+const PlotCurves = "curves"
+
+func init() {
+	RegisterPlotKind(PlotKind{Name: PlotCurves, Figure: curvesFigure, Summary: `validation and test accuracy per epoch, a line per network,
+method and K: the mean over seeds with a band (min..max or ±std)`})
+}
+
 // Band kinds of curves over seeds.
 const (
 	BandMinMax = "minmax"

@@ -11,6 +11,15 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
+// PlotKSweep is the name of the plot of a metric against K.
+const PlotKSweep = "k-sweep"
+
+func init() {
+	RegisterPlotKind(PlotKind{Name: PlotKSweep, Figure: kSweepFigure, Summary: `the metric against K, a panel per network: slot GS, slot PS, ...
+as lines with error bars (±1 sample std over seeds), the learned
+baseline as a dashed horizontal line with its ±std band`})
+}
+
 // kSweepFigure plots the metric against K, one panel per network: every
 // method that selects among K weights (slot GS, slot PS, ...) is a line of
 // the means over seeds with error bars of one sample std, and the

@@ -1,7 +1,6 @@
 package results
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,16 +11,18 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 )
 
-// Table formats.
+// The names of the text table formats this file writes.
 const (
 	FormatMarkdown = "md"
 	FormatASCII    = "ascii"
-	FormatCSV      = "csv"
-	FormatLaTeX    = "latex"
 )
 
-// Formats lists the table formats.
-var Formats = []string{FormatMarkdown, FormatASCII, FormatCSV, FormatLaTeX}
+func init() {
+	RegisterTableFormat(TableFormat{Name: FormatMarkdown, Summary: "a Markdown table, the best of each row in bold",
+		Write: func(w io.Writer, g *Grid) error { return writeText(w, g, FormatMarkdown) }})
+	RegisterTableFormat(TableFormat{Name: FormatASCII, Summary: "a text table, the best of each row starred",
+		Write: func(w io.Writer, g *Grid) error { return writeText(w, g, FormatASCII) }})
+}
 
 // metricNames describe the usual metrics in table notes.
 var metricNames = map[string]string{
@@ -34,24 +35,22 @@ var metricNames = map[string]string{
 	"train_seconds":    "wall time (s)",
 }
 
-// WriteTable renders a grid as md (Markdown), ascii (a text table), csv
-// (one line per cell: the row and column values, mean, std, n, failed,
-// best, reference and diff as separate columns) or latex (a booktabs tabular). Cells show
-// mean ± sample std, and the number of runs where it differs between
-// cells; the best entry of each row is bold (md, latex) or starred
-// (ascii). Where the runs' configs carry a reference block, each cell it
-// matches also shows the published value and the difference. Notes (what the cells are, failed runs) follow the table, as
+// WriteTable renders a grid in the registered table format named (see
+// TableFormats): md (Markdown), ascii (a text table), csv (one line per
+// cell: the row and column values, mean, std, n, failed, best, reference
+// and diff as separate columns), latex (a booktabs tabular), or one a
+// researcher added. Cells show mean ± sample std, and the number of runs
+// where it differs between cells; the best entry of each row is bold (md,
+// latex) or starred (ascii). Where the runs' configs carry a reference
+// block, each cell it matches also shows the published value and the
+// difference. Notes (what the cells are, failed runs) follow the table, as
 // % comments in LaTeX; CSV has none.
 func WriteTable(w io.Writer, g *Grid, format string) error {
-	switch format {
-	case FormatMarkdown, FormatASCII:
-		return writeText(w, g, format)
-	case FormatCSV:
-		return writeCSV(w, g)
-	case FormatLaTeX:
-		return writeLaTeX(w, g)
+	f, ok := tableFormat(format)
+	if !ok {
+		return fmt.Errorf("unknown table format %q: use one of %s", format, strings.Join(TableFormatNames(), ", "))
 	}
-	return fmt.Errorf("unknown table format %q: use one of %s", format, strings.Join(Formats, ", "))
+	return f.Write(w, g)
 }
 
 // number formats a value of the grid's metric (see FormatMetric).
@@ -218,41 +217,4 @@ func (g *Grid) TextRows(mark func(string) string) (header []string, rows [][]str
 		rows = append(rows, line)
 	}
 	return header, rows
-}
-
-// writeCSV writes one record per non-empty cell.
-func writeCSV(w io.Writer, g *Grid) error {
-	cw := csv.NewWriter(w)
-	header := append([]string(nil), g.RowKeys...)
-	header = append(header, g.ColKeys...)
-	header = append(header, "metric", "mean", "std", "n", "failed", "best", "reference", "diff")
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 12, 64) }
-	for i, row := range g.Cells {
-		for j, c := range row {
-			if c == nil {
-				continue
-			}
-			rec := append(append([]string(nil), g.Rows[i]...), g.Cols[j]...)
-			mean, std := "", ""
-			if c.N > 0 {
-				mean = f(c.Mean)
-			}
-			if c.N > 1 {
-				std = f(c.Std)
-			}
-			ref, diff := "", ""
-			if c.Ref != nil {
-				ref, diff = f(c.Ref.Value), f(c.Ref.Diff)
-			}
-			rec = append(rec, g.Metric, mean, std, strconv.Itoa(c.N), strconv.Itoa(len(c.Failed)), strconv.FormatBool(c.Best), ref, diff)
-			if err := cw.Write(rec); err != nil {
-				return err
-			}
-		}
-	}
-	cw.Flush()
-	return cw.Error()
 }

@@ -172,7 +172,7 @@ func TestWriteTableLaTeXCompiles(t *testing.T) {
 }
 
 func TestWriteTableUnknownFormat(t *testing.T) {
-	if err := WriteTable(&bytes.Buffer{}, paperGrid(t), "html"); err == nil || !strings.Contains(err.Error(), "md, ascii, csv, latex") {
+	if err := WriteTable(&bytes.Buffer{}, paperGrid(t), "html"); err == nil || !strings.Contains(err.Error(), "use one of ascii, csv, latex, md") {
 		t.Fatalf("error %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	// The built-in selectors, initializers and sharing strategies.
 	_ "github.com/slotlab/slotlab/plugins/initializers/glorotuniform"
 	_ "github.com/slotlab/slotlab/plugins/initializers/scaleduniform"
+	_ "github.com/slotlab/slotlab/plugins/initializers/zerolast"
 	_ "github.com/slotlab/slotlab/plugins/selectors/greedy"
 	_ "github.com/slotlab/slotlab/plugins/selectors/probabilistic"
 	_ "github.com/slotlab/slotlab/plugins/sharing/global"

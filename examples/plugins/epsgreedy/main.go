@@ -23,6 +23,7 @@ import (
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/pluginrpc/sdk"
+	"github.com/slotlab/slotlab/framework/selectkit"
 )
 
 func main() { sdk.Serve(&EpsGreedy{Eps: 0.1}) }
@@ -58,17 +59,16 @@ func (e *EpsGreedy) SelectsArgmax(training bool) bool { return !training || e.Ep
 // Select writes the selection of connections ctx.Offset.. into idx.
 func (e *EpsGreedy) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {
 	k := ctx.Layer.K
-	sdk.Argmax(idx, scores, k)
+	selectkit.Argmax(idx, scores, k)
 	if !ctx.Training || e.Eps == 0 {
 		return nil
 	}
-	// Value number step·connections + connection of two streams: whether
-	// to explore, and which candidate.
+	// The connection's value (at step·connections + connection) of two
+	// streams: whether to explore, and which candidate.
 	s := ctx.Stream.Stream()
 	coin, pick := s.Derive("explore"), s.Derive("candidate")
-	base := uint64(ctx.Step)*uint64(ctx.Layer.Connections) + uint64(ctx.Offset)
 	for i := range idx {
-		j := base + uint64(i)
+		j := selectkit.Counter(ctx, i)
 		if coin.Float64(j) < e.Eps {
 			idx[i] = int32(pick.Intn(j, k))
 		}

@@ -20,6 +20,7 @@ package main
 import (
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/pluginrpc/sdk"
+	"github.com/slotlab/slotlab/framework/selectkit"
 )
 
 func main() { sdk.Serve(&Greedy{Fused: true}) }
@@ -43,6 +44,6 @@ func (g *Greedy) SelectsArgmax(bool) bool { return g.Fused }
 // Select writes the argmax of each connection's scores into idx.
 func (*Greedy) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {
 	k := ctx.Layer.K
-	sdk.Argmax(idx, scores, k)
+	selectkit.Argmax(idx, scores, k)
 	return nil
 }

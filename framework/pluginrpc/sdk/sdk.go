@@ -22,10 +22,14 @@
 // then calls Validate if the module is a framework.Validator. A
 // `doc:"..."` tag on a field documents the option in listings.
 //
-// A selector whose choice is, in some modes, the argmax of the scores
-// should say so by implementing framework.ArgmaxSelector: the trainer may
-// then select those modes itself, fused into its score update, without a
-// call to the plugin. Argmax is the argmax for the other selectors to start from.
+// A selector sees the scores as a compiled-in one does (framework.Selector):
+// ranges of a layer, selected in parallel in the plugin, or, if it
+// implements framework.WholeLayerSelector, every connection of a layer in
+// one call. A selector whose choice is, in some modes, the argmax of the
+// scores should say so by implementing framework.ArgmaxSelector: the
+// trainer may then select those modes itself, fused into its score update,
+// without a call to the plugin. framework/selectkit has the argmax, softmax
+// sampling and a layer's top connections to build on.
 //
 // Run by hand, a plugin binary prints what it serves.
 package sdk
@@ -34,50 +38,8 @@ import (
 	"reflect"
 
 	"github.com/slotlab/slotlab/framework"
-	"github.com/slotlab/slotlab/framework/nn/slotupdate"
 	"github.com/slotlab/slotlab/framework/pluginrpc/internal/server"
-	"github.com/slotlab/slotlab/framework/pluginrpc/internal/wire"
 )
-
-// Components is a set of named components of one kind, for
-// ServeComponents: Selectors, Initializers or Sharings.
-type Components interface {
-	factories() []server.Factory
-}
-
-// Selectors are selectors by name, each a constructor of a fresh instance
-// holding its default options.
-type Selectors map[string]func() framework.Selector
-
-// Initializers are initializers by name.
-type Initializers map[string]func() framework.Initializer
-
-// Sharings are sharing strategies by name.
-type Sharings map[string]func() framework.Sharing
-
-func (s Selectors) factories() []server.Factory {
-	var out []server.Factory
-	for name, f := range s {
-		out = append(out, server.Factory{Kind: wire.KindSelector, Name: name, New: func() framework.Module { return f() }})
-	}
-	return out
-}
-
-func (s Initializers) factories() []server.Factory {
-	var out []server.Factory
-	for name, f := range s {
-		out = append(out, server.Factory{Kind: wire.KindInitializer, Name: name, New: func() framework.Module { return f() }})
-	}
-	return out
-}
-
-func (s Sharings) factories() []server.Factory {
-	var out []server.Factory
-	for name, f := range s {
-		out = append(out, server.Factory{Kind: wire.KindSharing, Name: name, New: func() framework.Module { return f() }})
-	}
-	return out
-}
 
 // Serve serves the modules until slotlab ends the plugin, then exits the
 // process. It does not return. Each module is the prototype of its
@@ -112,25 +74,6 @@ func prototype(m framework.Module) func() framework.Module {
 	}
 }
 
-// ServeComponents serves sets of named components (Selectors, Initializers,
-// Sharings), each made by its own constructor, like Serve. It is the form
-// of plugins written before Serve took modules; the map key, not the ID,
-// names each component.
-func ServeComponents(sets ...Components) {
-	var fs []server.Factory
-	for _, s := range sets {
-		fs = append(fs, s.factories()...)
-	}
-	server.Serve(server.Config{Components: fs})
-}
-
 // ProtocolVersions returns the protocol versions a plugin built with this
 // SDK speaks.
 func ProtocolVersions() []int { return server.Versions() }
-
-// Argmax writes, for each connection i, the index of the largest of
-// scores[i*k:(i+1)*k] into idx[i] (the first one on ties, −0 and +0 equal;
-// NaN never wins unless all of a connection's scores are NaN, then 0), as
-// slotlab's trainer selects, with the trainer's own kernel
-// (slotupdate.Argmax: AVX2 where the CPU has it).
-func Argmax(idx []int32, scores []float32, k int) { slotupdate.Argmax(idx, scores, k) }

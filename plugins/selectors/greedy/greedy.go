@@ -4,7 +4,7 @@ package greedy
 
 import (
 	"github.com/slotlab/slotlab/framework"
-	"github.com/slotlab/slotlab/framework/nn/slotupdate"
+	"github.com/slotlab/slotlab/framework/selectkit"
 )
 
 func init() { framework.Register(&Greedy{}) }
@@ -33,13 +33,6 @@ func (*Greedy) SlotlabModule() framework.ModuleInfo {
 
 // Select writes the argmax of each connection's scores into idx.
 func (*Greedy) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {
-	k := ctx.Layer.K
-	Argmax(idx, scores, k)
+	selectkit.Argmax(idx, scores, ctx.Layer.K)
 	return nil
 }
-
-// Argmax writes, for each connection i, the index of the largest of
-// scores[i*k:(i+1)*k] into idx[i]: the first one on ties, and NaN never
-// wins unless all k scores are NaN (slotupdate.Argmax, the rule of the
-// trainer's fused selection).
-func Argmax(idx []int32, scores []float32, k int) { slotupdate.Argmax(idx, scores, k) }

@@ -47,7 +47,7 @@ func TestRegistered(t *testing.T) {
 	}
 }
 
-func BenchmarkArgmax(b *testing.B) {
+func BenchmarkSelect(b *testing.B) {
 	for _, k := range []int{2, 8, 64} {
 		b.Run(map[int]string{2: "K2", 8: "K8", 64: "K64"}[k], func(b *testing.B) {
 			n := 1 << 16
@@ -56,9 +56,10 @@ func BenchmarkArgmax(b *testing.B) {
 				s[i] = float32((i * 7919) % 1013)
 			}
 			idx := make([]int32, n)
+			ctx := framework.SelectContext{Layer: framework.LayerInfo{Connections: n, K: k}, Training: true}
 			b.SetBytes(int64(len(s) * 4))
 			for b.Loop() {
-				Argmax(idx, s, k)
+				_ = (&Greedy{}).Select(idx, s, ctx)
 			}
 		})
 	}

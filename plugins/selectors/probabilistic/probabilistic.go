@@ -7,7 +7,7 @@ import (
 	"fmt"
 
 	"github.com/slotlab/slotlab/framework"
-	"github.com/slotlab/slotlab/framework/nn/slotupdate"
+	"github.com/slotlab/slotlab/framework/selectkit"
 )
 
 func init() { framework.Register(&Probabilistic{}) }
@@ -56,32 +56,14 @@ func (p *Probabilistic) Validate() error {
 // Select samples idx from the softmax of the scores while training (and at
 // evaluation when Eval is "sample"); otherwise it takes the argmax.
 func (p *Probabilistic) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {
-	k := ctx.Layer.K
 	if !ctx.Training && p.Eval != "sample" {
-		slotupdate.Argmax(idx, scores, k)
+		selectkit.Argmax(idx, scores, ctx.Layer.K)
 		return nil
 	}
 	s := ctx.Stream.Stream()
 	if !ctx.Training {
 		s = s.Derive("eval")
 	}
-	base := uint64(ctx.Step)*uint64(ctx.Layer.Connections) + uint64(ctx.Offset)
-	var ub [256]float32
-	for lo := 0; lo < len(idx); lo += len(ub) {
-		hi := min(len(idx), lo+len(ub))
-		u := ub[:hi-lo]
-		for i := range u {
-			u[i] = float32(s.Float64(base + uint64(lo+i)))
-		}
-		slotupdate.SampleSoftmax(idx[lo:hi], scores[lo*k:hi*k], u, k)
-	}
+	selectkit.SampleSoftmax(idx, scores, ctx, s)
 	return nil
-}
-
-// Sample returns the index j with probability softmax(s)_j, using the
-// uniform variate u in [0, 1) (slotupdate.SampleSoftmax for one connection).
-func Sample(s []float32, u float64) int {
-	var idx [1]int32
-	slotupdate.SampleSoftmax(idx[:], s, []float32{float32(u)}, len(s))
-	return int(idx[0])
 }

@@ -2,34 +2,11 @@ package probabilistic
 
 import (
 	"fmt"
-	"math"
 	"testing"
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/rng"
 )
-
-// TestSampleFrequencies checks that the draws follow softmax(scores).
-func TestSampleFrequencies(t *testing.T) {
-	scores := []float32{0, 1, 2, -1}
-	var z float64
-	for _, s := range scores {
-		z += math.Exp(float64(s))
-	}
-	const n = 200000
-	counts := make([]int, len(scores))
-	st := rng.New(1, "test")
-	for i := uint64(0); i < n; i++ {
-		counts[Sample(scores, st.Float64(i))]++
-	}
-	for j, s := range scores {
-		p := math.Exp(float64(s)) / z
-		got := float64(counts[j]) / n
-		if sd := math.Sqrt(p * (1 - p) / n); math.Abs(got-p) > 5*sd {
-			t.Errorf("candidate %d: frequency %.4f, softmax %.4f", j, got, p)
-		}
-	}
-}
 
 func ctx(k int, training bool, step int64, offset int) framework.SelectContext {
 	return framework.SelectContext{Layer: framework.LayerInfo{Name: "l", Connections: 1000, K: k},

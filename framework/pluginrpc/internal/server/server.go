@@ -444,9 +444,10 @@ func (s *Service) lookup(inst, seg uint64, kind string) (framework.Module, []byt
 	return in.mod, b, nil
 }
 
-// Select runs a selector in place on shared memory, splitting the range
-// into chunks selected in parallel, as the host does for built-in
-// selectors.
+// Select runs a selector in place on shared memory: on the whole range at
+// once for a selector that selects whole layers
+// (framework.WholeLayerSelector), else split into chunks selected in
+// parallel, as the host does for compiled-in selectors.
 func (s *Service) Select(args wire.SelectArgs, reply *wire.CountReply) error {
 	m, b, err := s.lookup(args.Instance, args.Segment, wire.KindSelector)
 	if err != nil {
@@ -464,13 +465,16 @@ func (s *Service) Select(args wire.SelectArgs, reply *wire.CountReply) error {
 		return fmt.Errorf("indices: %w", err)
 	}
 	sel, k := m.(framework.Selector), args.K
-	chunk := slotupdate.Chunk(k)
-	err = parallel(args.Count, chunk, func(lo, hi int) error {
-		ctx := args.Ctx
-		ctx.Offset += lo
-		ctx.Layer.K = k // the shape the scores were checked against
-		return safely(func() error { return sel.Select(idx[lo:hi], scores[lo*k:hi*k], ctx) })
-	})
+	if framework.SelectsWholeLayer(sel) {
+		err = selectWhole(sel, idx, scores, args.Ctx, k)
+	} else {
+		err = parallel(args.Count, slotupdate.Chunk(k), func(lo, hi int) error {
+			ctx := args.Ctx
+			ctx.Offset += lo
+			ctx.Layer.K = k // the shape the scores were checked against
+			return safely(func() error { return sel.Select(idx[lo:hi], scores[lo*k:hi*k], ctx) })
+		})
+	}
 	if err != nil {
 		return err
 	}
@@ -483,7 +487,8 @@ func (s *Service) Select(args wire.SelectArgs, reply *wire.CountReply) error {
 // it computes from their factored form, chunk by chunk in parallel, into
 // buffers of its own that stay in cache: the same chunks and the same
 // arithmetic (slotupdate.WriteScores) as the host's when it writes the
-// scores out.
+// scores out. A selector that selects whole layers is given them all at
+// once, written out in parallel into one buffer.
 func (s *Service) SelectFactored(args wire.SelectFactoredArgs, reply *wire.CountReply) error {
 	m, b, err := s.lookup(args.Instance, args.Segment, wire.KindSelector)
 	if err != nil {
@@ -511,19 +516,33 @@ func (s *Service) SelectFactored(args wire.SelectFactoredArgs, reply *wire.Count
 	}
 	sel := m.(framework.Selector)
 	chunk := slotupdate.Chunk(k)
-	err = parallel(n, chunk, func(lo, hi int) error {
+	if framework.SelectsWholeLayer(sel) {
 		buf := scoreBufs.Get().(*[]float32)
 		defer scoreBufs.Put(buf)
-		if cap(*buf) < (hi-lo)*k {
-			*buf = make([]float32, min(chunk, n)*k)
+		if cap(*buf) < n*k {
+			*buf = make([]float32, n*k)
 		}
-		scores := (*buf)[:(hi-lo)*k]
-		slotupdate.WriteScores(scores, init[lo*k:hi*k], w[lo*k:hi*k], y[2*lo:2*hi], args.A, k, k)
-		ctx := args.Ctx
-		ctx.Offset += lo
-		ctx.Layer.K = k // the shape the scores were checked against
-		return safely(func() error { return sel.Select(idx[lo:hi], scores, ctx) })
-	})
+		scores := (*buf)[:n*k]
+		_ = parallel(n, chunk, func(lo, hi int) error {
+			slotupdate.WriteScores(scores[lo*k:hi*k], init[lo*k:hi*k], w[lo*k:hi*k], y[2*lo:2*hi], args.A, k, k)
+			return nil
+		})
+		err = selectWhole(sel, idx, scores, args.Ctx, k)
+	} else {
+		err = parallel(n, chunk, func(lo, hi int) error {
+			buf := scoreBufs.Get().(*[]float32)
+			defer scoreBufs.Put(buf)
+			if cap(*buf) < (hi-lo)*k {
+				*buf = make([]float32, min(chunk, n)*k)
+			}
+			scores := (*buf)[:(hi-lo)*k]
+			slotupdate.WriteScores(scores, init[lo*k:hi*k], w[lo*k:hi*k], y[2*lo:2*hi], args.A, k, k)
+			ctx := args.Ctx
+			ctx.Offset += lo
+			ctx.Layer.K = k // the shape the scores were checked against
+			return safely(func() error { return sel.Select(idx[lo:hi], scores, ctx) })
+		})
+	}
 	if err != nil {
 		return err
 	}
@@ -532,8 +551,19 @@ func (s *Service) SelectFactored(args wire.SelectFactoredArgs, reply *wire.Count
 	return nil
 }
 
-// scoreBufs are SelectFactored's per-chunk score buffers.
+// scoreBufs are SelectFactored's score buffers, of a chunk or of a whole
+// layer.
 var scoreBufs = sync.Pool{New: func() any { return new([]float32) }}
+
+// selectWhole runs a selector that selects whole layers on the n =
+// len(idx) connections of a selection, which must be all of the layer's.
+func selectWhole(sel framework.Selector, idx []int32, scores []float32, ctx framework.SelectContext, k int) error {
+	if ctx.Offset != 0 || len(idx) != ctx.Layer.Connections {
+		return fmt.Errorf("the selector selects whole layers, but was asked for connections %d..%d of the %d of layer %s", ctx.Offset, ctx.Offset+len(idx), ctx.Layer.Connections, ctx.Layer.Name)
+	}
+	ctx.Layer.K = k // the shape the scores were checked against
+	return safely(func() error { return sel.Select(idx, scores, ctx) })
+}
 
 // shape checks the shape of a selection of n connections with K
 // candidates each, whose arrays hold n·K scores and, factored, 2n

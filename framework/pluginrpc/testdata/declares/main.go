@@ -8,6 +8,7 @@ package main
 import (
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/pluginrpc/sdk"
+	"github.com/slotlab/slotlab/framework/selectkit"
 )
 
 func main() { sdk.Serve(&Declares{Note: "default"}) }
@@ -34,6 +35,6 @@ func (*Declares) SelectsArgmax(bool) bool { return true }
 // Select writes the argmax.
 func (*Declares) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {
 	k := ctx.Layer.K
-	sdk.Argmax(idx, scores, k)
+	selectkit.Argmax(idx, scores, k)
 	return nil
 }
