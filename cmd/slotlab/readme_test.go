@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/slotlab/slotlab/framework/results"
 )
 
 // TestReadmeLenetTable checks that README's Lenet table is what `slotlab
@@ -80,7 +82,8 @@ func TestReadmeConv4PSSeeds(t *testing.T) {
 // cifarTableArgs is the command of README's CIFAR-10 table: every CIFAR-10
 // run committed under docs/reproduction/runs, rows by network, method,
 // rate and schedule, columns by epochs (the budget runs and the paper's
-// schedule), each cell beside the paper's number.
+// schedule), each cell beside the paper's number. A directory of
+// docs/reproduction/runs is CIFAR-10's if its runs are.
 func cifarTableArgs(t *testing.T) []string {
 	t.Helper()
 	dirs, err := filepath.Glob(repoFile("docs", "reproduction", "runs", "*"))
@@ -89,7 +92,11 @@ func cifarTableArgs(t *testing.T) []string {
 	}
 	var args []string
 	for _, d := range dirs {
-		if filepath.Base(d) != "lenet" {
+		runs, err := results.Scan(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(runs) > 0 && runs[0].Result.Dataset == "cifar10" {
 			args = append(args, d)
 		}
 	}

@@ -300,7 +300,7 @@ func (s *Server) Table(rows, cols []string, metric string) (*Table, error) {
 		}
 		t.Best = append(t.Best, best)
 	}
-	for _, f := range results.Formats {
+	for _, f := range results.TableFormatNames() {
 		var b bytes.Buffer
 		if err := results.WriteTable(&b, g, f); err != nil {
 			return nil, err
