@@ -757,3 +757,55 @@ done:
 	SETEQ         ok+32(FP)
 	VZEROUPPER
 	RET
+
+// sgdZ is sgdAVX2 (slotupdate_amd64.s) with 16 weights per register: the
+// same products and sums, each rounded on its own (no fused multiply-add),
+// in the same order, so the same bits. Z15 lr, Z14 mu, Z13 wd, Z11 sums
+// x'-x' (finiteness). n must be a multiple of 16.
+//
+// func sgdZ(x, v, grad *float32, n int, lr, mu, wd float32, flags int) (ok bool)
+TEXT ·sgdZ(SB), NOSPLIT, $0-57
+	MOVQ         x+0(FP), SI
+	MOVQ         v+8(FP), DI
+	MOVQ         grad+16(FP), R8
+	MOVQ         n+24(FP), CX
+	VBROADCASTSS lr+32(FP), Z15
+	VBROADCASTSS mu+36(FP), Z14
+	VBROADCASTSS wd+40(FP), Z13
+	MOVQ         flags+48(FP), R12
+	VPXORD       Z11, Z11, Z11
+	XORQ         BX, BX
+	SHRQ         $4, CX
+	JZ           sdone
+
+sloop:
+	VMOVUPS (SI)(BX*1), Z1
+	VMOVUPS (R8)(BX*1), Z0
+	VMULPS  Z1, Z13, Z4
+	VADDPS  Z4, Z0, Z0     // d = g + wd*x
+	VMOVUPS (DI)(BX*1), Z2
+	VMULPS  Z2, Z14, Z2
+	VADDPS  Z0, Z2, Z2     // v' = mu*v + d
+	VMOVUPS Z2, (DI)(BX*1)
+	TESTQ   $1, R12
+	JZ      splain
+	VMULPS  Z2, Z14, Z4
+	VADDPS  Z4, Z0, Z2     // Nesterov: d + mu*v'
+
+splain:
+	VMULPS  Z2, Z15, Z4
+	VSUBPS  Z4, Z1, Z1     // x' = x - lr*step
+	VMOVUPS Z1, (SI)(BX*1)
+	VSUBPS  Z1, Z1, Z4
+	VADDPS  Z4, Z11, Z11
+	ADDQ    $64, BX
+	DECQ    CX
+	JNZ     sloop
+
+sdone:
+	VEXTRACTF64X4 $1, Z11, Y10
+	VADDPS        Y10, Y11, Y11
+	VPTEST        Y11, Y11
+	SETEQ         ok+56(FP)
+	VZEROUPPER
+	RET

@@ -28,6 +28,10 @@ var useAVX512 = useAsm && hasAVX512 && isa.Selected() >= isa.AVX512
 
 // The kernels of slotupdate_amd64.s.
 
+// sgdZWins says whether the AVX-512 SGDStep (sgdZ) is used where it can
+// run; see BenchmarkSGDStep.
+const sgdZWins = true
+
 // flagNesterov is the flags bit of sgdAVX2 for Nesterov momentum.
 const flagNesterov = 1
 
@@ -40,12 +44,16 @@ func sgdAsm(x, v, g []float32, p SGD) bool {
 	n := len(x)
 	m := n &^ 7
 	ok := true
+	flags := 0
+	if p.Nesterov {
+		flags = flagNesterov
+	}
+	if z := n &^ 15; z > 0 && useAVX512 && (zEverywhere || sgdZWins) {
+		ok = sgdZ(&x[0], &v[0], &g[0], z, p.LR, p.Momentum, p.WeightDecay, flags)
+		x, v, g, n, m = x[z:], v[z:], g[z:], n-z, m-z
+	}
 	if m > 0 {
-		flags := 0
-		if p.Nesterov {
-			flags = flagNesterov
-		}
-		ok = sgdAVX2(&x[0], &v[0], &g[0], m, p.LR, p.Momentum, p.WeightDecay, flags)
+		ok = sgdAVX2(&x[0], &v[0], &g[0], m, p.LR, p.Momentum, p.WeightDecay, flags) && ok
 	}
 	if m < n {
 		ok = sgdGo(x[m:], v[m:], g[m:], p) && ok
