@@ -35,7 +35,7 @@ var PaperNetworks = []struct{ File, Net string }{
 	{"experiments/vgg19.yaml", "vgg19"},
 }
 
-// PaperCases are the comparisons of README's performance table: each of the
+// PaperCases are the comparisons of docs/performance.md's table: each of the
 // paper's five networks as a K=8 slot machine and with learned weights, at
 // its experiment's batch size.
 func PaperCases() []Case {

@@ -504,7 +504,7 @@ func LoadReference(path string) (map[string]any, error) {
 		}
 	}
 	if node == nil {
-		return nil, &Error{File: path, Msg: "no reference: block; add one (see README, Tables) or name another file"}
+		return nil, &Error{File: path, Msg: "no reference: block; add one (see docs/method.md §4) or name another file"}
 	}
 	var r Reference
 	if errs := decodeStrict(src, "reference", node, &r); len(errs) > 0 {

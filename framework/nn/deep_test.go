@@ -11,7 +11,7 @@ import (
 // TestConv6Learns trains CONV-6 (the paper's architecture file, dropout
 // included) on one fixed batch of random images, as a slot machine and with
 // learned weights: the loss must fall well below chance. The full-scale
-// runs of CONV-6 and VGG-19 on CIFAR-10 are recorded in the README.
+// runs on CIFAR-10 are in README's CIFAR-10 table and docs/reproduction.md.
 func TestConv6Learns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains CONV-6 for 40 steps")
