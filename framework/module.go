@@ -40,6 +40,9 @@ type Module interface {
 
 // ModuleInfo describes a module: its ID, a one-line summary for listings,
 // and a constructor that returns a fresh instance holding default options.
+// Policy only some modules have (a selector's table label, its default
+// rate and decay) is an optional interface of the module (Labeler,
+// RatePolicy), not a field here.
 type ModuleInfo struct {
 	ID      ModuleID
 	Summary string
@@ -48,18 +51,6 @@ type ModuleInfo struct {
 	// compiled-in modules, or the absolute path of the plugin binary that
 	// serves it (set by RegisterPlugin).
 	Source string
-
-	// Label is the short name tables give the module ("GS" for greedy
-	// selection); "" uses its name.
-	Label string
-	// LearningRate is the rate `learning_rate: auto` resolves to when this
-	// module is the selector; 0 leaves the framework's rule (the paper's
-	// for greedy selection: 0.2 for K ≤ 8, 0.1 above).
-	LearningRate float64
-	// WeightDecay is the decay `weight_decay: auto` resolves to when this
-	// module is the selector, e.g. new(0.0) for none; nil leaves the
-	// framework's 1e-4.
-	WeightDecay *float64
 }
 
 // SourceBuiltin is the Source of compiled-in modules.

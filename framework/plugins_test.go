@@ -7,8 +7,8 @@ import (
 )
 
 // pluginInfo is a plugin module's description as a loader gives it.
-func pluginInfo(id ModuleID, label string) ModuleInfo {
-	return ModuleInfo{ID: id, Label: label, New: func() Module { return testModule{id} }}
+func pluginInfo(id ModuleID, summary string) ModuleInfo {
+	return ModuleInfo{ID: id, Summary: summary, New: func() Module { return testModule{id} }}
 }
 
 // TestRegisterPlugin registers the modules of plugin binaries beside a
@@ -35,11 +35,11 @@ func TestRegisterPlugin(t *testing.T) {
 	var got []string
 	for _, m := range List(NamespaceInitializers) {
 		if strings.HasPrefix(m.ID.Name(), "zz_plug") {
-			got = append(got, string(m.ID)+" "+m.Source+" "+m.Label)
+			got = append(got, string(m.ID)+" "+m.Source+" "+m.Summary)
 		}
 	}
 	want := []string{
-		"initializers.zz_plug_builtin built-in ",
+		"initializers.zz_plug_builtin built-in test",
 		"initializers.zz_plug_one /p/slotlab-a A2",
 		"initializers.zz_plug_two /p/slotlab-b B",
 		"initializers.zz_plug_two /q/slotlab-b B'",

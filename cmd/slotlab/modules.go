@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/pluginrpc"
 )
 
@@ -67,9 +70,11 @@ func unreachable(m framework.ModuleInfo) string {
 // and the policies it declares.
 func describeModule(m framework.ModuleInfo) string {
 	s := m.Summary
+	mod := m.New()
+	defer framework.Close(mod)
 	var opts []string
 	var n yaml.Node
-	if err := n.Encode(m.New()); err == nil && n.Kind == yaml.MappingNode {
+	if err := n.Encode(mod); err == nil && n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			v := n.Content[i+1]
 			val := v.Value
@@ -84,17 +89,41 @@ func describeModule(m framework.ModuleInfo) string {
 		s += " (options: " + strings.Join(opts, ", ") + ")"
 	}
 	var pol []string
-	if m.Label != "" {
-		pol = append(pol, "table label "+m.Label)
+	if l := framework.LabelOf(mod); l != "" {
+		pol = append(pol, "table label "+l)
 	}
-	if m.LearningRate > 0 {
-		pol = append(pol, "learning_rate auto: "+strconv.FormatFloat(m.LearningRate, 'g', -1, 64))
+	if p, ok := mod.(framework.RatePolicy); ok {
+		pol = append(pol, declared("learning_rate auto", p.DefaultRate), declared("weight_decay auto", p.DefaultDecay))
 	}
-	if m.WeightDecay != nil {
-		pol = append(pol, "weight_decay auto: "+strconv.FormatFloat(*m.WeightDecay, 'g', -1, 64))
-	}
+	pol = slices.DeleteFunc(pol, func(p string) bool { return p == "" })
 	if len(pol) > 0 {
 		s += " (" + strings.Join(pol, "; ") + ")"
 	}
 	return s
+}
+
+// declared says what a selector's rate policy gives a slot machine on
+// each dataset: "key: 25" where every dataset gets the same value, else
+// "key: 25 (mnist), 10 (cifar10)" for those that get one; "" for none.
+func declared(key string, policy func(framework.RateContext) (float64, bool)) string {
+	var vals []string
+	var last float64
+	distinct := map[float64]bool{}
+	all := true
+	for _, d := range slices.Sorted(maps.Keys(config.Datasets)) {
+		v, ok := policy(framework.RateContext{Dataset: d, Method: framework.MethodSlot})
+		if !ok {
+			all = false
+			continue
+		}
+		last, distinct[v] = v, true
+		vals = append(vals, strconv.FormatFloat(v, 'g', -1, 64)+" ("+d+")")
+	}
+	switch {
+	case len(vals) == 0:
+		return ""
+	case all && len(distinct) == 1:
+		return key + ": " + strconv.FormatFloat(last, 'g', -1, 64)
+	}
+	return key + ": " + strings.Join(vals, ", ")
 }

@@ -192,7 +192,7 @@ func TestPluginFaultsDuringTraining(t *testing.T) {
 // options and what it declares; a plugin module whose name the built-in
 // takes says how to name it; and no other file there is started.
 func TestListModulesExternal(t *testing.T) {
-	dir := buildPlugins(t, map[string]string{"slotlab-epsgreedy": "./examples/plugins/epsgreedy", "slotlab-greedy": "./examples/plugins/greedy"})
+	dir := buildPlugins(t, map[string]string{"slotlab-epsgreedy": "./examples/plugins/epsgreedy", "slotlab-greedy": "./examples/plugins/greedy", "slotlab-edgepopup": "./examples/plugins/edgepopup"})
 	marker := filepath.Join(t.TempDir(), "started")
 	if err := os.WriteFile(filepath.Join(dir, "tool"), []byte("#!/bin/sh\ntouch "+marker+"\n"), 0o755); err != nil {
 		t.Fatal(err)
@@ -207,6 +207,7 @@ func TestListModulesExternal(t *testing.T) {
 		{"selectors.greedy", "built-in", "table label GS"},
 		{"selectors.probabilistic", "built-in", "options: eval: argmax", "table label PS; learning_rate auto: 25; weight_decay auto: 0"},
 		{"selectors.epsgreedy", eps, "options: eps: 0.1", "table label εG"},
+		{"selectors.edgepopup", filepath.Join(dir, "slotlab-edgepopup"), "options: keep: 0.5", "table label EP; learning_rate auto: 1)"},
 		{"selectors.greedy", greedy, "the built-in takes the name: name this one {plugin: " + greedy + ", name: greedy}"},
 	} {
 		if !rowWith(out, want) {

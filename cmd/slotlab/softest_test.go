@@ -16,8 +16,13 @@ type Softest struct {
 
 func (*Softest) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{ID: "selectors.softest", Summary: "argmax with a tie margin",
-		New: func() framework.Module { return &Softest{Margin: 0.001} }, Label: "SOFT", LearningRate: 0.3}
+		New: func() framework.Module { return &Softest{Margin: 0.001} }}
 }
+
+func (*Softest) Label() string { return "SOFT" }
+
+func (*Softest) DefaultRate(framework.RateContext) (float64, bool)  { return 0.3, true }
+func (*Softest) DefaultDecay(framework.RateContext) (float64, bool) { return 0, false }
 
 func (s *Softest) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {
 	k := ctx.Layer.K

@@ -33,14 +33,29 @@ func (*fakeProb) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{ID: "selectors.probabilistic", New: func() framework.Module { return &fakeProb{} }}
 }
 
-// declares is a selector that declares its training defaults.
+// declares is a selector that declares its training defaults, which
+// depend on the experiment: rate 7 up to K = 8, 9 up to K = 16, none
+// above; decay 0.5 for lenet-300-100 on MNIST only.
 type declares struct{}
 
 func (*declares) Select([]int32, []float32, framework.SelectContext) error { return nil }
 
 func (*declares) SlotlabModule() framework.ModuleInfo {
-	return framework.ModuleInfo{ID: "selectors.declares", New: func() framework.Module { return &declares{} },
-		Label: "D", LearningRate: 7, WeightDecay: new(0.5)}
+	return framework.ModuleInfo{ID: "selectors.declares", New: func() framework.Module { return &declares{} }}
+}
+
+func (*declares) DefaultRate(c framework.RateContext) (float64, bool) {
+	switch {
+	case c.K <= 8:
+		return 7, true
+	case c.K <= 16:
+		return 9, true
+	}
+	return 0, false
+}
+
+func (*declares) DefaultDecay(c framework.RateContext) (float64, bool) {
+	return 0.5, c.Dataset == "mnist" && c.Architecture == "lenet-300-100"
 }
 
 type fakeInit struct {
@@ -140,7 +155,8 @@ func TestAutoLearningRate(t *testing.T) {
 		{[]string{"k=16"}, 0.1},
 		{[]string{"k=2"}, 0.2},
 		{[]string{"selector=declares"}, 7},
-		{[]string{"selector=declares", "k=16"}, 7},
+		{[]string{"selector=declares", "k=16"}, 9},
+		{[]string{"selector=declares", "k=32"}, 0.1}, // declares none
 		{[]string{"selector=declares", "method=learned"}, 0.01},
 		// A selector is not known by its name: this stand-in called
 		// probabilistic declares nothing, so it gets the GS rule.

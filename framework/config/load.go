@@ -254,7 +254,7 @@ func (e *Experiment) resolve() ErrorList {
 }
 
 // resolveAuto gives the optimizer's auto values their numbers, which may
-// come from the selector (framework.ModuleInfo.LearningRate, WeightDecay).
+// come from the selector (framework.RatePolicy).
 func (e *Experiment) resolveAuto() {
 	o := &e.Train.Optimizer
 	if o.LearningRate.Auto {
@@ -347,15 +347,17 @@ func toFloat(x any) (float64, bool) {
 
 // autoLearningRate is what learning_rate: auto resolves to: 0.01 for
 // learned weights; for slot machines the selector's own rate if it
-// declares one (framework.ModuleInfo.LearningRate: probabilistic sampling
-// declares 25), else the paper's rule for greedy selection, 0.2 for K ≤ 8
-// and 0.1 above (docs/method.md §3).
+// declares one (framework.RatePolicy: probabilistic sampling declares 25),
+// else the paper's rule for greedy selection, 0.2 for K ≤ 8 and 0.1 above
+// (docs/method.md §3).
 func (e *Experiment) autoLearningRate() float64 {
 	if e.Method == framework.MethodLearned {
 		return 0.01
 	}
-	if r := e.selectorInfo().LearningRate; r > 0 {
-		return r
+	if p, ok := e.Selector.Module.(framework.RatePolicy); ok {
+		if r, ok := p.DefaultRate(e.rateContext()); ok {
+			return r
+		}
 	}
 	if e.K <= 8 {
 		return 0.2
@@ -364,24 +366,26 @@ func (e *Experiment) autoLearningRate() float64 {
 }
 
 // autoWeightDecay is what weight_decay: auto resolves to: the selector's
-// own decay if it declares one (probabilistic sampling declares 0,
-// docs/reproduction.md), else the paper's 1e-4. Learned weights take 1e-4.
+// own decay if it declares one (framework.RatePolicy: probabilistic
+// sampling declares 0, docs/reproduction.md), else the paper's 1e-4.
+// Learned weights take 1e-4.
 func (e *Experiment) autoWeightDecay() float64 {
-	if e.Method != framework.MethodLearned {
-		if d := e.selectorInfo().WeightDecay; d != nil {
-			return *d
+	if p, ok := e.Selector.Module.(framework.RatePolicy); ok && e.Method != framework.MethodLearned {
+		if d, ok := p.DefaultDecay(e.rateContext()); ok {
+			return d
 		}
 	}
 	return 1e-4
 }
 
-// selectorInfo describes the built selector (the zero ModuleInfo if there
-// is none).
-func (e *Experiment) selectorInfo() framework.ModuleInfo {
-	if e.Selector.Module == nil {
-		return framework.ModuleInfo{}
+// rateContext is what the selector's rate policy is told of the
+// experiment.
+func (e *Experiment) rateContext() framework.RateContext {
+	c := framework.RateContext{Dataset: e.Dataset, K: e.K, Method: e.Method}
+	if e.Arch != nil {
+		c.Architecture = e.Arch.Name
 	}
-	return e.Selector.Module.SlotlabModule()
+	return c
 }
 
 func increasing(xs []int) bool {

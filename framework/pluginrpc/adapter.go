@@ -73,8 +73,7 @@ func (c *component) fail(op string, err error) error {
 }
 
 // SlotlabModule describes the component as a module: its ID, the plugin's
-// summary and the policies it declares (label, learning rate, weight
-// decay), and the binary's absolute path as its source.
+// summary, and the binary's absolute path as its source.
 func (c *component) SlotlabModule() framework.ModuleInfo {
 	return moduleInfo(c.proc, c.info)
 }
@@ -322,6 +321,8 @@ var (
 	_ hostapi.BufferProvider   = (*Selector)(nil)
 	_ hostapi.FactoredSelector = (*Selector)(nil)
 	_ framework.ArgmaxSelector = (*Selector)(nil)
+	_ framework.Labeler        = (*Selector)(nil)
+	_ framework.RatePolicy     = (*Selector)(nil)
 	_ framework.Provisioner    = (*Selector)(nil)
 	_ yaml.Unmarshaler         = (*Selector)(nil)
 	_ yaml.Marshaler           = (*Selector)(nil)
@@ -343,6 +344,49 @@ func (s *Selector) SelectsArgmax(training bool) bool {
 		return s.argmax[0]
 	}
 	return s.argmax[1]
+}
+
+// Label is the table label the plugin's selector declares
+// (framework.Labeler), "" if none.
+func (s *Selector) Label() string { return s.info.Label }
+
+// DefaultRate is the rate the plugin's selector declares for c
+// (framework.RatePolicy).
+func (s *Selector) DefaultRate(c framework.RateContext) (float64, bool) {
+	p := s.policy(c)
+	return p.Rate, p.HasRate
+}
+
+// DefaultDecay is the decay the plugin's selector declares for c
+// (framework.RatePolicy).
+func (s *Selector) DefaultDecay(c framework.RateContext) (float64, bool) {
+	p := s.policy(c)
+	return p.Decay, p.HasDecay
+}
+
+// policy asks the plugin's selector, set up with its options, for its
+// rate and decay in c; a plugin of protocol version 1 or 2 declared one
+// of each for every experiment, in its description. It declares nothing if
+// setup fails (the error comes from Buffers and Select). A plugin that
+// fails to answer is marked failed, and so is every later call to it: no
+// experiment goes on with a rate the plugin did not give.
+func (s *Selector) policy(c framework.RateContext) wire.PolicyReply {
+	if s.proc.version < 3 {
+		return wire.PolicyReply{Rate: s.info.LearningRate, HasRate: s.info.LearningRate > 0, Decay: s.info.WeightDecay, HasDecay: s.info.HasWeightDecay}
+	}
+	if !s.info.RatePolicy {
+		return wire.PolicyReply{}
+	}
+	inst, err := s.setup()
+	if err != nil {
+		return wire.PolicyReply{}
+	}
+	var reply wire.PolicyReply
+	if err := s.proc.call(wire.MethodPolicy, wire.PolicyArgs{Instance: inst, Context: c}, &reply); err != nil {
+		s.proc.fail(s.fail("policy", err), true)
+		return wire.PolicyReply{}
+	}
+	return reply
 }
 
 // layerBuffers are the shared buffers of one layer: scores, then the

@@ -59,22 +59,16 @@ func register(p *process) error {
 	return framework.RegisterPlugin(p.abs, infos)
 }
 
-// moduleInfo describes a component of p as a module: its ID, summary and
-// declared policies, the binary as its source, and a constructor of
-// adapters.
+// moduleInfo describes a component of p as a module: its ID and summary,
+// the binary as its source, and a constructor of adapters (which carry
+// the policies it declares).
 func moduleInfo(p *process, c wire.Component) framework.ModuleInfo {
-	info := framework.ModuleInfo{
-		ID:           framework.ModuleID(c.Kind + "." + c.Name),
-		Summary:      c.Summary,
-		Source:       p.abs,
-		New:          func() framework.Module { return newAdapter(p, c) },
-		Label:        c.Label,
-		LearningRate: c.LearningRate,
+	return framework.ModuleInfo{
+		ID:      framework.ModuleID(c.Kind + "." + c.Name),
+		Summary: c.Summary,
+		Source:  p.abs,
+		New:     func() framework.Module { return newAdapter(p, c) },
 	}
-	if c.HasWeightDecay {
-		info.WeightDecay = &c.WeightDecay
-	}
-	return info
 }
 
 var (

@@ -10,6 +10,7 @@ import (
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/config"
+	"github.com/slotlab/slotlab/framework/pluginrpc/plugintest"
 	"github.com/slotlab/slotlab/framework/results"
 	"github.com/slotlab/slotlab/framework/train"
 )
@@ -103,7 +104,7 @@ func TestLoadPath(t *testing.T) {
 	var got []string
 	for _, info := range framework.List("") {
 		if info.Source == eps || info.Source == greedy {
-			got = append(got, string(info.ID)+" "+filepath.Base(info.Source)+" "+info.Label)
+			got = append(got, string(info.ID)+" "+filepath.Base(info.Source)+" "+framework.LabelOf(info.New()))
 		}
 	}
 	if want := []string{"selectors.epsgreedy slotlab-epsgreedy εG", "selectors.greedy slotlab-greedy "}; !slices.Equal(got, want) {
@@ -271,15 +272,22 @@ func TestResolveErrors(t *testing.T) {
 }
 
 // TestDeclaredPolicies checks that what a plugin's selector declares
-// crosses the wire and is used like a built-in's: `auto` resolves to its
-// learning rate and weight decay (a declared 0 included), and its label
-// is recorded in result.json (selector_label) and names its method in
-// tables. A selector that declares a label only keeps the framework's
-// rules, as one built before labels existed (which sends none) would.
+// crosses the wire and is used like a built-in's: `auto` resolves to the
+// learning rate and weight decay it declares for the experiment (its
+// dataset, architecture and K) with its options (a declared 0 included),
+// and its label is recorded in result.json (selector_label) and names its
+// method in tables. A selector that declares a label only keeps the
+// framework's rules, as one built before labels existed (which sends
+// none) would. A plugin of protocol version 2 declared one rate and decay
+// in its description (faulty sends 0.7 and 0 there): they count only
+// where the plugin speaks no later version.
 func TestDeclaredPolicies(t *testing.T) {
 	dir := t.TempDir()
 	link(t, declaresBin(t), dir, "slotlab-declares")
 	link(t, epsBin(t), dir, "slotlab-epsgreedy")
+	link(t, bins.Build(t, "slotlab-faulty", "./framework/pluginrpc/testdata/faulty", ""), dir, "slotlab-faulty")
+	v2 := t.TempDir()
+	link(t, bins.Build(t, "slotlab-faulty-v2", "./framework/pluginrpc/testdata/faulty", plugintest.VersionsFlag("1,2")), v2, "slotlab-faulty")
 	t.Setenv(PathEnv, dir)
 	for _, tc := range []struct {
 		name, extra  string
@@ -287,6 +295,10 @@ func TestDeclaredPolicies(t *testing.T) {
 		label, table string
 	}{
 		{"declared", "selector: declares\n", 0.3, 0, "DS", "slot DS"},
+		{"declared for K = 16", "selector: declares\nk: 16\n", 0.6, 1e-4, "DS", "slot DS"},
+		{"declared from an option", "selector: {id: declares, rate: 0.4}\n", 0.4, 0, "DS", "slot DS"},
+		{"protocol 3 ignores a static declaration", "selector: faulty\n", 0.2, 1e-4, "", "slot faulty"},
+		{"protocol 2's static declaration", "selector: {plugin: " + filepath.Join(v2, "slotlab-faulty") + ", name: faulty}\n", 0.7, 0, "", "slot faulty"},
 		{"declared, explicit values win", "selector: declares\ntrain: {optimizer: {learning_rate: 0.5, weight_decay: 0.001}}\n", 0.5, 0.001, "DS", "slot DS"},
 		{"declared, learned weights", "selector: declares\nmethod: learned\n", 0.01, 1e-4, "", "learned"},
 		{"label only", "selector: epsgreedy\n", 0.2, 1e-4, "εG", "slot εG"},

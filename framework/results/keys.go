@@ -40,8 +40,10 @@ func MethodLabel(r *Result) string {
 	sel := r.Selector
 	if r.SelectorLabel != "" {
 		sel = r.SelectorLabel
-	} else if info, ok := framework.Lookup(framework.ModuleID(framework.NamespaceSelectors + "." + sel)); ok && info.Label != "" {
-		sel = info.Label
+	} else if info, ok := framework.Lookup(framework.ModuleID(framework.NamespaceSelectors + "." + sel)); ok {
+		if l := framework.LabelOf(info.New()); l != "" {
+			sel = l
+		}
 	}
 	if sel == "" {
 		return string(r.Method)

@@ -10,8 +10,9 @@ import (
 type labeled struct{}
 
 func (labeled) Select([]int32, []float32, framework.SelectContext) error { return nil }
+func (labeled) Label() string                                            { return "LB" }
 func (labeled) SlotlabModule() framework.ModuleInfo {
-	return framework.ModuleInfo{ID: "selectors.labeled", New: func() framework.Module { return labeled{} }, Label: "LB"}
+	return framework.ModuleInfo{ID: "selectors.labeled", New: func() framework.Module { return labeled{} }}
 }
 
 func init() { framework.Register(labeled{}) }

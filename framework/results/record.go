@@ -20,7 +20,7 @@ type Result struct {
 	Method       framework.Method `json:"method"`
 	Selector     string           `json:"selector"`
 	// SelectorLabel is the selector's short name in tables ("GS", "PS"),
-	// as the module declares it (framework.ModuleInfo.Label); empty when it
+	// as the module declares it (framework.Labeler); empty when it
 	// declares none.
 	SelectorLabel string `json:"selector_label,omitempty"`
 	Sharing       string `json:"sharing"`

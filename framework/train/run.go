@@ -397,7 +397,7 @@ func NewResult(e *config.Experiment, hash string, started time.Time) *results.Re
 		res.Architecture = e.Arch.Name
 	}
 	if e.Method != framework.MethodLearned && e.Selector.Module != nil {
-		res.SelectorLabel = e.Selector.Module.SlotlabModule().Label
+		res.SelectorLabel = framework.LabelOf(e.Selector.Module)
 	}
 	if b, err := e.YAML(); err == nil {
 		_ = yaml.Unmarshal(b, &res.Config)

@@ -38,6 +38,8 @@ type EdgePopup struct {
 var (
 	_ framework.WholeLayerSelector = (*EdgePopup)(nil)
 	_ framework.Validator          = (*EdgePopup)(nil)
+	_ framework.Labeler            = (*EdgePopup)(nil)
+	_ framework.RatePolicy         = (*EdgePopup)(nil)
 )
 
 // SlotlabModule describes the selector: experiments name it edgepopup,
@@ -46,16 +48,22 @@ func (*EdgePopup) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{
 		ID:      "selectors.edgepopup",
 		Summary: "edge-popup: each layer keeps the weights (candidate 0 of K = 2) of its top fraction keep of connections by score, the others take candidate 1 (0)",
-		Label:   "EP",
-		// What learning_rate: auto resolves to. Only the order of a
-		// layer's scores matters, so the rate sets how fast the gradient
-		// outweighs the initial scores. experiments/lenet-edgepopup.yaml
-		// (candidate weights scaled by 1/√keep) at rates 0.2, 0.5, 1, 5
-		// and 20, seed 0, reached 95.43, 96.41, 96.97, 96.51 and 94.10%
-		// best validation accuracy.
-		LearningRate: 1,
 	}
 }
+
+// Label names edge-popup in tables: EP.
+func (*EdgePopup) Label() string { return "EP" }
+
+// DefaultRate is what learning_rate: auto resolves to: 1. Only the order
+// of a layer's scores matters, so the rate sets how fast the gradient
+// outweighs the initial scores. experiments/lenet-edgepopup.yaml
+// (candidate weights scaled by 1/√keep) at rates 0.2, 0.5, 1, 5 and 20,
+// seed 0, reached 95.43, 96.41, 96.97, 96.51 and 94.10% best validation
+// accuracy.
+func (*EdgePopup) DefaultRate(framework.RateContext) (float64, bool) { return 1, true }
+
+// DefaultDecay declares none: weight_decay: auto is the framework's 1e-4.
+func (*EdgePopup) DefaultDecay(framework.RateContext) (float64, bool) { return 0, false }
 
 // Validate checks that Keep is a fraction above 0.
 func (e *EdgePopup) Validate() error {

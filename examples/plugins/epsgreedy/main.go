@@ -11,8 +11,9 @@
 //
 // Its ID and default options are written once each: the ID in
 // SlotlabModule, the defaults in main. It declares the label tables give it
-// (slotlab table shows its runs as "slot εG"); it declares no learning
-// rate, so `learning_rate: auto` takes greedy selection's rule.
+// (framework.Labeler: slotlab table shows its runs as "slot εG"); it
+// declares no learning rate (framework.RatePolicy), so `learning_rate:
+// auto` takes greedy selection's rule.
 //
 //	go build -o bin/slotlab-epsgreedy ./examples/plugins/epsgreedy
 //	slotlab run experiments/lenet-epsgreedy.yaml
@@ -40,9 +41,11 @@ func (*EpsGreedy) SlotlabModule() framework.ModuleInfo {
 	return framework.ModuleInfo{
 		ID:      "selectors.epsgreedy",
 		Summary: "ε-greedy: a uniformly random candidate with probability eps while training, else the argmax",
-		Label:   "εG",
 	}
 }
+
+// Label names ε-greedy in tables: εG.
+func (*EpsGreedy) Label() string { return "εG" }
 
 // Validate checks that Eps is a probability.
 func (e *EpsGreedy) Validate() error {

@@ -8,11 +8,13 @@
 //
 //	func main() { sdk.Serve(&EpsGreedy{Eps: 0.1}) }
 //
-// The module says the rest itself, in SlotlabModule: its ID
-// ("selectors.epsgreedy": the kind and the name experiments use), its
-// summary, and the policies it declares (table label, the learning rate
-// and weight decay `auto` resolve to when it is the selector). New is not
-// needed: each instance is a copy of the value given to Serve.
+// The module says the rest itself: in SlotlabModule its ID
+// ("selectors.epsgreedy": the kind and the name experiments use) and its
+// summary; a selector may declare policies by optional interfaces, its
+// table label (framework.Labeler) and the learning rate and weight decay
+// `auto` resolve to in an experiment (framework.RatePolicy), which the
+// host asks over the wire. New is not needed: each instance is a copy of
+// the value given to Serve.
 //
 // The modules are the same Go types as compiled-in modules
 // (framework.Selector, framework.Initializer, framework.Sharing). Their
@@ -46,7 +48,7 @@ import (
 // instances: a pointer to a struct holding the default options, copied
 // (shallowly: defaults held in maps or slices are shared, so a module must
 // not change them in place) for each instance slotlab sets up; its
-// SlotlabModule gives its ID, summary and declared policies. A module that
+// SlotlabModule gives its ID and summary. A module that
 // is not a pointer to a struct takes no options and is served as it is.
 //
 // Serve ends the program with a message if a module's ID is malformed or

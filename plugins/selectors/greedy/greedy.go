@@ -15,6 +15,7 @@ type Greedy struct{}
 var (
 	_ framework.Selector       = (*Greedy)(nil)
 	_ framework.ArgmaxSelector = (*Greedy)(nil)
+	_ framework.Labeler        = (*Greedy)(nil)
 )
 
 // SelectsArgmax is true: greedy selection is the argmax in every mode.
@@ -26,10 +27,12 @@ func (*Greedy) SlotlabModule() framework.ModuleInfo {
 		ID:      "selectors.greedy",
 		Summary: "greedy selection (GS): each connection uses its highest-scoring weight",
 		New:     func() framework.Module { return &Greedy{} },
-		Label:   "GS",
-		// The learning rate is the framework's rule, the paper's for GS.
 	}
 }
+
+// Label names greedy selection in tables: GS. Greedy declares no rate
+// (framework.RatePolicy): the framework's rule is the paper's for GS.
+func (*Greedy) Label() string { return "GS" }
 
 // Select writes the argmax of each connection's scores into idx.
 func (*Greedy) Select(idx []int32, scores []float32, ctx framework.SelectContext) error {

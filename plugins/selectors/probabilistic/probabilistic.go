@@ -25,6 +25,8 @@ var (
 	_ framework.Selector       = (*Probabilistic)(nil)
 	_ framework.Validator      = (*Probabilistic)(nil)
 	_ framework.ArgmaxSelector = (*Probabilistic)(nil)
+	_ framework.Labeler        = (*Probabilistic)(nil)
+	_ framework.RatePolicy     = (*Probabilistic)(nil)
 )
 
 // SelectsArgmax is true for the evaluated network when Eval is "argmax".
@@ -36,14 +38,19 @@ func (*Probabilistic) SlotlabModule() framework.ModuleInfo {
 		ID:      "selectors.probabilistic",
 		Summary: "probabilistic sampling (PS): each step draws every weight from softmax(scores)",
 		New:     func() framework.Module { return &Probabilistic{Eval: "argmax"} },
-		Label:   "PS",
-		// The paper's rate for PS; no decay on the scores: at rate 25 with
-		// momentum 0.9 a decay of 1e-4 shrinks them by 2.5% a step and PS
-		// forgets what it learns (docs/reproduction.md).
-		LearningRate: 25,
-		WeightDecay:  new(0.0),
 	}
 }
+
+// Label names probabilistic sampling in tables: PS.
+func (*Probabilistic) Label() string { return "PS" }
+
+// DefaultRate is the paper's rate for PS, 25, on every dataset.
+func (*Probabilistic) DefaultRate(framework.RateContext) (float64, bool) { return 25, true }
+
+// DefaultDecay is 0, no decay on the scores: at rate 25 with momentum 0.9
+// a decay of 1e-4 shrinks them by 2.5% a step and PS forgets what it
+// learns (docs/reproduction.md).
+func (*Probabilistic) DefaultDecay(framework.RateContext) (float64, bool) { return 0, true }
 
 // Validate checks the options.
 func (p *Probabilistic) Validate() error {

@@ -157,18 +157,15 @@ func (s *Service) printUsage() {
 		"slotlab starts this binary itself.\n", key, ex.Name)
 }
 
-// policies describes what a component declares: its table label and the
-// rate and decay `auto` resolves to.
+// policies describes what a component declares: its table label, and
+// that it sets what the rate and decay `auto` resolve to.
 func policies(c wire.Component) string {
 	var p []string
 	if c.Label != "" {
 		p = append(p, "table label "+c.Label)
 	}
-	if c.LearningRate > 0 {
-		p = append(p, "learning_rate auto: "+strconv.FormatFloat(c.LearningRate, 'g', -1, 64))
-	}
-	if c.HasWeightDecay {
-		p = append(p, "weight_decay auto: "+strconv.FormatFloat(c.WeightDecay, 'g', -1, 64))
+	if c.RatePolicy {
+		p = append(p, "declares learning_rate and weight_decay auto")
 	}
 	return strings.Join(p, "; ")
 }
@@ -253,14 +250,11 @@ func (s *Service) describe() wire.DescribeReply {
 	for _, f := range s.cfg.Components {
 		m := f.New()
 		info := m.SlotlabModule()
-		c := wire.Component{
+		_, rates := m.(framework.RatePolicy)
+		r.Components = append(r.Components, wire.Component{
 			Kind: f.Kind, Name: f.Name, Summary: info.Summary, Options: options(m),
-			Label: info.Label, LearningRate: info.LearningRate,
-		}
-		if info.WeightDecay != nil {
-			c.WeightDecay, c.HasWeightDecay = *info.WeightDecay, true
-		}
-		r.Components = append(r.Components, c)
+			Label: framework.LabelOf(m), RatePolicy: rates,
+		})
 	}
 	return r
 }
@@ -619,6 +613,30 @@ func (s *Service) Pool(args wire.PoolArgs, reply *framework.Pool) error {
 		return err
 	}
 	s.tamper(wire.MethodPool, args, reply)
+	return nil
+}
+
+// Policy asks a selector instance what the rate and decay `auto` resolve
+// to in the experiment described (framework.RatePolicy); a selector that
+// is no RatePolicy declares neither.
+func (s *Service) Policy(args wire.PolicyArgs, reply *wire.PolicyReply) error {
+	m, _, err := s.lookup(args.Instance, 0, wire.KindSelector)
+	if err != nil {
+		return err
+	}
+	p, ok := m.(framework.RatePolicy)
+	if !ok {
+		return nil
+	}
+	err = safely(func() error {
+		reply.Rate, reply.HasRate = p.DefaultRate(args.Context)
+		reply.Decay, reply.HasDecay = p.DefaultDecay(args.Context)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.tamper(wire.MethodPolicy, args, reply)
 	return nil
 }
 

@@ -18,11 +18,12 @@ import (
 )
 
 // Version is the newest slotlab plugin protocol version this source
-// speaks; Versions are all it speaks. Version 2 added SelectFactored.
-const Version = 2
+// speaks; Versions are all it speaks. Version 2 added SelectFactored;
+// version 3 added Policy.
+const Version = 3
 
 // Versions are the protocol versions this source speaks, oldest first.
-var Versions = []int{1, 2}
+var Versions = []int{1, 2, 3}
 
 // PluginName is the name under which the plugin process dispenses its
 // service (go-plugin's plugin set has one entry).
@@ -75,12 +76,19 @@ type Component struct {
 	Summary string
 	Options []Option
 
-	// The module's declared policies (framework.ModuleInfo): its table
-	// label, and the rate and decay `auto` resolve to when it is the
-	// selector. Plugins built before these fields send none, which
-	// declares nothing. gob sends no zero values, so a declared decay of
-	// 0 needs HasWeightDecay.
-	Label          string
+	// Label is the table label a selector declares (framework.Labeler);
+	// "" for none.
+	Label string
+	// RatePolicy says that a selector declares what the rate and decay
+	// `auto` resolve to (framework.RatePolicy), which the host asks with
+	// Policy (protocol version 3).
+	RatePolicy bool
+
+	// LearningRate, WeightDecay and HasWeightDecay are how protocol
+	// version 2 declared the rate and decay, one value for every
+	// experiment; the host reads them only from a plugin that does not
+	// speak version 3, and plugins speaking 3 send none. gob sends no
+	// zero values, so a declared decay of 0 needs HasWeightDecay.
 	LearningRate   float64
 	WeightDecay    float64
 	HasWeightDecay bool
@@ -190,6 +198,22 @@ type PoolArgs struct {
 	Layer    framework.LayerInfo
 }
 
+// PolicyArgs ask a selector instance what the rate and decay `auto`
+// resolve to in an experiment (protocol version 3).
+type PolicyArgs struct {
+	Instance uint64
+	Context  framework.RateContext
+}
+
+// PolicyReply is the selector's answer (framework.RatePolicy): HasRate
+// and HasDecay false leave the framework's rule.
+type PolicyReply struct {
+	Rate     float64
+	HasRate  bool
+	Decay    float64
+	HasDecay bool
+}
+
 // Methods are the remote methods, as net/rpc names them.
 const (
 	MethodDescribe = "Plugin.Describe"
@@ -202,6 +226,8 @@ const (
 	MethodSelectFactored = "Plugin.SelectFactored"
 	MethodFill           = "Plugin.Fill"
 	MethodPool           = "Plugin.Pool"
+	// MethodPolicy is protocol version 3 and later.
+	MethodPolicy = "Plugin.Policy"
 )
 
 // Service is what a plugin serves over net/rpc under the name "Plugin".
@@ -215,6 +241,7 @@ type Service interface {
 	SelectFactored(args SelectFactoredArgs, reply *CountReply) error
 	Fill(args FillArgs, reply *CountReply) error
 	Pool(args PoolArgs, reply *framework.Pool) error
+	Policy(args PolicyArgs, reply *PolicyReply) error
 }
 
 // RPCPlugin is the go-plugin net/rpc plugin of slotlab: on the plugin side

@@ -40,8 +40,22 @@ func main() {
 			if (method == wire.MethodSelect || method == wire.MethodSelectFactored) && miscount.Swap(false) {
 				reply.(*wire.CountReply).Count--
 			}
+			if method == wire.MethodDescribe {
+				declareV2(reply.(*wire.DescribeReply))
+			}
 		},
 	})
+}
+
+// declareV2 declares, for the selector, a learning rate of 0.7 and a
+// weight decay of 0 as a plugin of protocol version 2 did, in its
+// description, which a host speaking version 3 ignores.
+func declareV2(d *wire.DescribeReply) {
+	for i := range d.Components {
+		if d.Components[i].Kind == wire.KindSelector {
+			d.Components[i].LearningRate, d.Components[i].HasWeightDecay = 0.7, true
+		}
+	}
 }
 
 // miscount makes the next Select reply report one index too few.

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/slotlab/slotlab/framework"
+)
+
+// TestDeclared checks how list-modules shows a selector's rate policy:
+// one value where every dataset gets the same, else each dataset's.
+func TestDeclared(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		policy func(framework.RateContext) (float64, bool)
+		want   string
+	}{
+		{"same everywhere", func(framework.RateContext) (float64, bool) { return 25, true }, "rate: 25"},
+		{"a declared 0", func(framework.RateContext) (float64, bool) { return 0, true }, "rate: 0"},
+		{"none", func(framework.RateContext) (float64, bool) { return 0, false }, ""},
+		{"by dataset", func(c framework.RateContext) (float64, bool) {
+			if c.Dataset == "cifar10" {
+				return 10, true
+			}
+			return 25, true
+		}, "rate: 10 (cifar10), 25 (mnist)"},
+		{"one dataset only", func(c framework.RateContext) (float64, bool) { return 25, c.Dataset == "mnist" }, "rate: 25 (mnist)"},
+		{"asked for a slot machine", func(c framework.RateContext) (float64, bool) { return 1, c.Method == framework.MethodSlot }, "rate: 1"},
+	} {
+		if got := declared("rate", tc.policy); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
