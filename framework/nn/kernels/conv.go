@@ -189,9 +189,9 @@ const (
 	phaseWinoGradFilters
 )
 
-// NewConv returns a Conv for s with default options; it panics if s is
-// invalid.
-func NewConv(s ConvShape) *Conv { return NewConvWith(s, ConvOptions{}) }
+// NewConv returns a Conv for s with default options and the algorithm of
+// DefaultAlgo; it panics if s is invalid.
+func NewConv(s ConvShape) *Conv { return NewConvWith(s, ConvOptions{Algo: DefaultAlgo()}) }
 
 // NewConvWith returns a Conv for s with options o; it panics if s is invalid.
 func NewConvWith(s ConvShape, o ConvOptions) *Conv {

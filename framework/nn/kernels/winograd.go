@@ -1,6 +1,12 @@
 package kernels
 
-import "github.com/slotlab/slotlab/framework/nn/gemm"
+import (
+	"fmt"
+	"os"
+	"sync/atomic"
+
+	"github.com/slotlab/slotlab/framework/nn/gemm"
+)
 
 // This file holds the Winograd F(2×2, 3×3) path of Conv for 3×3 stride-1
 // convolutions (Lavin & Gray, "Fast Algorithms for Convolutional Neural
@@ -44,6 +50,44 @@ const (
 	// padding 0–2), im2col elsewhere.
 	ConvWinograd
 )
+
+// ConvAlgoEnv is the environment variable that chooses NewConv's algorithm
+// for a whole process: auto (the default), im2col or winograd. It exists
+// to compare the paths on one network (do Winograd's roundings change a
+// result?); the rule of ConvAlgoAuto is what was measured fastest.
+const ConvAlgoEnv = "SLOTLAB_CONV"
+
+// ParseConvAlgo reads an algorithm by the name SLOTLAB_CONV takes: auto,
+// im2col or winograd ("" is auto).
+func ParseConvAlgo(name string) (ConvAlgo, error) {
+	switch name {
+	case "", "auto":
+		return ConvAlgoAuto, nil
+	case "im2col":
+		return ConvIm2col, nil
+	case "winograd":
+		return ConvWinograd, nil
+	}
+	return ConvAlgoAuto, fmt.Errorf("%s=%q: use auto, im2col or winograd", ConvAlgoEnv, name)
+}
+
+var defaultAlgo atomic.Int32
+
+func init() {
+	a, err := ParseConvAlgo(os.Getenv(ConvAlgoEnv))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "slotlab: %v; using auto\n", err)
+	}
+	defaultAlgo.Store(int32(a))
+}
+
+// DefaultAlgo is the algorithm NewConv uses: SLOTLAB_CONV's, or the last
+// SetDefaultAlgo.
+func DefaultAlgo() ConvAlgo { return ConvAlgo(defaultAlgo.Load()) }
+
+// SetDefaultAlgo makes NewConv use a (for tests that compare the paths on a
+// whole network) and returns the algorithm it used before.
+func SetDefaultAlgo(a ConvAlgo) ConvAlgo { return ConvAlgo(defaultAlgo.Swap(int32(a))) }
 
 // String returns the algorithm's name.
 func (a ConvAlgo) String() string {

@@ -311,3 +311,32 @@ func TestWinogradWorkspaceBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestParseConvAlgo checks the names SLOTLAB_CONV takes, and that
+// SetDefaultAlgo changes what NewConv builds and gives back the previous
+// algorithm.
+func TestParseConvAlgo(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want ConvAlgo
+		err  bool
+	}{{"", ConvAlgoAuto, false}, {"auto", ConvAlgoAuto, false}, {"im2col", ConvIm2col, false},
+		{"winograd", ConvWinograd, false}, {"Winograd", ConvAlgoAuto, true}, {"fft", ConvAlgoAuto, true}} {
+		got, err := ParseConvAlgo(tc.name)
+		if got != tc.want || (err != nil) != tc.err {
+			t.Errorf("%q: %v, %v; want %v, error %v", tc.name, got, err, tc.want, tc.err)
+		}
+	}
+	s := ConvShape{N: 8, C: 64, H: 30, W: 30, F: 64, KH: 3, KW: 3, Stride: 1}
+	prev := SetDefaultAlgo(ConvIm2col)
+	defer SetDefaultAlgo(prev)
+	if c := NewConv(s); c.winoFwd != nil {
+		t.Error("default im2col: NewConv still uses Winograd")
+	}
+	if back := SetDefaultAlgo(ConvAlgoAuto); back != ConvIm2col {
+		t.Errorf("SetDefaultAlgo gave back %v, want ConvIm2col", back)
+	}
+	if c := NewConv(s); c.winoFwd == nil {
+		t.Error("default auto: NewConv does not use Winograd on CONV-4's 64→64 conv")
+	}
+}
