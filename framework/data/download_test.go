@@ -149,11 +149,11 @@ func TestDownloadCIFAR10(t *testing.T) {
 	if hits.Load() != 1 {
 		t.Errorf("%d requests, want 1", hits.Load())
 	}
-	// A damaged cached archive is caught by its sha256 and the error says
-	// what to do.
+	// A damaged cached archive is caught by its sha256, and the error says
+	// that the archive (not the .sha256) is what to replace, and from where.
 	writeFile(t, dest, arc[:1000])
 	_, _, err = LoadCIFAR10(opt)
-	wantErr(t, err, dest, "sha256 mismatch", "re-download")
+	wantErr(t, err, dest, "sha256 mismatch", "the archive is corrupt or incomplete: replace "+dest+" with a fresh copy from "+srv.URL)
 }
 
 func TestDownloadCIFAR10Failures(t *testing.T) {
