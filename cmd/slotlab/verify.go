@@ -15,18 +15,28 @@ import (
 	"github.com/slotlab/slotlab/framework/train"
 )
 
-const verifyUsage = `usage: slotlab verify DIR... [--epochs N] [key=value ...]
+const verifyUsage = `usage: slotlab verify DIR... [--epochs N] [--mark] [key=value ...]
 
 Reruns every run under the directories (each run's config.yaml, from
 scratch, in a temporary store) for its first N epochs and compares them
 with its metrics.jsonl, every field bit for bit but the wall time: whether
 this build of slotlab still makes those runs. key=value overrides apply to
 every config (data.dir=... where the data lives elsewhere; nothing that
-changes the numbers). Exits 1 if any run differs.`
+changes the numbers). Exits 1 if any run differs.
+
+--mark records, in the result.json of each identical run that does not say
+which code made it (results written before slotlab recorded it), this
+build's revision with source "rerun": the commit that reruns it. It
+refuses to mark from a build of a modified tree.`
+
+// currentCode is the code of this build (a variable for the tests of
+// --mark).
+var currentCode = codeversion.Current
 
 func verifyCmd(args []string) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	epochs := fs.Int("epochs", 1, "epochs to rerun and compare")
+	mark := fs.Bool("mark", false, "record this build's revision (source rerun) in identical runs that name no code")
 	pos, err := parseArgs(fs, verifyUsage, args, "missing run directory")
 	if err != nil {
 		return err
@@ -53,7 +63,11 @@ func verifyCmd(args []string) error {
 	defer cleanup()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	fmt.Printf("code: %s\n", codeversion.Current().Short())
+	code := currentCode()
+	if *mark && (code.Revision == "" || code.Modified) {
+		return fmt.Errorf("--mark: this build's code is %s; build from a clean commit to mark runs with it", code.Short())
+	}
+	fmt.Printf("code: %s\n", code.Short())
 	differ := 0
 	for _, r := range runs {
 		v, err := train.Verify(ctx, r.Dir, *epochs, filepath.Join(tmp, r.Result.RunID), overrides, nil)
@@ -63,6 +77,13 @@ func verifyCmd(args []string) error {
 		made := r.Result.Code.Short()
 		if v.Same() {
 			fmt.Printf("same      %s (made by %s): first %d epochs identical\n", r.Dir, made, v.Epochs)
+			if *mark && r.Result.Code.Revision == "" {
+				r.Result.Code = codeversion.Code{Revision: code.Revision, Source: codeversion.SourceRerun}
+				if err := results.WriteJSON(filepath.Join(r.Dir, results.ResultFile), r.Result); err != nil {
+					return err
+				}
+				fmt.Printf("          marked: code %s, source rerun\n", code.Short())
+			}
 			continue
 		}
 		differ++

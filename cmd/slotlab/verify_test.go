@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/slotlab/slotlab/framework/codeversion"
 	"github.com/slotlab/slotlab/framework/results"
 )
 
@@ -50,6 +51,33 @@ func TestVerify(t *testing.T) {
 	text, err := capture(t, func() error { return verifyCmd([]string{out, "--epochs", "2"}) })
 	if err == nil || !strings.Contains(text, "DIFFERENT") || !strings.Contains(text, "epoch 2: test_acc") {
 		t.Fatalf("verify of an altered epoch: %v\n%s", err, text)
+	}
+
+	// --mark: a result that names no code (written before slotlab recorded
+	// it) gets this build's revision, source rerun, once it reruns
+	// identically; a modified build refuses to mark.
+	defer func(f func() codeversion.Code) { currentCode = f }(currentCode)
+	if err := os.WriteFile(path, b, 0o644); err != nil { // the committed metrics again
+		t.Fatal(err)
+	}
+	r, err := results.ReadResult(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Code = codeversion.Code{}
+	if err := results.WriteJSON(filepath.Join(dir, results.ResultFile), r); err != nil {
+		t.Fatal(err)
+	}
+	currentCode = func() codeversion.Code { return codeversion.Code{Revision: "abc123", Modified: true, Source: codeversion.SourceBuild} }
+	if err := verifyCmd([]string{out, "--mark"}); err == nil || !strings.Contains(err.Error(), "build from a clean commit") {
+		t.Fatalf("--mark from a modified build: %v", err)
+	}
+	currentCode = func() codeversion.Code { return codeversion.Code{Revision: "abc123", Source: codeversion.SourceBuild} }
+	if text, err := capture(t, func() error { return verifyCmd([]string{out, "--mark"}) }); err != nil || !strings.Contains(text, "marked: code abc123") {
+		t.Fatalf("--mark of an identical run: %v\n%s", err, text)
+	}
+	if r, err := results.ReadResult(dir); err != nil || r.Code != (codeversion.Code{Revision: "abc123", Source: codeversion.SourceRerun}) {
+		t.Fatalf("marked result: %+v, %v", r.Code, err)
 	}
 
 	// A config that no longer hashes to its run is refused, not rerun.

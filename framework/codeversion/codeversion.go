@@ -33,6 +33,11 @@ const (
 	SourceBuild = "build"
 	// SourceCheckout: the git checkout the process ran in, asked at run time.
 	SourceCheckout = "checkout"
+	// SourceRerun: recorded after the run, for a result written before
+	// slotlab recorded its code: a rerun of its config by the code at
+	// Revision gave its first epochs bit for bit (slotlab verify --mark,
+	// scripts/verify-at.sh).
+	SourceRerun = "rerun"
 )
 
 // Code is the version of the code a process runs: the git revision and
@@ -41,7 +46,8 @@ const (
 type Code struct {
 	Revision string `json:"revision,omitempty"`
 	Modified bool   `json:"modified"`
-	// Source says where Revision was read: "build" or "checkout".
+	// Source says where Revision was read: "build", "checkout" or
+	// "rerun".
 	Source string `json:"source,omitempty"`
 }
 
