@@ -68,7 +68,9 @@ func TestVerify(t *testing.T) {
 	if err := results.WriteJSON(filepath.Join(dir, results.ResultFile), r); err != nil {
 		t.Fatal(err)
 	}
-	currentCode = func() codeversion.Code { return codeversion.Code{Revision: "abc123", Modified: true, Source: codeversion.SourceBuild} }
+	currentCode = func() codeversion.Code {
+		return codeversion.Code{Revision: "abc123", Modified: true, Source: codeversion.SourceBuild}
+	}
 	if err := verifyCmd([]string{out, "--mark"}); err == nil || !strings.Contains(err.Error(), "build from a clean commit") {
 		t.Fatalf("--mark from a modified build: %v", err)
 	}
