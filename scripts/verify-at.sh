@@ -19,7 +19,7 @@ git -C "$repo" worktree add --detach -q "$tmp/src" "$commit"
 pid=$!
 metrics=""
 while kill -0 $pid 2>/dev/null; do
-  metrics=$(find "$tmp/store" -name metrics.jsonl 2>/dev/null | head -1)
+  metrics=$(find "$tmp/store" -name metrics.jsonl 2>/dev/null | head -1 || true)
   if [ -n "$metrics" ] && [ "$(wc -l <"$metrics")" -ge "$epochs" ]; then
     kill -INT $pid; wait $pid || true
     break
