@@ -18,10 +18,13 @@ func TestDeclared(t *testing.T) {
 		{"a declared 0", func(framework.RateContext) (float64, bool) { return 0, true }, "rate: 0"},
 		{"none", func(framework.RateContext) (float64, bool) { return 0, false }, ""},
 		{"by dataset", func(c framework.RateContext) (float64, bool) {
-			if c.Dataset == "cifar10" {
+			switch c.Dataset {
+			case "cifar10":
 				return 10, true
+			case "mnist":
+				return 25, true
 			}
-			return 25, true
+			return 0, false // a dataset a test registers
 		}, "rate: 10 (cifar10), 25 (mnist)"},
 		{"one dataset only", func(c framework.RateContext) (float64, bool) { return 25, c.Dataset == "mnist" }, "rate: 25 (mnist)"},
 		{"asked for a slot machine", func(c framework.RateContext) (float64, bool) { return 1, c.Method == framework.MethodSlot }, "rate: 1"},
