@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,7 +108,7 @@ func TestDatasetInOneFile(t *testing.T) {
 	}{
 		{"describe", func() error { return describeCmd([]string{file}) }, []string{"input 1×8×8, 2 classes"}},
 		{"list-modules", func() error { return listModulesCmd(nil) }, []string{"datasets.stripes", "built-in", "bright rows or columns over noise: input 1×8×8, 2 classes", "data.val_fraction 0.25, data.augment.flip true", "also named stripes-8"}},
-		{"run --help", func() error { return runHelp(t) }, []string{"stripes  bright rows or columns over noise, 1×8×8, 2 classes"}},
+		{"run --help", func() error { return helpOf(runCmd) }, []string{"stripes  bright rows or columns over noise, 1×8×8, 2 classes"}},
 	} {
 		got, err := capture(t, tc.cmd)
 		if err != nil {
@@ -119,19 +118,4 @@ func TestDatasetInOneFile(t *testing.T) {
 			t.Errorf("%s does not show %q:\n%s", tc.name, tc.want, got)
 		}
 	}
-}
-
-// runHelp prints `slotlab run --help`, which goes to stderr, on stdout.
-func runHelp(t *testing.T) error {
-	r, w, err := os.Pipe()
-	if err != nil {
-		return err
-	}
-	old := os.Stderr
-	os.Stderr = w
-	_ = runCmd([]string{"--help"})
-	os.Stderr = old
-	w.Close()
-	_, err = io.Copy(os.Stdout, r)
-	return err
 }

@@ -21,7 +21,7 @@ import (
 // and those of the plugins in the directories of SLOTLAB_PLUGIN_PATH,
 // which it loads, each with where it comes from ("built-in" or the
 // plugin's path), its options with their defaults and what it declares;
-// then the registered datasets.
+// then the registered datasets and kinds of layer.
 func listModulesCmd(args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("list-modules takes no arguments")
@@ -40,6 +40,11 @@ func listModulesCmd(args []string) error {
 	}
 	for _, d := range data.Datasets() {
 		if err := t.Append([]string{"datasets." + d.Name, "built-in", describeDataset(d)}); err != nil {
+			return err
+		}
+	}
+	for _, k := range nn.LayerKinds() {
+		if err := t.Append([]string{"layers." + string(k.Kind), "built-in", describeLayerKind(k)}); err != nil {
 			return err
 		}
 	}
@@ -123,6 +128,24 @@ func datasetList() string {
 	var b strings.Builder
 	for _, d := range data.Datasets() {
 		fmt.Fprintf(&b, "\n  %-8s %s, %s, %d classes", d.Name, d.Summary, nn.Shape(d.Input[:]), d.Classes)
+	}
+	return b.String()
+}
+
+// describeLayerKind is what a kind of layer computes and the keys it
+// takes, with their defaults.
+func describeLayerKind(k nn.LayerKindInfo) string {
+	if len(k.Keys) == 0 {
+		return k.Summary
+	}
+	return k.Summary + " (keys: " + strings.Join(k.Keys, ", ") + ")"
+}
+
+// layerKindList lists the kinds of layer for a usage text.
+func layerKindList() string {
+	var b strings.Builder
+	for _, k := range nn.LayerKinds() {
+		fmt.Fprintf(&b, "\n  %-9s %s", k.Kind, describeLayerKind(k))
 	}
 	return b.String()
 }
