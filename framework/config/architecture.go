@@ -212,7 +212,7 @@ func (a *Architecture) validate() ErrorList {
 			errs = append(errs, a.Place(err).(*Error))
 			continue
 		}
-		l.Kernel, l.Stride, l.Size, l.Params = ls.Kernel, ls.Stride, ls.Size, ls.Params
+		l.Out, l.Kernel, l.Stride, l.Padding, l.Size, l.P, l.Params = ls.Out, ls.Kernel, ls.Stride, ls.Padding, ls.Size, ls.P, ls.Params
 	}
 	if len(errs) == 0 {
 		// Shapes: that the layers fit together and end in the classes.
