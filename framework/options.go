@@ -17,7 +17,8 @@ type OptionField struct {
 // OptionFields lists the options of a module's struct type as yaml.v3
 // decodes them: exported fields, named by their yaml tag or else their
 // lower-cased name, `yaml:"-"` skipped, the fields of an inline struct
-// (`yaml:",inline"`) in its place. slotlab's config decoder and the plugin
+// (`yaml:",inline"`) in its place, an inline map (the other keys) not at
+// all. slotlab's config decoder and the plugin
 // SDK both name options by it, so that a module's keys are the same
 // compiled in and in a plugin.
 func OptionFields(t reflect.Type) []OptionField {
@@ -31,12 +32,14 @@ func OptionFields(t reflect.Type) []OptionField {
 		if name == "-" {
 			continue
 		}
-		if slices.Contains(strings.Split(opts, ","), "inline") && f.Type.Kind() == reflect.Struct {
-			for _, sub := range OptionFields(f.Type) {
-				sub.Index = append([]int{i}, sub.Index...)
-				out = append(out, sub)
+		if slices.Contains(strings.Split(opts, ","), "inline") {
+			if f.Type.Kind() == reflect.Struct {
+				for _, sub := range OptionFields(f.Type) {
+					sub.Index = append([]int{i}, sub.Index...)
+					out = append(out, sub)
+				}
 			}
-			continue
+			continue // an inline map holds the keys no field names
 		}
 		if name == "" {
 			name = strings.ToLower(f.Name)

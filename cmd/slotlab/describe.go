@@ -19,7 +19,7 @@ func describeCmd(args []string) error {
 	fs := flag.NewFlagSet("describe", flag.ContinueOnError)
 	k := fs.Int("k", 8, "K, when FILE is an architecture")
 	method := fs.String("method", "slot", "slot or learned, when FILE is an architecture")
-	pos, err := parseArgs(fs, "usage: slotlab describe FILE.yaml [key=value ...] [--k K] [--method slot|learned]\n\nFILE is an experiment or an architecture.", args, "missing file")
+	pos, err := parseArgs(fs, "usage: slotlab describe FILE.yaml [key=value ...] [--k K] [--method slot|learned]\n\nFILE is an experiment or an architecture. The layer types an architecture may use (type:):"+layerKindList()+"\n", args, "missing file")
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -13,14 +12,16 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/slotlab/slotlab/framework"
-	"github.com/slotlab/slotlab/framework/config"
+	"github.com/slotlab/slotlab/framework/data"
+	"github.com/slotlab/slotlab/framework/nn"
 	"github.com/slotlab/slotlab/framework/pluginrpc"
 )
 
 // listModulesCmd lists the modules of the registry: the compiled-in ones
 // and those of the plugins in the directories of SLOTLAB_PLUGIN_PATH,
 // which it loads, each with where it comes from ("built-in" or the
-// plugin's path), its options with their defaults and what it declares.
+// plugin's path), its options with their defaults and what it declares;
+// then the registered datasets and kinds of layer.
 func listModulesCmd(args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("list-modules takes no arguments")
@@ -34,6 +35,16 @@ func listModulesCmd(args []string) error {
 			desc += fmt.Sprintf(" [%s: name this one {plugin: %s, name: %s}]", why, m.Source, m.ID.Name())
 		}
 		if err := t.Append([]string{string(m.ID), m.Source, desc}); err != nil {
+			return err
+		}
+	}
+	for _, d := range data.Datasets() {
+		if err := t.Append([]string{"datasets." + d.Name, "built-in", describeDataset(d)}); err != nil {
+			return err
+		}
+	}
+	for _, k := range nn.LayerKinds() {
+		if err := t.Append([]string{"layers." + string(k.Kind), "built-in", describeLayerKind(k)}); err != nil {
 			return err
 		}
 	}
@@ -102,6 +113,43 @@ func describeModule(m framework.ModuleInfo) string {
 	return s
 }
 
+// describeDataset is a dataset's summary, shape, classes, the defaults an
+// experiment takes for it and its aliases.
+func describeDataset(d data.Dataset) string {
+	s := fmt.Sprintf("%s: input %s, %d classes (defaults: data.val_fraction %v, data.augment.flip %v)", d.Summary, nn.Shape(d.Input[:]), d.Classes, d.ValFraction, d.Flip)
+	if len(d.Aliases) > 0 {
+		s += " (also named " + strings.Join(d.Aliases, ", ") + ")"
+	}
+	return s
+}
+
+// datasetList lists the registered datasets for a usage text.
+func datasetList() string {
+	var b strings.Builder
+	for _, d := range data.Datasets() {
+		fmt.Fprintf(&b, "\n  %-8s %s, %s, %d classes", d.Name, d.Summary, nn.Shape(d.Input[:]), d.Classes)
+	}
+	return b.String()
+}
+
+// describeLayerKind is what a kind of layer computes and the keys it
+// takes, with their defaults.
+func describeLayerKind(k nn.LayerKindInfo) string {
+	if len(k.Keys) == 0 {
+		return k.Summary
+	}
+	return k.Summary + " (keys: " + strings.Join(k.Keys, ", ") + ")"
+}
+
+// layerKindList lists the kinds of layer for a usage text.
+func layerKindList() string {
+	var b strings.Builder
+	for _, k := range nn.LayerKinds() {
+		fmt.Fprintf(&b, "\n  %-9s %s", k.Kind, describeLayerKind(k))
+	}
+	return b.String()
+}
+
 // declared says what a selector's rate policy gives a slot machine on
 // each dataset: "key: 25" where every dataset gets the same value, else
 // "key: 25 (mnist), 10 (cifar10)" for those that get one; "" for none.
@@ -110,7 +158,7 @@ func declared(key string, policy func(framework.RateContext) (float64, bool)) st
 	var last float64
 	distinct := map[float64]bool{}
 	all := true
-	for _, d := range slices.Sorted(maps.Keys(config.Datasets)) {
+	for _, d := range data.DatasetNames() {
 		v, ok := policy(framework.RateContext{Dataset: d, Method: framework.MethodSlot})
 		if !ok {
 			all = false

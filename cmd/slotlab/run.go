@@ -48,7 +48,7 @@ func runCmd(args []string) error {
 	out := fs.String("out", "runs", "root directory of the run store")
 	restart := fs.Bool("restart", false, "start over even if the run directory holds a result or checkpoint")
 	quiet := fs.Bool("quiet", false, "print no progress")
-	pos, err := parseArgs(fs, "usage: slotlab run FILE.yaml [key=value ...] [--out DIR] [--restart] [--quiet]", args, "missing experiment file")
+	pos, err := parseArgs(fs, "usage: slotlab run FILE.yaml [key=value ...] [--out DIR] [--restart] [--quiet]\n\ndatasets FILE.yaml may name (dataset:; slotlab list-modules shows their defaults):"+datasetList()+"\n", args, "missing experiment file")
 	if err != nil {
 		return err
 	}

@@ -3,8 +3,10 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -38,15 +40,9 @@ func (a *Architecture) At(path string, format string, args ...any) *Error {
 }
 
 // Layer is one layer of an architecture as the file writes it. Which
-// fields apply depends on Type, and the engine's table of layer kinds says
-// (nn.LayerSpec):
-//
-//	dense:     out
-//	conv:      out, kernel (3), stride (1), padding (0)
-//	maxpool:   size (2), stride (= size)
-//	avgpool:   size (2), stride (= size)
-//	dropout:   p
-//	relu, flatten, batchnorm: none
+// fields apply depends on Type; each kind of layer declares its keys in
+// the engine (nn.LayerKinds, listed by slotlab list-modules). Params holds
+// the keys of a kind's own parameters, e.g. {type: scale, factor: 3}.
 type Layer struct {
 	Type    framework.LayerKind `yaml:"type"`
 	Name    string              `yaml:"name,omitempty"`
@@ -56,12 +52,13 @@ type Layer struct {
 	Padding int                 `yaml:"padding,omitempty"`
 	Size    int                 `yaml:"size,omitempty"`
 	P       float64             `yaml:"p,omitempty"`
+	Params  map[string]float64  `yaml:",inline"`
 	Pos     Pos                 `yaml:"-"`
 }
 
 // spec is the layer in the engine's terms.
 func (l Layer) spec() nn.LayerSpec {
-	return nn.LayerSpec{Kind: l.Type, Name: l.Name, Out: l.Out, Kernel: l.Kernel, Stride: l.Stride, Padding: l.Padding, Size: l.Size, P: l.P}
+	return nn.LayerSpec{Kind: l.Type, Name: l.Name, Out: l.Out, Kernel: l.Kernel, Stride: l.Stride, Padding: l.Padding, Size: l.Size, P: l.P, Params: l.Params}
 }
 
 // Spec returns the architecture as the network engine takes it.
@@ -186,19 +183,26 @@ func (a *Architecture) validate() ErrorList {
 	if len(a.Layers) == 0 {
 		bad("layers", "an architecture needs at least one layer")
 	}
-	kinds := nn.LayerKinds()
-	names := make([]string, len(kinds))
-	for i, k := range kinds {
-		names[i] = string(k)
+	var names []string
+	own := map[framework.LayerKind][]string{} // each kind's parameters of its own
+	for _, k := range nn.LayerKinds() {
+		names = append(names, string(k.Kind))
+		for _, p := range k.Params {
+			own[k.Kind] = append(own[k.Kind], p.Name)
+		}
 	}
 	for i := range a.Layers {
 		l := &a.Layers[i]
-		if !slices.Contains(kinds, l.Type) {
+		if !slices.Contains(names, string(l.Type)) {
 			hint := didYouMean(string(l.Type), names)
 			if l.Type == "" {
 				hint = " (types: " + strings.Join(names, ", ") + ")"
 			}
 			bad(fmt.Sprintf("layers[%d].type", i), "unknown layer type %q%s", l.Type, hint)
+			continue
+		}
+		if unknown := a.unknownKeys(i, own[l.Type]); len(unknown) > 0 {
+			errs = append(errs, unknown...)
 			continue
 		}
 		// The engine fills in the layer's defaults and checks it; the
@@ -208,13 +212,41 @@ func (a *Architecture) validate() ErrorList {
 			errs = append(errs, a.Place(err).(*Error))
 			continue
 		}
-		l.Kernel, l.Stride, l.Size = ls.Kernel, ls.Stride, ls.Size
+		l.Out, l.Kernel, l.Stride, l.Padding, l.Size, l.P, l.Params = ls.Out, ls.Kernel, ls.Stride, ls.Padding, ls.Size, ls.P, ls.Params
 	}
 	if len(errs) == 0 {
 		// Shapes: that the layers fit together and end in the classes.
 		if _, err := nn.NewPlan(a.Spec(), 1); err != nil {
 			errs = append(errs, a.Place(err).(*Error))
 		}
+	}
+	return errs
+}
+
+// unknownKeys reports the keys of layer i that are neither fields of Layer
+// nor parameters of its kind's own (own), at each key, as the strict
+// decoder reports an unknown key.
+func (a *Architecture) unknownKeys(i int, own []string) ErrorList {
+	path := join(a.prefix, fmt.Sprintf("layers[%d]", i))
+	var known []string
+	for _, f := range framework.OptionFields(reflect.TypeFor[Layer]()) {
+		known = append(known, f.Name)
+	}
+	known = append(known, own...)
+	var errs ErrorList
+	for _, key := range slices.Sorted(maps.Keys(a.Layers[i].Params)) {
+		if slices.Contains(own, key) {
+			continue
+		}
+		at := a.Src.nodes[join(path, key)]
+		if m := a.Src.nodes[path]; m != nil {
+			for j := 0; j+1 < len(m.Content); j += 2 {
+				if m.Content[j].Value == key {
+					at = m.Content[j]
+				}
+			}
+		}
+		errs = append(errs, a.Src.at(at, "%s", unknownKey(path, key, known)))
 	}
 	return errs
 }

@@ -146,6 +146,39 @@ func TestLoadDefaults(t *testing.T) {
 	}
 }
 
+// TestDatasetSpellings checks that a dataset named by an alias or in
+// other case resolves to the registered name, with the same run hash and
+// that dataset's defaults (framework/data's registry).
+func TestDatasetSpellings(t *testing.T) {
+	cifarArch := strings.Replace(lenetArch, "[1, 28, 28]", "[3, 32, 32]", 1)
+	for _, tc := range []struct {
+		arch, name string
+		spellings  []string
+		val        float64
+		flip       bool
+	}{
+		{lenetArch, "mnist", []string{"MNIST", "Mnist"}, 0.15, false},
+		{cifarArch, "cifar10", []string{"CIFAR10", "cifar-10", "CIFAR_10"}, 0.1, true},
+	} {
+		p := write(t, goodExp, tc.arch)
+		want, err := Load(p, []string{"dataset=" + tc.name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range append([]string{tc.name}, tc.spellings...) {
+			e, err := Load(p, []string{"dataset=" + s})
+			switch {
+			case err != nil:
+				t.Errorf("dataset %s: %v", s, err)
+			case e.Dataset != tc.name || e.Hash() != want.Hash():
+				t.Errorf("dataset %s resolved to %q, hash %.8s; want %q, hash %.8s", s, e.Dataset, e.Hash(), tc.name, want.Hash())
+			case *e.Data.ValFraction != tc.val || *e.Data.Augment.Flip != tc.flip:
+				t.Errorf("dataset %s: defaults val_fraction %v, flip %v; want %v, %v", s, *e.Data.ValFraction, *e.Data.Augment.Flip, tc.val, tc.flip)
+			}
+		}
+	}
+}
+
 func TestAutoLearningRate(t *testing.T) {
 	for _, tc := range []struct {
 		overrides []string

@@ -19,7 +19,8 @@ import (
 type Experiment struct {
 	Name        string `yaml:"name"`
 	Description string `yaml:"description,omitempty"`
-	// Dataset is "mnist" or "cifar10".
+	// Dataset names a dataset registered with framework/data (mnist,
+	// cifar10, ...); an alias is resolved to the name.
 	Dataset string `yaml:"dataset"`
 	// Architecture names the network: the path of an architecture file
 	// relative to the experiment file, the bare name of a file in
@@ -152,7 +153,8 @@ type Data struct {
 	// Download allows fetching the dataset from its canonical source.
 	Download *bool `yaml:"download"`
 	// ValFraction is the share of the training set held out for model
-	// selection; default 0.15 for MNIST and 0.1 for CIFAR-10, as the paper.
+	// selection; default the dataset's (data.Dataset.ValFraction): 0.15
+	// for MNIST and 0.1 for CIFAR-10, as the paper.
 	ValFraction *float64 `yaml:"val_fraction"`
 	// TrainLimit and TestLimit keep only the first N examples (0: all).
 	TrainLimit int     `yaml:"train_limit"`
@@ -162,7 +164,8 @@ type Data struct {
 
 // Augment holds the training-set augmentation.
 type Augment struct {
-	// Flip is a random horizontal flip; default on for CIFAR-10.
+	// Flip is a random horizontal flip; default the dataset's
+	// (data.Dataset.Flip): on for CIFAR-10.
 	Flip *bool `yaml:"flip"`
 	// Crop is a random crop after zero padding of this many pixels.
 	Crop int `yaml:"crop"`

@@ -5,33 +5,19 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"maps"
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/data"
 	"github.com/slotlab/slotlab/framework/internal/strictyaml"
 	"github.com/slotlab/slotlab/framework/nn"
 )
-
-// Datasets are the datasets slotlab knows, with the input shape each gives.
-var Datasets = map[string][3]int{
-	"mnist":   {1, 28, 28},
-	"cifar10": {3, 32, 32},
-}
-
-// DatasetClasses is the number of classes (labels 0..n-1) of each dataset
-// slotlab knows; an architecture must end in that many outputs.
-var DatasetClasses = map[string]int{
-	"mnist":   10,
-	"cifar10": 10,
-}
 
 // Load reads an experiment file, applies the key=value overrides, fills in
 // defaults, loads the architecture, builds the modules it names, and
@@ -101,9 +87,11 @@ func (e *Experiment) resolve() ErrorList {
 	bad := func(path, format string, args ...any) {
 		errs = append(errs, e.Src.Errorf(path, format, args...))
 	}
-	in, ok := Datasets[e.Dataset]
-	if !ok {
-		names := slices.Sorted(maps.Keys(Datasets))
+	ds, ok := data.Lookup(e.Dataset)
+	if ok {
+		e.Dataset = ds.Name // an alias (cifar-10) is hashed as the name
+	} else {
+		names := data.DatasetNames()
 		if e.Dataset == "" {
 			bad("dataset", "missing key \"dataset\": say which data to train on (%s)", strings.Join(names, " or "))
 		} else {
@@ -114,10 +102,10 @@ func (e *Experiment) resolve() ErrorList {
 		errs = append(errs, aerrs...)
 	} else {
 		e.Arch = a
-		if ok && (a.Input[0] != in[0] || a.Input[1] != in[1] || a.Input[2] != in[2]) {
+		if in := ds.Input; ok && (a.Input[0] != in[0] || a.Input[1] != in[1] || a.Input[2] != in[2]) {
 			bad("architecture", "architecture %s takes input %v but %s gives %v; use an architecture made for %s", a.Name, a.Input, e.Dataset, in[:], e.Dataset)
 		}
-		if n, known := DatasetClasses[e.Dataset]; known && a.Classes != n {
+		if n := ds.Classes; ok && a.Classes != n {
 			// Placed in the architecture's own file (or inline block), at
 			// its classes key: training would meet label ≥ classes.
 			errs = append(errs, a.At("classes", "architecture %s declares classes: %d but %s has %d classes (labels 0..%d); set classes: %d and end the last layer in out: %d", a.Name, a.Classes, e.Dataset, n, n-1, n, n))
@@ -191,14 +179,11 @@ func (e *Experiment) resolve() ErrorList {
 	errs = append(errs, e.checkSchedule(&t.Schedule, "train.schedule")...)
 	errs = append(errs, e.checkReference()...)
 	d := &e.Data
-	if d.ValFraction == nil {
-		v := 0.1
-		if e.Dataset == "mnist" {
-			v = 0.15
-		}
+	if d.ValFraction == nil && ok {
+		v := ds.ValFraction
 		d.ValFraction = &v
 	}
-	if !(*d.ValFraction > 0 && *d.ValFraction < 1) {
+	if d.ValFraction != nil && !(*d.ValFraction > 0 && *d.ValFraction < 1) {
 		bad("data.val_fraction", "val_fraction must be in (0, 1), not %v", *d.ValFraction)
 	}
 	if d.TrainLimit < 0 {
@@ -207,8 +192,8 @@ func (e *Experiment) resolve() ErrorList {
 	if d.TestLimit < 0 {
 		bad("data.test_limit", "test_limit must be ≥ 0 (0 = all)")
 	}
-	if d.Augment.Flip == nil {
-		flip := e.Dataset == "cifar10"
+	if d.Augment.Flip == nil && ok {
+		flip := ds.Flip
 		d.Augment.Flip = &flip
 	}
 	if d.Augment.Crop < 0 {

@@ -33,6 +33,26 @@ var cifarBatchNames = [6]string{
 	"data_batch_4.bin", "data_batch_5.bin", "test_batch.bin",
 }
 
+// CIFAR-10 is registered with its training set's per-channel mean and
+// standard deviation, 10% of the training set held out for validation, as
+// the paper, and random horizontal flips on.
+func init() {
+	Register(Dataset{
+		Name:    "cifar10",
+		Aliases: []string{"cifar-10", "cifar_10"},
+		Summary: "colour images of 10 objects, 50000 training and 10000 test images",
+		Input:   [3]int{cifarChannels, cifarSide, cifarSide},
+		Classes: cifarClasses,
+		Norm: Normalization{
+			Mean: []float32{0.4914, 0.4822, 0.4465},
+			Std:  []float32{0.247, 0.243, 0.261},
+		},
+		ValFraction: 0.1,
+		Flip:        true,
+		Load:        LoadCIFAR10,
+	})
+}
+
 // newCIFARSets allocates the training and test sets.
 func newCIFARSets() (train, test *Set) {
 	mk := func(name string, batches int) *Set {

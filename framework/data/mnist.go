@@ -35,6 +35,21 @@ const (
 	mnistNTest  = 10000
 )
 
+// MNIST is registered with inputs in [0, 1] (mean 0, standard deviation
+// 1), 15% of the training set held out for validation, as the paper, and
+// no flip: a mirrored digit is another symbol.
+func init() {
+	Register(Dataset{
+		Name:        "mnist",
+		Summary:     "handwritten digits, 60000 training and 10000 test images",
+		Input:       [3]int{1, mnistSide, mnistSide},
+		Classes:     10,
+		Norm:        Normalization{Mean: []float32{0}, Std: []float32{1}},
+		ValFraction: 0.15,
+		Load:        LoadMNIST,
+	})
+}
+
 // findMNIST looks for the four MNIST files in dir, preferring the gzipped
 // names. It returns their paths (in mnistFiles order, "" where missing) and
 // how many were found.

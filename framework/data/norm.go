@@ -1,38 +1,17 @@
 package data
 
-import "strings"
+import "slices"
 
 // Normalization maps pixels to network inputs, per channel c:
 // x = (pixel/255 - Mean[c]) / Std[c]. Empty Mean and Std mean pixel/255.
 type Normalization struct{ Mean, Std []float32 }
 
-// DefaultNormalization returns the usual normalisation for dataset: for
-// "mnist" Mean 0 and Std 1 (inputs in [0, 1]); for "cifar10" the training
-// set's per-channel mean (0.4914, 0.4822, 0.4465) and standard deviation
-// (0.247, 0.243, 0.261). Any other name gives the empty Normalization
-// (pixel/255).
+// DefaultNormalization returns the normalisation of the registered dataset
+// that dataset names (Dataset.Norm), or the empty Normalization (pixel/255)
+// for a name no dataset has.
 func DefaultNormalization(dataset string) Normalization {
-	switch canonicalDataset(dataset) {
-	case "mnist":
-		return Normalization{Mean: []float32{0}, Std: []float32{1}}
-	case "cifar10":
-		return Normalization{
-			Mean: []float32{0.4914, 0.4822, 0.4465},
-			Std:  []float32{0.247, 0.243, 0.261},
-		}
-	}
-	return Normalization{}
-}
-
-// canonicalDataset maps accepted spellings of a dataset name to its canonical
-// form ("mnist", "cifar10"); other names are returned lower-cased.
-func canonicalDataset(name string) string {
-	n := strings.ToLower(strings.TrimSpace(name))
-	switch n {
-	case "cifar-10", "cifar_10":
-		return "cifar10"
-	}
-	return n
+	d, _ := Lookup(dataset)
+	return Normalization{Mean: slices.Clone(d.Norm.Mean), Std: slices.Clone(d.Norm.Std)}
 }
 
 // lut fills t with the normalised value of every pixel value for channel c.

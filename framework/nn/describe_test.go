@@ -85,12 +85,14 @@ func TestPlanDefaults(t *testing.T) {
 }
 
 // TestLayerKindsComplete checks that every kind of layer framework names
-// is in the engine's table (the tests add one of their own, "scale").
+// is in the engine's table (the tests add one of their own, "scale"), with
+// a summary for the lists.
 func TestLayerKindsComplete(t *testing.T) {
 	got := LayerKinds()
 	for _, k := range []framework.LayerKind{framework.AvgPool, framework.BatchNorm, framework.Conv, framework.Dense, framework.Dropout, framework.Flatten, framework.MaxPool, framework.ReLU} {
-		if !slices.Contains(got, k) {
-			t.Errorf("LayerKinds() = %v lacks %s", got, k)
+		i := slices.IndexFunc(got, func(info LayerKindInfo) bool { return info.Kind == k })
+		if i < 0 || got[i].Summary == "" {
+			t.Errorf("LayerKinds() = %v lacks %s or its summary", got, k)
 		}
 	}
 }

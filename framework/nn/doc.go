@@ -7,10 +7,12 @@
 //
 // Every kind of layer is one file, op_KIND.go (op_dense.go, op_conv.go,
 // op_pool.go, op_dropout.go, op_batchnorm.go, op_relu.go, op_flatten.go),
-// that registers in the one table of layer kinds (layers.go) its defaults
-// and checks, its output shape (and a weighted kind's weights) and its
-// graph node. NewPlan, Build, Describe, config's validation and export all
-// work from that table.
+// that registers in the one table of layer kinds (layers.go) its summary
+// and keys, its parameters of its own (LayerParam, written as keys of the
+// layer in YAML), its defaults and checks, its output shape (and a
+// weighted kind's weights) and its graph node. NewPlan, Build, Describe,
+// config's validation, export and the CLI's lists all work from that table
+// (layerkind_test.go adds a kind with a parameter so).
 //
 // A Network holds two gorgonia graphs, one for training and one for
 // evaluation, whose ops are slotlab's own, each calling the float32 kernels

@@ -15,9 +15,18 @@ import (
 // a new kind of layer is one file; NewPlan, Build, Describe and export all
 // work from this table.
 type layerKind struct {
+	// summary says what the layer computes, for the lists.
+	summary string
+	// fields are the keys of LayerSpec's fields the kind takes, with their
+	// defaults, for the lists: "out", "kernel (3)".
+	fields []string
+	// params are parameters of the kind's own, beyond LayerSpec's
+	// fields: written as keys of the layer in YAML, held in
+	// LayerSpec.Params, their defaults filled in by CheckLayer.
+	params []LayerParam
 	// check fills in l's defaults and checks its parameters, returning the
 	// field at fault ("" for the layer) and why; msg "" is fine. nil: the
-	// kind takes no parameters.
+	// kind takes no parameters or checks none.
 	check func(l *LayerSpec) (field, msg string)
 	// shape works out the layer's output, and a weighted layer's weights,
 	// from the shape of one example before it ([C, H, W] or [features]);
@@ -36,6 +45,13 @@ type shaped struct {
 	weights       []int
 	fanIn, fanOut int
 	macs          int64
+}
+
+// LayerParam is a parameter of a layer kind's own (LayerSpec.Params): a
+// number written as a key of the layer, e.g. {type: scale, factor: 3}.
+type LayerParam struct {
+	Name    string
+	Default float64
 }
 
 var layerKinds = map[framework.LayerKind]layerKind{}

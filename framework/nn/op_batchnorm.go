@@ -12,7 +12,8 @@ import (
 // batch statistics in training, running statistics at evaluation.
 func init() {
 	registerLayer(framework.BatchNorm, layerKind{
-		shape: imageShape,
+		summary: "per-channel normalisation of an image, without scale or shift",
+		shape:   imageShape,
 		node: func(b *builder, st Step, h *G.Node) (*G.Node, error) {
 			in, out := b.shape(st)
 			bn := b.n.batchNorm(st.Index, in)

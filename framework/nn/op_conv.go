@@ -15,6 +15,8 @@ import (
 // (Out, C, Kernel, Kernel).
 func init() {
 	registerLayer(framework.Conv, layerKind{
+		summary: "2-D convolution without bias of an image",
+		fields:  []string{"out", "kernel (3)", "stride (1)", "padding (0)"},
 		check: func(l *LayerSpec) (string, string) {
 			if l.Kernel == 0 {
 				l.Kernel = 3

@@ -14,6 +14,8 @@ import (
 // Out features; its weights are W (Out × in).
 func init() {
 	registerLayer(framework.Dense, layerKind{
+		summary: "fully connected, y = x·Wᵀ without bias; takes features",
+		fields:  []string{"out"},
 		check: func(l *LayerSpec) (string, string) {
 			if l.Out < 1 {
 				return "out", "a dense layer needs out ≥ 1 (the number of units)"

@@ -14,6 +14,8 @@ import (
 // scales the rest by 1/(1−P)); at evaluation it is the identity.
 func init() {
 	registerLayer(framework.Dropout, layerKind{
+		summary: "zeroes each activation with probability p while training",
+		fields:  []string{"p (0)"},
 		check: func(l *LayerSpec) (string, string) {
 			if l.P < 0 || l.P >= 1 {
 				return "p", fmt.Sprintf("dropout p must be in [0, 1), not %v", l.P)

@@ -10,7 +10,8 @@ import (
 // Flatten turns an example of any shape into features, without copying.
 func init() {
 	registerLayer(framework.Flatten, layerKind{
-		shape: func(_ LayerSpec, in []int) (shaped, string) { return shaped{out: []int{prod(in)}}, "" },
+		summary: "an example of any shape as features",
+		shape:   func(_ LayerSpec, in []int) (shaped, string) { return shaped{out: []int{prod(in)}}, "" },
 		node: func(b *builder, st Step, h *G.Node) (*G.Node, error) {
 			in, _ := b.shape(st)
 			return apply(st, newFlattenOp(in), h)

@@ -13,8 +13,9 @@ import (
 // Max and average pooling take an image (C, H, W) in windows of Size ×
 // Size, Stride apart (Size 2 and Stride = Size unless given).
 func init() {
-	for _, kind := range []framework.LayerKind{framework.MaxPool, framework.AvgPool} {
-		registerLayer(kind, layerKind{check: checkPool, shape: poolShape, node: poolNode})
+	for kind, what := range map[framework.LayerKind]string{framework.MaxPool: "maximum", framework.AvgPool: "average"} {
+		registerLayer(kind, layerKind{summary: "the " + what + " of each window of an image", fields: []string{"size (2)", "stride (= size)"},
+			check: checkPool, shape: poolShape, node: poolNode})
 	}
 }
 

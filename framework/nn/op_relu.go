@@ -11,7 +11,8 @@ import (
 // ReLU is max(x, 0), elementwise, of any shape.
 func init() {
 	registerLayer(framework.ReLU, layerKind{
-		shape: sameShape,
+		summary: "max(x, 0), elementwise",
+		shape:   sameShape,
 		node: func(b *builder, st Step, h *G.Node) (*G.Node, error) {
 			_, out := b.shape(st)
 			return apply(st, newReLUOp(out), h)

@@ -8,12 +8,14 @@
 // values of the wrong type are errors, each placed at its YAML node;
 // fields absent from the YAML keep the value they had (the defaults). A
 // struct's keys are framework.OptionFields: yaml tags, else the lower-cased
-// field name, inline structs in place.
+// field name, inline structs in place; an inline map takes the keys no
+// field names.
 package strictyaml
 
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -190,6 +192,7 @@ func (d *Decoder) decodeStruct(path string, n *yaml.Node, v reflect.Value) {
 			v.Field(i).Set(reflect.ValueOf(Pos{n.Line, n.Column}))
 		}
 	}
+	rest := inlineMap(v)
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
@@ -199,12 +202,33 @@ func (d *Decoder) decodeStruct(path string, n *yaml.Node, v reflect.Value) {
 		}
 		seen[k.Value] = true
 		idx, ok := fields[k.Value]
-		if !ok {
+		switch {
+		case ok:
+			d.decode(join(path, k.Value), val, v.FieldByIndex(idx))
+		case rest.IsValid():
+			if rest.IsNil() {
+				rest.Set(reflect.MakeMap(rest.Type()))
+			}
+			ev := reflect.New(rest.Type().Elem()).Elem()
+			d.decode(join(path, k.Value), val, ev)
+			rest.SetMapIndex(reflect.ValueOf(k.Value).Convert(rest.Type().Key()), ev)
+		default:
 			d.fail(k, "%s", d.unknown(path, k.Value, names))
-			continue
 		}
-		d.decode(join(path, k.Value), val, v.FieldByIndex(idx))
 	}
+}
+
+// inlineMap returns v's inline map field (`yaml:",inline"`), which takes
+// the keys no field names, or the zero Value.
+func inlineMap(v reflect.Value) reflect.Value {
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Type().Field(i)
+		_, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if f.IsExported() && f.Type.Kind() == reflect.Map && slices.Contains(strings.Split(opts, ","), "inline") {
+			return v.Field(i)
+		}
+	}
+	return reflect.Value{}
 }
 
 func (d *Decoder) decodeScalar(path string, n *yaml.Node, v reflect.Value) {

@@ -1,11 +1,14 @@
 package strictyaml
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/slotlab/slotlab/framework"
 )
 
 type inner struct {
@@ -99,5 +102,47 @@ func TestHooks(t *testing.T) {
 	errs := d.Decode("", parse(t, "eps: x\nbogus: 1\n"), &target{})
 	if len(errs) != 2 || errs[0].Msg != `option eps must be a number, not "x"` || errs[1].Msg != "no bogus among eps/name/list/ptr/depth/sub" {
 		t.Fatalf("%+v", errs)
+	}
+}
+
+// TestDecodeInlineMap checks that an inline map takes the keys no field
+// names, each decoded strictly at its path, and no key a field names.
+func TestDecodeInlineMap(t *testing.T) {
+	type layer struct {
+		Type string             `yaml:"type"`
+		Rest map[string]float64 `yaml:",inline"`
+	}
+	for _, tc := range []struct {
+		name, yaml string
+		want       map[string]float64
+		err        string
+	}{
+		{"no other keys", "type: relu\n", nil, ""},
+		{"other keys", "type: scale\nfactor: 3\nbias: 0.5\n", map[string]float64{"factor": 3, "bias": 0.5}, ""},
+		{"wrong type", "type: scale\nfactor: big\n", nil, `"l.factor" must be a number, not "big"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got layer
+			var visited []string
+			d := Decoder{Visit: func(p string, _ *yaml.Node) { visited = append(visited, p) }}
+			errs := d.Decode("l", parse(t, tc.yaml), &got)
+			if tc.err != "" {
+				if len(errs) != 1 || !strings.Contains(errs[0].Msg, tc.err) {
+					t.Fatalf("errors %v, want one with %q", errs, tc.err)
+				}
+				return
+			}
+			if len(errs) > 0 || len(got.Rest) != len(tc.want) {
+				t.Fatalf("decoded %+v, errors %v; want the map %v", got, errs, tc.want)
+			}
+			for k, v := range tc.want {
+				if got.Rest[k] != v || !slices.Contains(visited, "l."+k) {
+					t.Errorf("%s: %v (visited %v), want %v", k, got.Rest[k], visited, v)
+				}
+			}
+		})
+	}
+	if f := framework.OptionFields(reflect.TypeFor[layer]()); len(f) != 1 || f[0].Name != "type" {
+		t.Errorf("OptionFields lists %+v, want only type", f)
 	}
 }
