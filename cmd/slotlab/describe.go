@@ -105,16 +105,10 @@ func commas(n int64) string {
 	return b.String()
 }
 
+// byteSize is config.Bytes, blank for zero (a layer without weights).
 func byteSize(n int64) string {
-	switch {
-	case n == 0:
+	if n == 0 {
 		return ""
-	case n >= 1<<30:
-		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
-	return fmt.Sprintf("%d B", n)
+	return config.Bytes(n)
 }

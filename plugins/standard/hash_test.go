@@ -33,7 +33,7 @@ func TestConfigHashesPinned(t *testing.T) {
 		{"k1-vs-k2.yaml", nil, "4fdc9af16fc62a8fc95ea626186cfccbe54a6d8dfccbc65bdd4b8dcb68581793", "ca5f099b38f8598fd8f3ae878b589743dfa1185ffea2f2b737c7637e6aeeb813"},
 		{"lenet.yaml", nil, "4fdc9af16fc62a8fc95ea626186cfccbe54a6d8dfccbc65bdd4b8dcb68581793", "1db1801c999221e7bd176a5aaa597bb51e0b17f8ff6cb94fc29c2eb047019f59"},
 		{"sharing.yaml", nil, "4fdc9af16fc62a8fc95ea626186cfccbe54a6d8dfccbc65bdd4b8dcb68581793", "2002820ee8320259b301332067ef9d5477e6ca8fff34462b948e840e5393bc40"},
-		{"vgg19.yaml", nil, "8bb5b26404b53c24ffcc18c93287a4a1b7c2bda00f691b9296ffd65edc058c8b", "82c29b7784139512bffd07161faa078773462dd39fc27ed46edfb60fabc7ac87"},
+		{"vgg19.yaml", nil, "8bb5b26404b53c24ffcc18c93287a4a1b7c2bda00f691b9296ffd65edc058c8b", "a84aeefbe292fbf0608f0de4a11a54430c685cc3c3a4493f86f018c7393d38b1"}, // config.yaml gained the paper's reference block (not hashed)
 		{"official/conv2.yaml", nil, "cd679f0097b7de596ee1e95922ab215c07e23cf23ca53da889b9e3a93a799503", "858741d4fd4cb53c84badaebf83bb7c28b25c385f5270fcd7b039603f4f592e7"},
 		{"official/conv4.yaml", nil, "06cd99d1d349647adfe0b9703f2698906ce378de3db8a394534ba939e2201293", "a0033142efb6e5040ac741218e47437f700420eef2572cc96e6ac2e684a66c8c"},
 		{"official/conv6.yaml", nil, "f101100ce64e4b60394e916e1bf001bf532847210b95460d122afd860e2e46f2", "4d8a0088d31ac0ea39cff44a8b30224d76816b1a9806ef88fa50f097fcf76c84"},
