@@ -46,8 +46,10 @@ type Result struct {
 	// passes plus the score updates, summed over the run.
 	TrainFLOPs float64 `json:"train_flops"`
 	ConfigHash string  `json:"config_hash"`
-	// Start says how the process that wrote this result began.
-	Start      Start  `json:"start"`
+	// Start says how the process that wrote this result began; absent in
+	// results written before it was recorded (and left absent when such a
+	// result is rewritten, as slotlab verify --mark does).
+	Start      Start  `json:"start,omitzero"`
 	StartedAt  string `json:"started_at"`
 	FinishedAt string `json:"finished_at"`
 	Host       Host   `json:"host"`

@@ -3,6 +3,7 @@ package results
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -81,5 +82,31 @@ func TestScan(t *testing.T) {
 	}
 	if _, err := Scan(bad); err == nil {
 		t.Error("a corrupt result.json is an error")
+	}
+}
+
+// TestOldResultRoundTrip checks that a result.json written before slotlab
+// recorded how a run started reads and writes back without a start block
+// of zeros that would claim a fresh start of 0 steps: slotlab verify
+// --mark rewrites such files.
+func TestOldResultRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	old := `{"name": "lenet", "run_id": "abc", "status": "done", "epochs": 2, "config_hash": "abc"}`
+	if err := os.WriteFile(filepath.Join(dir, ResultFile), []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ReadResult(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteJSON(filepath.Join(dir, ResultFile), r); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, ResultFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), `"start"`) {
+		t.Errorf("a result without a start record was written back with one:\n%s", b)
 	}
 }
