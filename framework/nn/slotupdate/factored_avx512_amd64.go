@@ -55,9 +55,3 @@ func scoresK8nZ(dst, s0, w, y *float32, n, k, wstep int, a float32)
 //
 //go:noescape
 func advanceZ(y, grad *float32, n int, m *[6]float32) (ok bool)
-
-// sgdZ is sgdAVX2 (SGDStep) with 16 weights per register, for n a
-// multiple of 16.
-//
-//go:noescape
-func sgdZ(x, v, grad *float32, n int, lr, mu, wd float32, flags int) (ok bool)

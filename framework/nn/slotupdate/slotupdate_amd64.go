@@ -28,13 +28,6 @@ var useAVX512 = useAsm && hasAVX512 && isa.Selected() >= isa.AVX512
 
 // The kernels of slotupdate_amd64.s.
 
-// sgdZWins says whether the AVX-512 SGDStep (sgdZ) is used where it can
-// run. It is not: BenchmarkSGDStep (2^20 weights, 5 runs each, Intel Xeon
-// with AVX-512, machine otherwise idle) measured 0.466 ms against AVX2's
-// 0.462 (medians): the update is bound by memory, not by the vector
-// width. The tests still run sgdZ against the reference (zEverywhere).
-const sgdZWins = false
-
 // flagNesterov is the flags bit of sgdAVX2 for Nesterov momentum.
 const flagNesterov = 1
 
@@ -51,12 +44,8 @@ func sgdAsm(x, v, g []float32, p SGD) bool {
 	if p.Nesterov {
 		flags = flagNesterov
 	}
-	if z := n &^ 15; z > 0 && useAVX512 && (zEverywhere || sgdZWins) {
-		ok = sgdZ(&x[0], &v[0], &g[0], z, p.LR, p.Momentum, p.WeightDecay, flags)
-		x, v, g, n, m = x[z:], v[z:], g[z:], n-z, m-z
-	}
 	if m > 0 {
-		ok = sgdAVX2(&x[0], &v[0], &g[0], m, p.LR, p.Momentum, p.WeightDecay, flags) && ok
+		ok = sgdAVX2(&x[0], &v[0], &g[0], m, p.LR, p.Momentum, p.WeightDecay, flags)
 	}
 	if m < n {
 		ok = sgdGo(x[m:], v[m:], g[m:], p) && ok
