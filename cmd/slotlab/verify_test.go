@@ -96,13 +96,7 @@ func TestVerify(t *testing.T) {
 // notYetVerified are committed runs whose rerun has not been checked yet;
 // each must leave this list with the code that makes it
 // (docs/reproduction.md, "Which code made each committed run").
-var notYetVerified = map[string]bool{
-	// It differs from main in its first epoch (slotlab verify,
-	// docs/reproduction/verify/cifar-at-de86caf.txt); its first epochs ran
-	// before its recorded process (resumed at epoch 14), from a build whose
-	// commit was not recorded, still to be found with scripts/verify-at.sh.
-	"conv4/dd37258f3f19": true,
-}
+var notYetVerified = map[string]bool{}
 
 // TestCommittedRunsNameTheirCode checks that every run committed under
 // docs/reproduction/runs names a clean revision that makes it: one it was
