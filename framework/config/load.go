@@ -220,17 +220,8 @@ func (e *Experiment) resolve() ErrorList {
 	if len(errs) > 0 {
 		return errs
 	}
-	for _, m := range []struct {
-		ref  *ModuleRef
-		path string
-		ns   string
-	}{
-		{&e.Selector, "selector", "selectors"},
-		{&e.Sharing, "sharing", "sharing"},
-		{&e.Initializers.Weights, "initializers.weights", "initializers"},
-		{&e.Initializers.Scores, "initializers.scores", "initializers"},
-	} {
-		errs = append(errs, m.ref.build(e.Src, m.path, m.ns, sc)...)
+	for _, m := range e.moduleRefs() {
+		errs = append(errs, m.ref.build(e.Src, m.key, m.kind, sc)...)
 	}
 	if len(errs) == 0 {
 		e.resolveAuto()
@@ -440,7 +431,7 @@ func Keys() []string {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := join(prefix, n.Content[i].Value)
 			out = append(out, k)
-			if n.Content[i+1].Kind == yaml.MappingNode && !strings.HasPrefix(k, "initializers.") && k != "selector" && k != "sharing" {
+			if _, module := framework.KindOfKey(k); n.Content[i+1].Kind == yaml.MappingNode && !module {
 				walk(k, n.Content[i+1])
 			}
 		}
