@@ -137,7 +137,7 @@ func (s *Service) printUsage() {
 	fmt.Printf("%s is a slotlab plugin (protocol versions %s). It serves:\n\n", os.Args[0], join(Versions()))
 	d := s.describe()
 	for _, c := range d.Components {
-		fmt.Printf("  %s %s: %s\n", wire.Singular(c.Kind), c.Name, c.Summary)
+		fmt.Printf("  %s %s: %s\n", framework.Singular(c.Kind), c.Name, c.Summary)
 		if p := policies(c); p != "" {
 			fmt.Printf("      (%s)\n", p)
 		}
@@ -149,12 +149,17 @@ func (s *Service) printUsage() {
 			fmt.Printf("      %s (%s, default %s)%s\n", o.Name, o.Type, o.Default, doc)
 		}
 	}
-	ex := d.Components[0]
-	key := map[string]string{wire.KindSelector: "selector", wire.KindInitializer: "initializers.weights", wire.KindSharing: "sharing"}[ex.Kind]
-	fmt.Printf("\nPut this binary, named slotlab-SOMETHING, in a directory of SLOTLAB_PLUGIN_PATH,\n"+
-		"or list it in an experiment (plugins: [path/to/it], relative to the experiment file),\n"+
-		"and name its modules like built-in ones:\n\n  %s: {id: %s, ...options}\n\n"+
-		"slotlab starts this binary itself.\n", key, ex.Name)
+	fmt.Printf("\nPut this binary, named slotlab-SOMETHING, in a directory of SLOTLAB_PLUGIN_PATH,\n" +
+		"or list it in an experiment (plugins: [path/to/it], relative to the experiment file),\n" +
+		"and name its modules like built-in ones")
+	// The first component whose kind an experiment key names, as example.
+	for _, c := range d.Components {
+		if k, _ := framework.LookupKind(c.Kind); len(k.Keys) > 0 {
+			fmt.Printf(":\n\n  %s: {id: %s, ...options}", k.Keys[0], c.Name)
+			break
+		}
+	}
+	fmt.Printf("\n\nslotlab starts this binary itself.\n")
 }
 
 // policies describes what a component declares: its table label, and
@@ -188,9 +193,6 @@ type instance struct {
 
 var _ wire.Service = (*Service)(nil)
 
-// ifaces are the framework interfaces of the kinds.
-var ifaces = map[string]string{wire.KindSelector: "Selector", wire.KindInitializer: "Initializer", wire.KindSharing: "Sharing"}
-
 // New checks the components and returns the service.
 func New(cfg Config) (*Service, error) {
 	s := &Service{cfg: cfg, factories: map[string]Factory{}, instances: map[uint64]*instance{}, segments: map[uint64][]byte{}}
@@ -202,26 +204,19 @@ func New(cfg Config) (*Service, error) {
 			return nil, fmt.Errorf("bad component name %q", f.Name)
 		}
 		if f.New == nil {
-			return nil, fmt.Errorf("%s %s has no constructor", wire.Singular(f.Kind), f.Name)
+			return nil, fmt.Errorf("%s %s has no constructor", framework.Singular(f.Kind), f.Name)
 		}
-		m := f.New()
-		var ok bool
-		switch f.Kind {
-		case wire.KindSelector:
-			_, ok = m.(framework.Selector)
-		case wire.KindInitializer:
-			_, ok = m.(framework.Initializer)
-		case wire.KindSharing:
-			_, ok = m.(framework.Sharing)
-		default:
-			return nil, fmt.Errorf("unknown kind %q of component %s: a module's ID is KIND.NAME with KIND selectors, initializers or sharing, e.g. selectors.%s", f.Kind, f.Name, f.Name)
-		}
+		kind, ok := framework.LookupKind(f.Kind)
 		if !ok {
-			return nil, fmt.Errorf("%s %s: %T does not implement framework.%s", wire.Singular(f.Kind), f.Name, m, ifaces[f.Kind])
+			kinds := framework.KindList(framework.Kinds(), func(k framework.Kind) string { return k.Namespace }, "or")
+			return nil, fmt.Errorf("unknown kind %q of component %s: a module's ID is KIND.NAME with KIND %s, e.g. selectors.%s", f.Kind, f.Name, kinds, f.Name)
+		}
+		if m := f.New(); !kind.Implements(m) {
+			return nil, fmt.Errorf("%s %s: %T does not implement %s", kind.Singular, f.Name, m, kind.Interface)
 		}
 		key := f.Kind + "." + f.Name
 		if _, dup := s.factories[key]; dup {
-			return nil, fmt.Errorf("%s %s is served twice", wire.Singular(f.Kind), f.Name)
+			return nil, fmt.Errorf("%s %s is served twice", framework.Singular(f.Kind), f.Name)
 		}
 		s.factories[key] = f
 	}
@@ -286,7 +281,7 @@ func options(m framework.Module) []wire.Option {
 func (s *Service) Setup(args wire.SetupArgs, reply *wire.SetupReply) error {
 	f, ok := s.factories[args.Kind+"."+args.Name]
 	if !ok {
-		return fmt.Errorf("serves no %s named %q", wire.Singular(args.Kind), args.Name)
+		return fmt.Errorf("serves no %s named %q", framework.Singular(args.Kind), args.Name)
 	}
 	m := f.New()
 	if err := decode(m, args.Options); err != nil {
@@ -426,7 +421,7 @@ func (s *Service) lookup(inst, seg uint64, kind string) (framework.Module, []byt
 		return nil, nil, fmt.Errorf("no instance %d (released, or never set up)", inst)
 	}
 	if in.kind != kind {
-		return nil, nil, fmt.Errorf("instance %d is a %s, not a %s", inst, wire.Singular(in.kind), wire.Singular(kind))
+		return nil, nil, fmt.Errorf("instance %d is a %s, not a %s", inst, framework.Singular(in.kind), framework.Singular(kind))
 	}
 	if seg == 0 {
 		return in.mod, nil, nil
