@@ -125,10 +125,8 @@ func (e *Experiment) resolve() ErrorList {
 	default:
 		bad("method", "method must be slot, learned or finetune, not %q", e.Method)
 	}
-	if e.K < 1 {
-		bad("k", "k must be at least 1 (the number of candidate weights per connection), not %d", e.K)
-	} else if e.K > 1<<16 {
-		bad("k", "k = %d is more than slotlab supports (65536)", e.K)
+	if err := framework.CheckK(e.K); err != nil {
+		bad("k", "%v", err)
 	}
 	if e.Seed < 0 {
 		bad("seed", "seed must be ≥ 0")

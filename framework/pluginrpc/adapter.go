@@ -455,7 +455,7 @@ func (s *Selector) layerSegment(op string, layer framework.LayerInfo, counts ...
 	if _, err := s.setup(); err != nil {
 		return nil, nil, err
 	}
-	if layer.Connections < 0 || layer.K < 1 {
+	if err := framework.CheckK(layer.K); err != nil || layer.Connections < 0 {
 		return nil, nil, s.fail(op, fmt.Errorf("bad layer shape: %d connections, K = %d", layer.Connections, layer.K))
 	}
 	off := make([]int64, len(counts))
@@ -605,7 +605,7 @@ func (s *Selector) Select(idx []int32, scores []float32, ctx framework.SelectCon
 		return err
 	}
 	n := len(idx)
-	if k < 1 || len(scores) != n*k {
+	if err := framework.CheckK(k); err != nil || len(scores) != n*k {
 		return s.fail(op(), fmt.Errorf("%d scores for %d connections and K = %d", len(scores), n, k))
 	}
 	if n == 0 {

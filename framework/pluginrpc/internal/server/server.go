@@ -556,11 +556,11 @@ func selectWhole(sel framework.Selector, idx []int32, scores []float32, ctx fram
 
 // shape checks the shape of a selection of n connections with K
 // candidates each, whose arrays hold n·K scores and, factored, 2n
-// coefficients: n ≥ 0, K ≥ 1, and neither n·K nor 2n past the range of
-// int, where they would wrap around to a small, wrong length (4
-// connections with K = 2^62 would make 0 scores).
+// coefficients: n ≥ 0, K in range (framework.CheckK), and neither n·K nor
+// 2n past the range of int, where they would wrap around to a small, wrong
+// length.
 func shape(n, k int) error {
-	if n < 0 || k < 1 || n > math.MaxInt/k || n > math.MaxInt/2 {
+	if framework.CheckK(k) != nil || n < 0 || n > math.MaxInt/k || n > math.MaxInt/2 {
 		return fmt.Errorf("bad shape: %d connections, K = %d", n, k)
 	}
 	return nil
