@@ -11,7 +11,6 @@ import (
 	"math"
 	"os"
 	"reflect"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"sort"
@@ -25,6 +24,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/internal/parallel"
 	"github.com/slotlab/slotlab/framework/internal/strictyaml"
 	"github.com/slotlab/slotlab/framework/nn/slotupdate"
 	"github.com/slotlab/slotlab/framework/pluginrpc/internal/shm"
@@ -457,7 +457,7 @@ func (s *Service) Select(args wire.SelectArgs, reply *wire.CountReply) error {
 	if framework.SelectsWholeLayer(sel) {
 		err = selectWhole(sel, idx, scores, args.Ctx, k)
 	} else {
-		err = parallel(args.Count, slotupdate.Chunk(k), func(lo, hi int) error {
+		err = parallel.ForChunks(args.Count, slotupdate.Chunk(k), func(lo, hi int) error {
 			ctx := args.Ctx
 			ctx.Offset += lo
 			ctx.Layer.K = k // the shape the scores were checked against
@@ -512,13 +512,13 @@ func (s *Service) SelectFactored(args wire.SelectFactoredArgs, reply *wire.Count
 			*buf = make([]float32, n*k)
 		}
 		scores := (*buf)[:n*k]
-		_ = parallel(n, chunk, func(lo, hi int) error {
+		_ = parallel.ForChunks(n, chunk, func(lo, hi int) error {
 			slotupdate.WriteScores(scores[lo*k:hi*k], init[lo*k:hi*k], w[lo*k:hi*k], y[2*lo:2*hi], args.A, k, k)
 			return nil
 		})
 		err = selectWhole(sel, idx, scores, args.Ctx, k)
 	} else {
-		err = parallel(n, chunk, func(lo, hi int) error {
+		err = parallel.ForChunks(n, chunk, func(lo, hi int) error {
 			buf := scoreBufs.Get().(*[]float32)
 			defer scoreBufs.Put(buf)
 			if cap(*buf) < (hi-lo)*k {
@@ -580,7 +580,7 @@ func (s *Service) Fill(args wire.FillArgs, reply *wire.CountReply) error {
 		return err
 	}
 	init := m.(framework.Initializer)
-	err = parallel(args.Count, 1<<16, func(lo, hi int) error {
+	err = parallel.ForChunks(args.Count, 1<<16, func(lo, hi int) error {
 		t := args.Tensor
 		t.Offset += uint64(lo)
 		return safely(func() error { return init.Fill(dst[lo:hi], t) })
@@ -655,52 +655,4 @@ func firstFrames(stack []byte) string {
 		}
 	}
 	return strings.Join(lines[:min(len(lines), 6)], "\n")
-}
-
-// parallel runs fn over chunks of [0, n) on all cores and returns the first
-// error.
-func parallel(n, chunk int, fn func(lo, hi int) error) error {
-	chunks := (n + chunk - 1) / chunk
-	workers := min(runtime.GOMAXPROCS(0), chunks)
-	if workers <= 1 {
-		for lo := 0; lo < n; lo += chunk {
-			if err := fn(lo, min(n, lo+chunk)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-		next  int
-	)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				c := next
-				next++
-				stop := first != nil
-				mu.Unlock()
-				if stop || c >= chunks {
-					return
-				}
-				lo := c * chunk
-				if err := fn(lo, min(n, lo+chunk)); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return first
 }
