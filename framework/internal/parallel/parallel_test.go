@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestParallelCoversEachIndexOnce(t *testing.T) {
@@ -115,22 +116,33 @@ func TestChunks(t *testing.T) {
 				t.Fatalf("GOMAXPROCS=%d n=%d size=%d: chunks %v", p, tc.n, tc.size, seen)
 			}
 		}
+		// Chunk 0 fails; chunk 50, if another goroutine runs it, waits
+		// for the failure, so that the chunks after it are not yet begun.
 		boom := errors.New("boom")
 		var after atomic.Int32
+		failed := make(chan struct{})
 		c := NewChunks(100, 1, func(lo, _ int) error {
-			if lo == 0 {
+			switch lo {
+			case 0:
+				close(failed)
 				return boom
+			case 50:
+				<-failed
+				time.Sleep(10 * time.Millisecond)
 			}
 			after.Add(1)
 			return nil
 		})
-		for range 2 { // a Chunks runs again afresh
-			if err := c.Run(); err != boom {
-				t.Fatalf("GOMAXPROCS=%d: error %v, want boom", p, err)
-			}
+		if err := c.Run(); err != boom {
+			t.Fatalf("GOMAXPROCS=%d: error %v, want boom", p, err)
 		}
-		if p == 1 && after.Load() != 0 {
-			t.Fatalf("GOMAXPROCS=1: %d chunks ran after the error", after.Load())
+		if after.Load() > 1 {
+			t.Fatalf("GOMAXPROCS=%d: %d chunks ran after the error", p, after.Load())
+		}
+		var ran atomic.Int32
+		c.fn = func(int, int) error { ran.Add(1); return nil } // a Chunks runs again afresh
+		if err := c.Run(); err != nil || ran.Load() != 100 {
+			t.Fatalf("GOMAXPROCS=%d: second run: %d of 100 chunks, %v", p, ran.Load(), err)
 		}
 	}
 }
