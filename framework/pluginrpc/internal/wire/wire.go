@@ -39,7 +39,7 @@ var Handshake = goplugin.HandshakeConfig{
 
 // The namespaces of the kinds of module the calls name (framework.Kind).
 // A component's Kind is the namespace of any kind registered with
-// framework.RegisterKind on both sides; the host serves those it has an
+// framework.RegisterKind on both sides; the host takes those it has an
 // adapter for.
 const (
 	KindSelector    = framework.NamespaceSelectors
