@@ -1,5 +1,21 @@
 package framework
 
+import "reflect"
+
+// NamespaceInitializers is the namespace of initializers' IDs
+// ("initializers.glorot_uniform").
+const NamespaceInitializers = "initializers"
+
+func init() {
+	RegisterKind(Kind{
+		Namespace: NamespaceInitializers,
+		Singular:  "initializer",
+		Interface: reflect.TypeFor[Initializer](),
+		Summary:   "fill the fixed candidate weights or the initial scores with random values",
+		Keys:      []string{"initializers.weights", "initializers.scores"},
+	})
+}
+
 // Role says what an initializer is filling.
 type Role string
 

@@ -1,5 +1,7 @@
 package framework
 
+import "fmt"
+
 // LayerKind is the kind of a layer of a network.
 type LayerKind string
 
@@ -29,6 +31,24 @@ type LayerInfo struct {
 	FanIn, FanOut int
 	// Connections is the number of weights of the ordinary layer.
 	Connections int
-	// K is the number of candidate weights per connection.
+	// K is the number of candidate weights per connection (CheckK).
 	K int
+}
+
+// MaxK is the largest K, the number of candidate weights per connection,
+// that slotlab supports.
+const MaxK = 1 << 16
+
+// CheckK checks K, the number of candidate weights per connection:
+// 1 ≤ K ≤ MaxK. Every place that takes K from a user or over the wire
+// (config, the plugin protocol's two sides, exported files) checks it here;
+// kernels that take K from the engine panic with this error.
+func CheckK(k int) error {
+	if k < 1 {
+		return fmt.Errorf("k must be at least 1 (the number of candidate weights per connection), not %d", k)
+	}
+	if k > MaxK {
+		return fmt.Errorf("k = %d is more than slotlab supports (%d)", k, MaxK)
+	}
+	return nil
 }

@@ -1,5 +1,6 @@
-// Package framework is the core of slotlab: the module registry and the
-// interfaces that selectors, initializers and sharing strategies implement.
+// Package framework is the core of slotlab: the registries of modules and
+// of their kinds (Kind), and the interfaces that the built-in kinds'
+// modules, selectors, initializers and sharing strategies, implement.
 // Sub-packages hold configuration, data, the network engine, training and
 // results. Nothing in framework imports a plugin or the command line.
 package framework
@@ -65,19 +66,10 @@ var (
 	registry   = map[ModuleID]ModuleInfo{}
 )
 
-// The namespaces of module IDs: the kinds of module the framework knows
-// how to use.
-const (
-	NamespaceSelectors    = "selectors"
-	NamespaceInitializers = "initializers"
-	NamespaceSharing      = "sharing"
-)
-
-var namespaces = map[string]bool{NamespaceSelectors: true, NamespaceInitializers: true, NamespaceSharing: true}
-
-// Register adds a compiled-in module to the registry. It panics if the ID is malformed,
-// its namespace is unknown, New is nil, or the ID is already taken, since
-// each of these is a programming error found at start-up.
+// Register adds a compiled-in module to the registry. It panics if the ID
+// is malformed, its namespace is no registered kind's (RegisterKind), New
+// is nil, or the ID is already taken, since each of these is a programming
+// error found at start-up.
 func Register(m Module) {
 	info := m.SlotlabModule()
 	if err := checkInfo(info); err != nil {
@@ -94,14 +86,16 @@ func Register(m Module) {
 	registry[info.ID] = info
 }
 
-// checkInfo checks a module's ID and constructor.
+// checkInfo checks a module's ID, whose namespace must be a registered
+// kind's, and its constructor.
 func checkInfo(info ModuleInfo) error {
 	if info.New == nil {
 		return fmt.Errorf("module %q has no New function", info.ID)
 	}
-	ns, name := info.ID.Namespace(), info.ID.Name()
-	if !namespaces[ns] || name == "" || strings.ContainsAny(name, " \t\n") {
-		return fmt.Errorf("bad module ID %q (want selectors.NAME, initializers.NAME or sharing.NAME)", info.ID)
+	_, known := LookupKind(info.ID.Namespace())
+	if name := info.ID.Name(); !known || name == "" || strings.ContainsAny(name, " \t\n") {
+		want := KindList(Kinds(), func(k Kind) string { return k.Namespace + ".NAME" }, "or")
+		return fmt.Errorf("bad module ID %q (want %s)", info.ID, want)
 	}
 	return nil
 }

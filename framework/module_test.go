@@ -1,6 +1,7 @@
 package framework
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -65,5 +66,38 @@ func TestModuleID(t *testing.T) {
 	id := ModuleID("selectors.greedy")
 	if id.Namespace() != "selectors" || id.Name() != "greedy" {
 		t.Fatalf("%q → %q %q", id, id.Namespace(), id.Name())
+	}
+}
+
+// TestRegisterKindPanics checks that RegisterKind refuses what would make
+// a kind unusable.
+func TestRegisterKindPanics(t *testing.T) {
+	sel := reflect.TypeFor[Selector]()
+	for _, tc := range []struct {
+		name string
+		k    Kind
+		want string
+	}{
+		{"taken", Kind{Namespace: NamespaceSelectors, Singular: "selector", Interface: sel}, "registered twice"},
+		{"dotted", Kind{Namespace: "a.b", Singular: "x", Interface: sel}, "lower-case word"},
+		{"upper case", Kind{Namespace: "Optimizers", Singular: "x", Interface: sel}, "lower-case word"},
+		{"no singular", Kind{Namespace: "zz_kind_a", Interface: sel}, "no Singular"},
+		{"no interface", Kind{Namespace: "zz_kind_b", Singular: "x"}, "not an interface type"},
+		{"struct", Kind{Namespace: "zz_kind_c", Singular: "x", Interface: reflect.TypeFor[Pool]()}, "not an interface type"},
+		{"not a module", Kind{Namespace: "zz_kind_d", Singular: "x", Interface: reflect.TypeFor[ArgmaxSelector]()}, "does not include framework.Module"},
+		{"another's key", Kind{Namespace: "zz_kind_e", Singular: "x", Interface: sel, Keys: []string{"sharing"}}, `key "sharing" is kind "sharing"'s`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				r := recover()
+				if r == nil || !strings.Contains(r.(string), tc.want) {
+					t.Fatalf("recovered %v, want a panic mentioning %q", r, tc.want)
+				}
+			}()
+			RegisterKind(tc.k)
+		})
+	}
+	if k, ok := KindOfKey("initializers.scores"); !ok || k.Namespace != NamespaceInitializers {
+		t.Errorf("KindOfKey(initializers.scores) = %+v %v", k, ok)
 	}
 }

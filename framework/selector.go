@@ -1,6 +1,23 @@
 package framework
 
-import "github.com/slotlab/slotlab/framework/rng"
+import (
+	"reflect"
+
+	"github.com/slotlab/slotlab/framework/rng"
+)
+
+// NamespaceSelectors is the namespace of selectors' IDs ("selectors.greedy").
+const NamespaceSelectors = "selectors"
+
+func init() {
+	RegisterKind(Kind{
+		Namespace: NamespaceSelectors,
+		Singular:  "selector",
+		Interface: reflect.TypeFor[Selector](),
+		Summary:   "choose, for every connection, which of its K candidate weights the network uses, from the connection's K scores",
+		Keys:      []string{"selector"},
+	})
+}
 
 // Selector chooses, for every connection of a slot layer, which of its K
 // candidate weights the forward pass uses, from the connection's K scores.

@@ -1,5 +1,22 @@
 package framework
 
+import "reflect"
+
+// NamespaceSharing is the namespace of sharing strategies' IDs
+// ("sharing.per_connection").
+const NamespaceSharing = "sharing"
+
+func init() {
+	RegisterKind(Kind{
+		Namespace: NamespaceSharing,
+		Singular:  "sharing strategy",
+		Plural:    "sharing strategies",
+		Interface: reflect.TypeFor[Sharing](),
+		Summary:   "decide which connections share candidate weights",
+		Keys:      []string{"sharing"},
+	})
+}
+
 // Pool says where a slot layer's candidate weights live. Layers whose pools
 // have the same Key share one set of values. The candidate k of connection
 // i is values[i*Stride + k]: Stride is K when every connection has its own

@@ -29,7 +29,7 @@ type command struct {
 
 var commands = map[string]command{
 	"run":          {"train an experiment: run FILE.yaml [key=value ...] [--out DIR] [--restart]", runCmd},
-	"list-modules": {"list the registered selectors, initializers, sharing strategies, datasets and layer types", listModulesCmd},
+	"list-modules": {"list the registered modules (selectors, initializers, sharing strategies: every kind, see -h), datasets and layer types", listModulesCmd},
 	"describe":     {"print a network layer by layer: shapes, weights, mult-adds, memory", describeCmd},
 	"export":       {"write a run's best network: export RUN_DIR --format slot|dense -o FILE", exportCmd},
 	"eval":         {"evaluate an exported network on its test set: eval FILE", evalCmd},

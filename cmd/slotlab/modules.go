@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"slices"
@@ -17,13 +18,19 @@ import (
 	"github.com/slotlab/slotlab/framework/pluginrpc"
 )
 
-// listModulesCmd lists the modules of the registry: the compiled-in ones
-// and those of the plugins in the directories of SLOTLAB_PLUGIN_PATH,
-// which it loads, each with where it comes from ("built-in" or the
-// plugin's path), its options with their defaults and what it declares;
-// then the registered datasets and kinds of layer.
+// listModulesCmd lists the modules of the registry, of every registered
+// kind: the compiled-in ones and those of the plugins in the directories
+// of SLOTLAB_PLUGIN_PATH, which it loads, each with where it comes from
+// ("built-in" or the plugin's path), its options with their defaults and
+// what it declares; then the registered datasets and kinds of layer. Its
+// --help lists the kinds of module.
 func listModulesCmd(args []string) error {
-	if len(args) > 0 {
+	fs := flag.NewFlagSet("list-modules", flag.ContinueOnError)
+	pos, err := parseArgs(fs, "usage: slotlab list-modules\n\nA module's ID is KIND.NAME; the kinds of module:"+moduleKindList()+"\n", args, "")
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
 		return fmt.Errorf("list-modules takes no arguments")
 	}
 	_, errs := framework.LoadPluginPath()
@@ -111,6 +118,19 @@ func describeModule(m framework.ModuleInfo) string {
 		s += " (" + strings.Join(pol, "; ") + ")"
 	}
 	return s
+}
+
+// moduleKindList lists the kinds of module for a usage text: each
+// namespace, what its modules do and the experiment keys that name one.
+func moduleKindList() string {
+	var b strings.Builder
+	for _, k := range framework.Kinds() {
+		fmt.Fprintf(&b, "\n  %-13s %s", k.Namespace, k.Summary)
+		if len(k.Keys) > 0 {
+			fmt.Fprintf(&b, " (experiment keys: %s)", strings.Join(k.Keys, ", "))
+		}
+	}
+	return b.String()
 }
 
 // describeDataset is a dataset's summary, shape, classes, the defaults an

@@ -125,10 +125,8 @@ func (e *Experiment) resolve() ErrorList {
 	default:
 		bad("method", "method must be slot, learned or finetune, not %q", e.Method)
 	}
-	if e.K < 1 {
-		bad("k", "k must be at least 1 (the number of candidate weights per connection), not %d", e.K)
-	} else if e.K > 1<<16 {
-		bad("k", "k = %d is more than slotlab supports (65536)", e.K)
+	if err := framework.CheckK(e.K); err != nil {
+		bad("k", "%v", err)
 	}
 	if e.Seed < 0 {
 		bad("seed", "seed must be ≥ 0")
@@ -220,17 +218,8 @@ func (e *Experiment) resolve() ErrorList {
 	if len(errs) > 0 {
 		return errs
 	}
-	for _, m := range []struct {
-		ref  *ModuleRef
-		path string
-		ns   string
-	}{
-		{&e.Selector, "selector", "selectors"},
-		{&e.Sharing, "sharing", "sharing"},
-		{&e.Initializers.Weights, "initializers.weights", "initializers"},
-		{&e.Initializers.Scores, "initializers.scores", "initializers"},
-	} {
-		errs = append(errs, m.ref.build(e.Src, m.path, m.ns, sc)...)
+	for _, m := range e.moduleRefs() {
+		errs = append(errs, m.ref.build(e.Src, m.key, m.kind, sc)...)
 	}
 	if len(errs) == 0 {
 		e.resolveAuto()
@@ -440,7 +429,7 @@ func Keys() []string {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := join(prefix, n.Content[i].Value)
 			out = append(out, k)
-			if n.Content[i+1].Kind == yaml.MappingNode && !strings.HasPrefix(k, "initializers.") && k != "selector" && k != "sharing" {
+			if _, module := framework.KindOfKey(k); n.Content[i+1].Kind == yaml.MappingNode && !module {
 				walk(k, n.Content[i+1])
 			}
 		}

@@ -121,16 +121,17 @@ func hasOptions(m framework.Module) bool {
 	return v.Kind() == reflect.Struct && len(framework.OptionFields(v.Type())) > 0
 }
 
-// build resolves the reference against the registry: the ID gets its
-// namespace, the module is found (see scope.find) and created, its
-// options decoded strictly into it, and provisioned
-// (framework.Provision). Errors point at the
-// reference in the file.
-func (r *ModuleRef) build(src *Source, path, ns string, sc *scope) ErrorList {
+// build resolves the reference at path, which names a module of kind,
+// against the registry: the ID gets the kind's namespace, the module is
+// found (see scope.find) and created, its options decoded strictly into
+// it, and provisioned (framework.Provision), and it must implement the
+// kind's interface. Errors point at the reference in the file.
+func (r *ModuleRef) build(src *Source, path string, kind framework.Kind, sc *scope) ErrorList {
 	fail := func(format string, args ...any) ErrorList {
 		e := src.Errorf(path, format, args...)
 		return ErrorList{e}
 	}
+	ns := kind.Namespace
 	id := r.ID
 	if !strings.Contains(id, ".") {
 		id = ns + "." + id
@@ -147,7 +148,7 @@ func (r *ModuleRef) build(src *Source, path, ns string, sc *scope) ErrorList {
 		}
 		var ok bool
 		if info, ok = served(mid, source); !ok {
-			return fail("plugin %s serves no %s named %q; it serves %s", r.Plugin, singular(ns), mid.Name(), servedList(source))
+			return fail("plugin %s serves no %s named %q; it serves %s", r.Plugin, kind.Singular, mid.Name(), servedList(source))
 		}
 	} else {
 		var err error
@@ -176,17 +177,49 @@ func (r *ModuleRef) build(src *Source, path, ns string, sc *scope) ErrorList {
 		}
 		return fail("%s: %v", r.ID, err)
 	}
-	var want reflect.Type
-	switch ns {
-	case "selectors":
-		want = reflect.TypeFor[framework.Selector]()
-	case "initializers":
-		want = reflect.TypeFor[framework.Initializer]()
-	case "sharing":
-		want = reflect.TypeFor[framework.Sharing]()
-	}
-	if want != nil && !reflect.TypeOf(r.Module).Implements(want) {
-		return fail("module %q does not implement %s", r.ID, want)
+	if !kind.Implements(r.Module) {
+		return fail("module %q does not implement %s", r.ID, kind.Interface)
 	}
 	return nil
+}
+
+// moduleKey is one of an experiment's module references: the ModuleRef,
+// its dotted key and the kind of module the key names.
+type moduleKey struct {
+	ref  *ModuleRef
+	key  string
+	kind framework.Kind
+}
+
+// moduleRefs returns the experiment's fields of type ModuleRef, in the
+// order of the struct, each with its key (the dotted path of yaml tags)
+// and the kind of module that key names (framework.Kind's Keys). It panics
+// if a field's key is no kind's: a programming error that every
+// experiment would meet.
+func (e *Experiment) moduleRefs() []moduleKey {
+	var out []moduleKey
+	var walk func(prefix string, v reflect.Value)
+	walk = func(prefix string, v reflect.Value) {
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if !f.IsExported() || name == "" || name == "-" {
+				continue
+			}
+			key := join(prefix, name)
+			switch {
+			case f.Type == reflect.TypeFor[ModuleRef]():
+				kind, ok := framework.KindOfKey(key)
+				if !ok {
+					panic(fmt.Sprintf("config: experiment key %s holds a module, but no kind of module (framework.Kind) has the key", key))
+				}
+				out = append(out, moduleKey{v.Field(i).Addr().Interface().(*ModuleRef), key, kind})
+			case f.Type.Kind() == reflect.Struct:
+				walk(key, v.Field(i))
+			}
+		}
+	}
+	walk("", reflect.ValueOf(e).Elem())
+	return out
 }

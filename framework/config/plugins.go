@@ -169,24 +169,11 @@ func servedList(source string) string {
 	var s []string
 	for _, info := range framework.List("") {
 		if info.Source == source {
-			s = append(s, singular(info.ID.Namespace())+" "+info.ID.Name())
+			s = append(s, framework.Singular(info.ID.Namespace())+" "+info.ID.Name())
 		}
 	}
 	if len(s) == 0 {
 		return "nothing"
 	}
 	return strings.Join(s, ", ")
-}
-
-// singular names a namespace's kind of module in messages.
-func singular(ns string) string {
-	switch ns {
-	case framework.NamespaceSelectors:
-		return "selector"
-	case framework.NamespaceInitializers:
-		return "initializer"
-	case framework.NamespaceSharing:
-		return "sharing strategy"
-	}
-	return ns
 }

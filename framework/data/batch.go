@@ -31,8 +31,8 @@ func (a Augment) IsZero() bool { return !a.Flip && a.Crop == 0 }
 //	flipped = Flip && es.Uint64(3e)>>63 == 1,
 //	dy = es.Intn(3e+1, 2·Crop+1) - Crop, dx = es.Intn(3e+2, 2·Crop+1) - Crop.
 //
-// FillBatch does not allocate. Large batches are split over a pool of worker
-// goroutines; the result does not depend on that. It panics if dst or labels
+// FillBatch does not allocate. Large batches are split over the cores
+// (framework/internal/parallel); the result does not depend on that. It panics if dst or labels
 // are too short, an index is out of range, norm does not have s.C (or zero)
 // channels or has a zero Std, or aug.Crop is negative.
 func FillBatch(dst []float32, labels []int32, s *Set, idx []int, norm Normalization, aug Augment, stream rng.Stream, epoch int) {
@@ -63,7 +63,8 @@ func FillBatch(dst []float32, labels []int32, s *Set, idx []int, norm Normalizat
 	if !aug.IsZero() {
 		job.stream = stream.Derive(epoch)
 	}
-	if len(idx)*chw >= parallelMinPixels && len(idx) > 1 && parallelFill(&job, len(idx)) {
+	if len(idx)*chw >= parallelMinPixels && len(idx) > 1 {
+		parallelFill(&job, len(idx))
 		return
 	}
 	job.run(0, len(idx))

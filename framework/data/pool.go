@@ -1,62 +1,28 @@
 package data
 
-import (
-	"runtime"
-	"sync"
-)
+import "github.com/slotlab/slotlab/framework/internal/parallel"
 
 // parallelMinPixels is the batch size, in pixels, from which FillBatch
-// splits its work over the worker pool.
+// splits its work over the cores.
 const parallelMinPixels = 1 << 17
 
-// fillers is a pool of long-lived goroutines that fill parts of a batch. It
-// serves one FillBatch call at a time (others run on their caller's
-// goroutine), and passes work as values over channels so that a parallel
-// FillBatch does not allocate.
-var fillers struct {
-	once  sync.Once
-	mu    sync.Mutex // held while a call uses the pool
-	n     int        // worker goroutines
-	tasks chan [2]int
-	done  chan struct{}
-	job   fillJob // the current call; written under mu before tasks are sent
+// fillJobs recycle the state of parallel FillBatch calls, so that they do
+// not allocate.
+var fillJobs parallel.FreeList[fillJob]
+
+// parallelFill runs examples [0, n) of job on the cores, with the framework's
+// parallel-for: in min(n, GOMAXPROCS) ranges, on the calling goroutine and
+// the helpers that are idle. A call that finds them busy (the trainer's
+// kernels, another FillBatch) does not wait for them: it fills what they
+// do not take itself. Examples are filled independently, so the batch does
+// not depend on the split.
+func parallelFill(job *fillJob, n int) {
+	j := fillJobs.Get()
+	*j = *job
+	p := parallel.Procs()
+	parallel.Run(n, p, p, j)
+	fillJobs.Put(j) // drops the references to the caller's buffers
 }
 
-func startFillers() {
-	fillers.n = runtime.GOMAXPROCS(0) - 1
-	fillers.tasks = make(chan [2]int, fillers.n)
-	fillers.done = make(chan struct{}, fillers.n)
-	for range fillers.n {
-		go func() {
-			for t := range fillers.tasks {
-				fillers.job.run(t[0], t[1])
-				fillers.done <- struct{}{}
-			}
-		}()
-	}
-}
-
-// parallelFill runs examples [0, n) of job over the pool and the calling
-// goroutine. It returns false, having done nothing, if the pool has no
-// workers or is busy with another call.
-func parallelFill(job *fillJob, n int) bool {
-	fillers.once.Do(startFillers)
-	if fillers.n == 0 || !fillers.mu.TryLock() {
-		return false
-	}
-	defer fillers.mu.Unlock()
-	fillers.job = *job
-	parts := min(fillers.n+1, n)
-	chunk := (n + parts - 1) / parts
-	sent := 0
-	for lo := chunk; lo < n; lo += chunk {
-		fillers.tasks <- [2]int{lo, min(lo+chunk, n)}
-		sent++
-	}
-	fillers.job.run(0, min(chunk, n))
-	for ; sent > 0; sent-- {
-		<-fillers.done
-	}
-	fillers.job = fillJob{} // drop references to the caller's buffers
-	return true
-}
+// Range fills examples [lo, hi) (parallel.Ranger).
+func (f *fillJob) Range(_, lo, hi int) { f.run(lo, hi) }

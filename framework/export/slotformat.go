@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/bits"
 
+	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/nn"
 	"github.com/slotlab/slotlab/framework/rng"
 )
@@ -130,6 +131,9 @@ func decodeSlot(path string, raw []byte) (*slotHeader, map[string]nn.Tensor, err
 	}
 	ts := map[string]nn.Tensor{}
 	for _, l := range h.Layers {
+		if err := framework.CheckK(l.K); err != nil {
+			return nil, nil, bad("layer %s: %v", l.Name, err)
+		}
 		if l.Bits != bitsFor(l.K) || l.Connections < 0 {
 			return nil, nil, bad("layer %s: %d bits for K=%d", l.Name, l.Bits, l.K)
 		}

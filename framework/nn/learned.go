@@ -2,6 +2,7 @@ package nn
 
 import (
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/internal/parallel"
 	"github.com/slotlab/slotlab/framework/nn/slotupdate"
 	"github.com/slotlab/slotlab/framework/rng"
 )
@@ -15,14 +16,14 @@ type LearnedLayer struct {
 	Grad     []float32 // ∂L/∂W of the last step (owned by the graph)
 
 	sgd     slotupdate.SGD // the step Update is working on
-	updater *chunks
+	updater *parallel.Chunks
 }
 
 // Update takes one SGD step (momentum, weight decay) on the weights.
 func (l *LearnedLayer) Update(h Hyper) error {
 	l.sgd = h
 	if l.updater == nil {
-		l.updater = newChunks(len(l.W), 1<<14, l.updateChunk)
+		l.updater = parallel.NewChunks(len(l.W), 1<<14, l.updateChunk)
 	}
 	return l.updater.Run()
 }

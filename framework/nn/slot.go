@@ -6,7 +6,7 @@ import (
 
 	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/internal/hostapi"
-	"github.com/slotlab/slotlab/framework/nn/kernels"
+	"github.com/slotlab/slotlab/framework/internal/parallel"
 	"github.com/slotlab/slotlab/framework/nn/slotupdate"
 	"github.com/slotlab/slotlab/framework/rng"
 )
@@ -83,7 +83,7 @@ type SlotLayer struct {
 	// updateChunk on all cores without allocating.
 	stepMap  [6]float32
 	nextStep int64
-	updater  *chunks
+	updater  *parallel.Chunks
 }
 
 // Coef are the network-wide coefficients of the scores (see SlotLayer).
@@ -315,7 +315,7 @@ func (l *SlotLayer) Update(m stepCoef, nextStep int64) error {
 	l.stepMap = [6]float32{float32(m.M00), float32(m.M01), float32(m.M10), float32(m.M11), float32(m.E0), float32(m.E1)}
 	l.nextStep = nextStep
 	if l.updater == nil {
-		l.updater = newChunks(l.Info.Connections, l.chunk(), l.updateChunk)
+		l.updater = parallel.NewChunks(l.Info.Connections, l.chunk(), l.updateChunk)
 	}
 	if err := l.updater.Run(); err != nil {
 		return err
@@ -375,49 +375,7 @@ func finite(xs []float32) bool {
 // parallel runs fn over chunks of the layer's connections on all cores and
 // returns the first error.
 func (l *SlotLayer) parallel(fn func(lo, hi int) error) error {
-	return parallelChunks(l.Info.Connections, l.chunk(), fn)
-}
-
-func parallelChunks(n, chunk int, fn func(lo, hi int) error) error {
-	return newChunks(n, chunk, fn).Run()
-}
-
-// chunks runs a function over fixed chunks of [0, n) on all cores and
-// collects the first error. Made once and run every step, it allocates
-// nothing per run.
-type chunks struct {
-	n, size int
-	fn      func(lo, hi int) error
-	body    func(clo, chi int) // c.run, bound once
-	mu      sync.Mutex
-	err     error
-}
-
-func newChunks(n, size int, fn func(lo, hi int) error) *chunks {
-	c := &chunks{n: n, size: size, fn: fn}
-	c.body = c.run
-	return c
-}
-
-// Run calls fn on every chunk and returns the first error.
-func (c *chunks) Run() error {
-	c.err = nil
-	kernels.Parallel((c.n+c.size-1)/c.size, c.body)
-	return c.err
-}
-
-func (c *chunks) run(clo, chi int) {
-	for i := clo; i < chi; i++ {
-		lo, hi := i*c.size, min(c.n, (i+1)*c.size)
-		if err := c.fn(lo, hi); err != nil {
-			c.mu.Lock()
-			if c.err == nil {
-				c.err = err
-			}
-			c.mu.Unlock()
-			return
-		}
-	}
+	return parallel.ForChunks(l.Info.Connections, l.chunk(), fn)
 }
 
 // newSlotLayer allocates a slot layer and draws (or sets up the
@@ -463,7 +421,7 @@ func newSlotLayer(info framework.LayerInfo, pool *Pool, coef *Coef, o *Options) 
 		if l.Init == nil {
 			l.Init = make([]float32, n*k)
 		}
-		err := parallelChunks(n*k, 1<<16, func(lo, hi int) error { return l.fillInit(l.Init[lo:hi], lo) })
+		err := parallel.ForChunks(n*k, 1<<16, func(lo, hi int) error { return l.fillInit(l.Init[lo:hi], lo) })
 		if err != nil {
 			return nil, fmt.Errorf("initialising the scores of %s: %w", info.Name, err)
 		}
@@ -520,7 +478,7 @@ func poolOf(spec framework.Pool, info framework.LayerInfo, o *Options, values []
 // values.
 func storedPool(spec framework.Pool, info framework.LayerInfo, o *Options, values []float32) (*Pool, error) {
 	p := poolOf(spec, info, o, values)
-	err := parallelChunks(len(values), 1<<16, func(lo, hi int) error { return p.fillWeights(values[lo:hi], lo) })
+	err := parallel.ForChunks(len(values), 1<<16, func(lo, hi int) error { return p.fillWeights(values[lo:hi], lo) })
 	if err != nil {
 		return nil, fmt.Errorf("initialising the weights of %s: %w", info.Name, err)
 	}

@@ -57,19 +57,46 @@ type segment struct {
 	remote uint64 // the plugin's id of its mapping
 }
 
+// adapters make the host's side of a plugin's component, by the namespace
+// of its kind: the kinds of module a plugin can serve are the kinds
+// (framework.Kind) that this table has an adapter for. An adapter calls
+// the methods of its kind's interface over the wire.
+var adapters = map[string]func(p *process, c *component) framework.Module{
+	wire.KindSelector:    func(p *process, c *component) framework.Module { return &Selector{Plugin: p.path, component: c} },
+	wire.KindInitializer: func(p *process, c *component) framework.Module { return &Initializer{Plugin: p.path, component: c} },
+	wire.KindSharing: func(p *process, c *component) framework.Module {
+		return &Sharing{Plugin: p.path, component: c, pools: map[string]framework.Pool{}}
+	},
+}
+
+// newAdapter returns the adapter of the component info of p, whose kind
+// hosted has checked.
 func newAdapter(p *process, info wire.Component) framework.Module {
-	c := &component{proc: p, info: info}
-	switch info.Kind {
-	case wire.KindSelector:
-		return &Selector{Plugin: p.path, component: c}
-	case wire.KindInitializer:
-		return &Initializer{Plugin: p.path, component: c}
+	return adapters[info.Kind](p, &component{proc: p, info: info})
+}
+
+// hosted checks that plugins can serve modules of namespace ns here: it
+// is a registered kind's, and there is an adapter for it.
+func hosted(ns string) error {
+	kind, ok := framework.LookupKind(ns)
+	if ok && adapters[ns] != nil {
+		return nil
 	}
-	return &Sharing{Plugin: p.path, component: c, pools: map[string]framework.Pool{}}
+	var can []framework.Kind
+	for _, k := range framework.Kinds() {
+		if adapters[k.Namespace] != nil {
+			can = append(can, k)
+		}
+	}
+	what := ns + " (no kind of module has that namespace)"
+	if ok {
+		what = kind.PluralName() + " (this slotlab has no plugin adapter for them)"
+	}
+	return fmt.Errorf("slotlab plugins serve %s, not %s", framework.KindList(can, framework.Kind.PluralName, "and"), what)
 }
 
 func (c *component) fail(op string, err error) error {
-	return &Error{Plugin: c.proc.path, Component: wire.Singular(c.info.Kind) + " " + c.info.Name, Op: op, Err: err}
+	return &Error{Plugin: c.proc.path, Component: framework.Singular(c.info.Kind) + " " + c.info.Name, Op: op, Err: err}
 }
 
 // SlotlabModule describes the component as a module: its ID, the plugin's
@@ -84,7 +111,7 @@ func (c *component) UnmarshalYAML(n *yaml.Node) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.instance != 0 {
-		return fmt.Errorf("plugin %s: %s %s: options must be given before the component is set up", c.proc.path, wire.Singular(c.info.Kind), c.info.Name)
+		return fmt.Errorf("plugin %s: %s %s: options must be given before the component is set up", c.proc.path, framework.Singular(c.info.Kind), c.info.Name)
 	}
 	c.raw = n
 	return nil
@@ -428,7 +455,7 @@ func (s *Selector) layerSegment(op string, layer framework.LayerInfo, counts ...
 	if _, err := s.setup(); err != nil {
 		return nil, nil, err
 	}
-	if layer.Connections < 0 || layer.K < 1 {
+	if err := framework.CheckK(layer.K); err != nil || layer.Connections < 0 {
 		return nil, nil, s.fail(op, fmt.Errorf("bad layer shape: %d connections, K = %d", layer.Connections, layer.K))
 	}
 	off := make([]int64, len(counts))
@@ -578,7 +605,7 @@ func (s *Selector) Select(idx []int32, scores []float32, ctx framework.SelectCon
 		return err
 	}
 	n := len(idx)
-	if k < 1 || len(scores) != n*k {
+	if err := framework.CheckK(k); err != nil || len(scores) != n*k {
 		return s.fail(op(), fmt.Errorf("%d scores for %d connections and K = %d", len(scores), n, k))
 	}
 	if n == 0 {

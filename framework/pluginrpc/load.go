@@ -50,10 +50,14 @@ func (loader) LoadPlugin(path string) (string, error) {
 // LoadPluginPath is LoadPath.
 func (loader) LoadPluginPath() ([]string, []error) { return LoadPath() }
 
-// register registers the modules p serves, under its absolute path.
+// register registers the modules p serves, under its absolute path; all
+// must be of kinds that plugins can serve (hosted).
 func register(p *process) error {
 	var infos []framework.ModuleInfo
 	for _, c := range p.desc.Components {
+		if err := hosted(c.Kind); err != nil {
+			return fmt.Errorf("plugin %s: %s %s: %w", p.abs, framework.Singular(c.Kind), c.Name, err)
+		}
 		infos = append(infos, moduleInfo(p, c))
 	}
 	return framework.RegisterPlugin(p.abs, infos)
@@ -78,7 +82,8 @@ var (
 )
 
 // Load returns the component name of kind namespace ("selectors",
-// "initializers" or "sharing") served by the plugin binary at path,
+// "initializers", "sharing": a kind plugins can serve, see hosted) served
+// by the plugin binary at path,
 // starting the plugin if this process has not yet, and registers the
 // modules the plugin serves. (Experiments name modules through the
 // registry; Load is for programs and tests that want one adapter.)
@@ -89,10 +94,8 @@ var (
 // into the module (the adapter is a yaml.Unmarshaler that keeps them) and
 // then provisions it (framework.Provision), which sets it up.
 func Load(path, name, namespace string, options *yaml.Node) (framework.Module, error) {
-	switch namespace {
-	case wire.KindSelector, wire.KindInitializer, wire.KindSharing:
-	default:
-		return nil, fmt.Errorf("plugin %s: slotlab plugins serve selectors, initializers and sharing strategies, not %s", path, namespace)
+	if err := hosted(namespace); err != nil {
+		return nil, fmt.Errorf("plugin %s: %w", path, err)
 	}
 	found, err := Resolve(path)
 	if err != nil {
@@ -112,7 +115,7 @@ func Load(path, name, namespace string, options *yaml.Node) (framework.Module, e
 		}
 	}
 	if comp == nil {
-		return nil, fmt.Errorf("plugin %s: serves no %s named %q; it serves %s", found, wire.Singular(namespace), name, served(p.desc.Components))
+		return nil, fmt.Errorf("plugin %s: serves no %s named %q; it serves %s", found, framework.Singular(namespace), name, served(p.desc.Components))
 	}
 	m := newAdapter(p, *comp)
 	if options != nil {
@@ -132,7 +135,7 @@ func served(cs []wire.Component) string {
 	}
 	var s []string
 	for _, c := range cs {
-		s = append(s, wire.Singular(c.Kind)+" "+c.Name)
+		s = append(s, framework.Singular(c.Kind)+" "+c.Name)
 	}
 	return strings.Join(s, ", ")
 }

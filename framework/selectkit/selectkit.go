@@ -24,8 +24,8 @@ import (
 // of scores[i*k:(i+1)*k] into idx[i]: the first one on ties (−0 and +0
 // tie), and NaN never wins unless all of a connection's scores are NaN,
 // then 0. This is the selection of greedy selection and of the trainer's
-// fused argmax. It panics if k < 1 or scores holds fewer than len(idx)·k
-// values.
+// fused argmax. It panics if k is out of range (framework.CheckK) or
+// scores holds fewer than len(idx)·k values.
 func Argmax(idx []int32, scores []float32, k int) { slotupdate.Argmax(idx, scores, k) }
 
 // Counter returns the counter of connection ctx.Offset+i at step ctx.Step

@@ -1,11 +1,15 @@
 package kernels
 
-import "math"
+import (
+	"math"
+
+	"github.com/slotlab/slotlab/framework/internal/parallel"
+)
 
 // ReLUForward computes y = max(x, 0) elementwise; NaN stays NaN. y may be x.
 func ReLUForward(x, y []float32) {
 	checkLen("relu y", len(y), len(x))
-	t := eltTasks.get()
+	t := eltTasks.Get()
 	*t = eltTask{kind: reluForward, a: x, b: y}
 	runElt(t, len(x))
 }
@@ -15,7 +19,7 @@ func ReLUForward(x, y []float32) {
 func ReLUBackward(y, dy, dx []float32) {
 	checkLen("relu dy", len(dy), len(y))
 	checkLen("relu dx", len(dx), len(y))
-	t := eltTasks.get()
+	t := eltTasks.Get()
 	*t = eltTask{kind: reluBackward, a: y, b: dy, c: dx}
 	runElt(t, len(y))
 }
@@ -39,14 +43,14 @@ type eltTask struct {
 	counter uint64
 }
 
-var eltTasks freeList[eltTask]
+var eltTasks parallel.FreeList[eltTask]
 
 func runElt(t *eltTask, n int) {
 	runParallel(n, elemChunks(n), procs(), t)
-	eltTasks.put(t)
+	eltTasks.Put(t)
 }
 
-func (t *eltTask) run(_, lo, hi int) {
+func (t *eltTask) Range(_, lo, hi int) {
 	switch t.kind {
 	case reluForward:
 		x, y := t.a[lo:hi], t.b[lo:hi]

@@ -60,7 +60,7 @@ func (b *BatchNorm) check(x, y int) {
 
 func (b *BatchNorm) parallel() {
 	b.n = b.N
-	runParallel(b.C, b.C, min(procs(), elemChunks(b.N*b.C*b.HW)), b)
+	runParallel(b.C, b.C, min(procs(), elemChunks(b.N*b.C*b.HW)), (*bnRanger)(b))
 }
 
 // ForwardTrain normalises x into y with batch statistics, updates the running
@@ -105,7 +105,13 @@ func (b *BatchNorm) Backward(dy, dx []float32) {
 	b.dy, b.dx = nil, nil
 }
 
-// run implements ranger over channels [lo, hi).
+// bnRanger is a BatchNorm as the parallel.Ranger of its passes, which
+// keeps Range out of BatchNorm's methods.
+type bnRanger BatchNorm
+
+func (r *bnRanger) Range(w, lo, hi int) { (*BatchNorm)(r).run(w, lo, hi) }
+
+// run processes channels [lo, hi) of the current pass.
 func (b *BatchNorm) run(_, lo, hi int) {
 	for c := lo; c < hi; c++ {
 		switch b.kind {

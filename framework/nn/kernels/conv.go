@@ -340,7 +340,7 @@ func (c *Conv) Forward(x, w, y []float32) {
 		c.forwardSerial()
 	} else {
 		c.phase = phaseForward
-		runParallel(c.groups, c.groups, c.prepare(c.groups, false), c)
+		runParallel(c.groups, c.groups, c.prepare(c.groups, false), (*convRanger)(c))
 	}
 	c.x, c.w, c.y = nil, nil, nil
 }
@@ -361,7 +361,7 @@ func (c *Conv) BackwardData(dy, w, dx []float32) {
 		c.backwardDataSerial()
 	} else {
 		c.phase = phaseBackwardData
-		runParallel(c.groups, c.groups, c.prepare(c.groups, false), c)
+		runParallel(c.groups, c.groups, c.prepare(c.groups, false), (*convRanger)(c))
 	}
 	c.dy, c.w, c.dx = nil, nil, nil
 }
@@ -387,17 +387,23 @@ func (c *Conv) BackwardFilter(x, dy, dw []float32) {
 			c.partial = append(c.partial, make([]float32, s.WeightSize()))
 		}
 		c.phase = phaseBackwardFilter
-		runParallel(c.slabs, c.slabs, c.prepare(c.slabs, false), c)
+		runParallel(c.slabs, c.slabs, c.prepare(c.slabs, false), (*convRanger)(c))
 		if c.slabs > 1 {
 			n := s.WeightSize()
 			c.phase = phaseReduce
-			runParallel(n, elemChunks(n), procs(), c)
+			runParallel(n, elemChunks(n), procs(), (*convRanger)(c))
 		}
 	}
 	c.x, c.dy, c.dw = nil, nil, nil
 }
 
-// run implements ranger for every phase.
+// convRanger is a Conv as the parallel.Ranger of its phases, which keeps
+// Range out of Conv's methods.
+type convRanger Conv
+
+func (r *convRanger) Range(w, lo, hi int) { (*Conv)(r).run(w, lo, hi) }
+
+// run processes items [lo, hi) of the current phase as worker.
 func (c *Conv) run(worker, lo, hi int) {
 	switch c.phase {
 	case phaseForward:
@@ -446,11 +452,11 @@ func (c *Conv) runWino(d *winoDir, src, w, dst []float32) {
 	}
 	c.wino, c.w, c.winoSrc, c.winoDst = d, w, src, dst
 	c.phase = phaseWinoFilters
-	runParallel(d.co, min(d.co, 4*procs()), procs(), c)
+	runParallel(d.co, min(d.co, 4*procs()), procs(), (*convRanger)(c))
 	workers := min(procs(), d.groups)
 	c.winoWorkspaces(workers)
 	c.phase = phaseWinoGroups
-	runParallel(d.groups, d.groups, workers, c)
+	runParallel(d.groups, d.groups, workers, (*convRanger)(c))
 	c.wino, c.w, c.winoSrc, c.winoDst = nil, nil, nil, nil
 }
 
@@ -475,9 +481,9 @@ func (c *Conv) runWinoFilter(x, dy, dw []float32) {
 	workers := min(procs(), d.slabs)
 	c.winoWorkspaces(workers)
 	c.phase = phaseWinoFilterSlabs
-	runParallel(d.slabs, d.slabs, workers, c)
+	runParallel(d.slabs, d.slabs, workers, (*convRanger)(c))
 	c.phase = phaseWinoGradFilters
-	runParallel(d.co, min(d.co, 4*procs()), procs(), c)
+	runParallel(d.co, min(d.co, 4*procs()), procs(), (*convRanger)(c))
 	c.x, c.dy, c.dw = nil, nil, nil
 }
 

@@ -37,7 +37,7 @@ func (c *Conv) im2colGroup(g, workers int) {
 	c.n0, c.cnt = c.groupSpan(g)
 	items := c.cnt * c.s.C * c.s.KH * c.s.KW
 	c.phase = phaseIm2col
-	runParallel(items, 4*workers, workers, c)
+	runParallel(items, 4*workers, workers, (*convRanger)(c))
 }
 
 func (c *Conv) forwardSerial() {
@@ -54,7 +54,7 @@ func (c *Conv) backwardDataSerial() {
 		c.n0, c.cnt = c.groupSpan(g)
 		c.dataGEMM(&c.ws[0], c.n0, c.cnt)
 		c.phase = phaseCol2im
-		runParallel(c.cnt*c.s.C, 4*workers, workers, c)
+		runParallel(c.cnt*c.s.C, 4*workers, workers, (*convRanger)(c))
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 func DropoutForward(x, y []float32, mask []float32, p float32, s rng.Stream, counter uint64) {
 	checkLen("dropout y", len(y), len(x))
 	checkLen("dropout mask", len(mask), len(x))
-	t := eltTasks.get()
+	t := eltTasks.Get()
 	*t = eltTask{kind: dropoutForward, a: x, b: y, c: mask, p: p, key: s.Key, counter: counter}
 	switch {
 	case p <= 0:
@@ -30,7 +30,7 @@ func DropoutForward(x, y []float32, mask []float32, p float32, s rng.Stream, cou
 func DropoutBackward(dy, mask, dx []float32) {
 	checkLen("dropout mask", len(mask), len(dy))
 	checkLen("dropout dx", len(dx), len(dy))
-	t := eltTasks.get()
+	t := eltTasks.Get()
 	*t = eltTask{kind: mulElt, a: dy, b: mask, c: dx}
 	runElt(t, len(dy))
 }

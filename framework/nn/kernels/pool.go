@@ -3,6 +3,8 @@ package kernels
 import (
 	"fmt"
 	"math"
+
+	"github.com/slotlab/slotlab/framework/internal/parallel"
 )
 
 // Pool2D describes a pooling window over N·C planes of H×W, with no padding
@@ -55,12 +57,12 @@ type poolTask struct {
 	argmax []int32
 }
 
-var poolTasks freeList[poolTask]
+var poolTasks parallel.FreeList[poolTask]
 
 func runPool(t *poolTask) {
 	planes := t.p.N * t.p.C
 	runParallel(planes, elemChunks(t.p.InSize()), procs(), t)
-	poolTasks.put(t)
+	poolTasks.Put(t)
 }
 
 // MaxPoolForward computes y (N, C, OH, OW) as the maximum of each window of x
@@ -70,7 +72,7 @@ func runPool(t *poolTask) {
 func MaxPoolForward(p Pool2D, x, y []float32, argmax []int32) {
 	p.check(len(x), len(y))
 	checkLen("maxpool argmax", len(argmax), p.OutSize())
-	t := poolTasks.get()
+	t := poolTasks.Get()
 	*t = poolTask{kind: maxForward, p: p, in: x, out: y, argmax: argmax}
 	runPool(t)
 }
@@ -80,7 +82,7 @@ func MaxPoolForward(p Pool2D, x, y []float32, argmax []int32) {
 func MaxPoolBackward(p Pool2D, dy []float32, argmax []int32, dx []float32) {
 	p.check(len(dx), len(dy))
 	checkLen("maxpool argmax", len(argmax), p.OutSize())
-	t := poolTasks.get()
+	t := poolTasks.Get()
 	*t = poolTask{kind: maxBackward, p: p, in: dx, out: dy, argmax: argmax}
 	runPool(t)
 }
@@ -88,7 +90,7 @@ func MaxPoolBackward(p Pool2D, dy []float32, argmax []int32, dx []float32) {
 // AvgPoolForward computes y as the mean of each Size×Size window of x.
 func AvgPoolForward(p Pool2D, x, y []float32) {
 	p.check(len(x), len(y))
-	t := poolTasks.get()
+	t := poolTasks.Get()
 	*t = poolTask{kind: avgForward, p: p, in: x, out: y}
 	runPool(t)
 }
@@ -97,12 +99,12 @@ func AvgPoolForward(p Pool2D, x, y []float32) {
 // a window receives dy/Size² from it.
 func AvgPoolBackward(p Pool2D, dy, dx []float32) {
 	p.check(len(dx), len(dy))
-	t := poolTasks.get()
+	t := poolTasks.Get()
 	*t = poolTask{kind: avgBackward, p: p, in: dx, out: dy}
 	runPool(t)
 }
 
-func (t *poolTask) run(_, lo, hi int) {
+func (t *poolTask) Range(_, lo, hi int) {
 	p := &t.p
 	oh, ow, hw := p.OutH(), p.OutW(), p.H*p.W
 	ohw := oh * ow

@@ -3,6 +3,8 @@ package slotupdate
 import (
 	"fmt"
 	"math"
+
+	"github.com/slotlab/slotlab/framework"
 )
 
 // The kernels of the factored score representation of framework/nn
@@ -53,8 +55,9 @@ func Advance(y, g []float32, m [6]float32) bool {
 // first k maximising a*s0[i*K+k] + y[2i]*w[i*stride+k] (each product rounded
 // to float32, then added; −0 and +0 tie; NaN never wins unless all K are
 // NaN, then 0) and weff[i] = w[i*stride+idx[i]]. stride is K (w has n*K
-// values) or 0 (all connections share w[0:K]). It panics if a slice is too
-// short or stride is neither K nor 0.
+// values) or 0 (all connections share w[0:K]). It panics if K is out of
+// range (framework.CheckK), a slice is too short or stride is neither K
+// nor 0.
 func ArgmaxFactored(idx []int32, weff, s0, w, y []float32, a float32, k, stride int) {
 	n := len(idx)
 	checkFactored("ArgmaxFactored", n, len(s0), len(w), len(y), k, stride)
@@ -97,11 +100,9 @@ func Chunk(k int) int { return max(256, 16384/k) }
 // makes, compiled in or in a plugin. It runs ArgmaxFactored's kernels on
 // the scores as s0 with a = 1, y = 0 and zero weights, which makes every
 // score s0 + 0 = s0 (−0 becomes +0, its tie), block by block. It panics if
-// K < 1 or scores has fewer than n·K values.
+// K is out of range (framework.CheckK) or scores has fewer than n·K values.
 func Argmax(idx []int32, scores []float32, k int) {
-	if k < 1 {
-		panic(fmt.Sprintf("slotupdate.Argmax: K = %d < 1", k))
-	}
+	checkK("Argmax", k)
 	n := len(idx)
 	if len(scores) < n*k {
 		panic(fmt.Sprintf("slotupdate.Argmax: len(scores) = %d < n*K = %d", len(scores), n*k))
@@ -122,12 +123,11 @@ func Argmax(idx []int32, scores []float32, k int) {
 
 // WriteScores writes the scores of connections 0..n-1, n = len(dst)/K:
 // dst[i*K+k] = a*s0[i*K+k] + y[2i]*w[i*stride+k] (each product rounded,
-// then added). Elements of dst past n*K are not touched. It panics if a
-// slice is too short or stride is neither K nor 0.
+// then added). Elements of dst past n*K are not touched. It panics if K is
+// out of range (framework.CheckK), a slice is too short or stride is
+// neither K nor 0.
 func WriteScores(dst, s0, w, y []float32, a float32, k, stride int) {
-	if k < 1 {
-		panic(fmt.Sprintf("slotupdate.WriteScores: K = %d < 1", k))
-	}
+	checkK("WriteScores", k)
 	n := len(dst) / k
 	checkFactored("WriteScores", n, len(s0), len(w), len(y), k, stride)
 	if n == 0 {
@@ -140,10 +140,17 @@ func WriteScores(dst, s0, w, y []float32, a float32, k, stride int) {
 	writeScoresGo(dst[:n*k], s0, w, y, a, k, stride)
 }
 
-func checkFactored(fn string, n, ls0, lw, ly, k, stride int) {
-	if k < 1 {
-		panic(fmt.Sprintf("slotupdate.%s: K = %d < 1", fn, k))
+// checkK panics if K is out of range (framework.CheckK): the kernels take
+// K from the engine, which took it from a checked configuration, so a bad
+// K here is a programming error.
+func checkK(fn string, k int) {
+	if err := framework.CheckK(k); err != nil {
+		panic("slotupdate." + fn + ": " + err.Error())
 	}
+}
+
+func checkFactored(fn string, n, ls0, lw, ly, k, stride int) {
+	checkK(fn, k)
 	if stride != k && stride != 0 {
 		panic(fmt.Sprintf("slotupdate.%s: stride = %d, want K = %d or 0", fn, stride, k))
 	}

@@ -507,6 +507,7 @@ func TestBadShapes(t *testing.T) {
 	}{
 		{"select negative count", sel(wire.SelectArgs{Count: -1, K: 4}), "bad shape: -1 connections, K = 4"},
 		{"select K 0", sel(wire.SelectArgs{Count: 1, K: 0}), "bad shape: 1 connections, K = 0"},
+		{"select K past MaxK", sel(wire.SelectArgs{Count: 1, K: framework.MaxK + 1}), "bad shape: 1 connections, K = 65537"},
 		{"select n·K wraps to 0", sel(wire.SelectArgs{Count: 4, K: 1 << 62}), "bad shape: 4 connections, K = 4611686018427387904"},
 		{"select n·K wraps to 2", sel(wire.SelectArgs{Count: 3, K: wraps}), "bad shape: 3 connections, K = 6148914691236517206"},
 		{"select 2n wraps", sel(wire.SelectArgs{Count: 1<<62 + 1, K: 1}), "bad shape: 4611686018427387905 connections, K = 1"},

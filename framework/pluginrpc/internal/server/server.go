@@ -11,7 +11,6 @@ import (
 	"math"
 	"os"
 	"reflect"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"sort"
@@ -25,6 +24,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/internal/parallel"
 	"github.com/slotlab/slotlab/framework/internal/strictyaml"
 	"github.com/slotlab/slotlab/framework/nn/slotupdate"
 	"github.com/slotlab/slotlab/framework/pluginrpc/internal/shm"
@@ -137,7 +137,7 @@ func (s *Service) printUsage() {
 	fmt.Printf("%s is a slotlab plugin (protocol versions %s). It serves:\n\n", os.Args[0], join(Versions()))
 	d := s.describe()
 	for _, c := range d.Components {
-		fmt.Printf("  %s %s: %s\n", wire.Singular(c.Kind), c.Name, c.Summary)
+		fmt.Printf("  %s %s: %s\n", framework.Singular(c.Kind), c.Name, c.Summary)
 		if p := policies(c); p != "" {
 			fmt.Printf("      (%s)\n", p)
 		}
@@ -149,12 +149,17 @@ func (s *Service) printUsage() {
 			fmt.Printf("      %s (%s, default %s)%s\n", o.Name, o.Type, o.Default, doc)
 		}
 	}
-	ex := d.Components[0]
-	key := map[string]string{wire.KindSelector: "selector", wire.KindInitializer: "initializers.weights", wire.KindSharing: "sharing"}[ex.Kind]
-	fmt.Printf("\nPut this binary, named slotlab-SOMETHING, in a directory of SLOTLAB_PLUGIN_PATH,\n"+
-		"or list it in an experiment (plugins: [path/to/it], relative to the experiment file),\n"+
-		"and name its modules like built-in ones:\n\n  %s: {id: %s, ...options}\n\n"+
-		"slotlab starts this binary itself.\n", key, ex.Name)
+	fmt.Printf("\nPut this binary, named slotlab-SOMETHING, in a directory of SLOTLAB_PLUGIN_PATH,\n" +
+		"or list it in an experiment (plugins: [path/to/it], relative to the experiment file),\n" +
+		"and name its modules like built-in ones")
+	// The first component whose kind an experiment key names, as example.
+	for _, c := range d.Components {
+		if k, _ := framework.LookupKind(c.Kind); len(k.Keys) > 0 {
+			fmt.Printf(":\n\n  %s: {id: %s, ...options}", k.Keys[0], c.Name)
+			break
+		}
+	}
+	fmt.Printf("\n\nslotlab starts this binary itself.\n")
 }
 
 // policies describes what a component declares: its table label, and
@@ -188,9 +193,6 @@ type instance struct {
 
 var _ wire.Service = (*Service)(nil)
 
-// ifaces are the framework interfaces of the kinds.
-var ifaces = map[string]string{wire.KindSelector: "Selector", wire.KindInitializer: "Initializer", wire.KindSharing: "Sharing"}
-
 // New checks the components and returns the service.
 func New(cfg Config) (*Service, error) {
 	s := &Service{cfg: cfg, factories: map[string]Factory{}, instances: map[uint64]*instance{}, segments: map[uint64][]byte{}}
@@ -202,26 +204,19 @@ func New(cfg Config) (*Service, error) {
 			return nil, fmt.Errorf("bad component name %q", f.Name)
 		}
 		if f.New == nil {
-			return nil, fmt.Errorf("%s %s has no constructor", wire.Singular(f.Kind), f.Name)
+			return nil, fmt.Errorf("%s %s has no constructor", framework.Singular(f.Kind), f.Name)
 		}
-		m := f.New()
-		var ok bool
-		switch f.Kind {
-		case wire.KindSelector:
-			_, ok = m.(framework.Selector)
-		case wire.KindInitializer:
-			_, ok = m.(framework.Initializer)
-		case wire.KindSharing:
-			_, ok = m.(framework.Sharing)
-		default:
-			return nil, fmt.Errorf("unknown kind %q of component %s: a module's ID is KIND.NAME with KIND selectors, initializers or sharing, e.g. selectors.%s", f.Kind, f.Name, f.Name)
-		}
+		kind, ok := framework.LookupKind(f.Kind)
 		if !ok {
-			return nil, fmt.Errorf("%s %s: %T does not implement framework.%s", wire.Singular(f.Kind), f.Name, m, ifaces[f.Kind])
+			kinds := framework.KindList(framework.Kinds(), func(k framework.Kind) string { return k.Namespace }, "or")
+			return nil, fmt.Errorf("unknown kind %q of component %s: a module's ID is KIND.NAME with KIND %s, e.g. selectors.%s", f.Kind, f.Name, kinds, f.Name)
+		}
+		if m := f.New(); !kind.Implements(m) {
+			return nil, fmt.Errorf("%s %s: %T does not implement %s", kind.Singular, f.Name, m, kind.Interface)
 		}
 		key := f.Kind + "." + f.Name
 		if _, dup := s.factories[key]; dup {
-			return nil, fmt.Errorf("%s %s is served twice", wire.Singular(f.Kind), f.Name)
+			return nil, fmt.Errorf("%s %s is served twice", framework.Singular(f.Kind), f.Name)
 		}
 		s.factories[key] = f
 	}
@@ -286,7 +281,7 @@ func options(m framework.Module) []wire.Option {
 func (s *Service) Setup(args wire.SetupArgs, reply *wire.SetupReply) error {
 	f, ok := s.factories[args.Kind+"."+args.Name]
 	if !ok {
-		return fmt.Errorf("serves no %s named %q", wire.Singular(args.Kind), args.Name)
+		return fmt.Errorf("serves no %s named %q", framework.Singular(args.Kind), args.Name)
 	}
 	m := f.New()
 	if err := decode(m, args.Options); err != nil {
@@ -426,7 +421,7 @@ func (s *Service) lookup(inst, seg uint64, kind string) (framework.Module, []byt
 		return nil, nil, fmt.Errorf("no instance %d (released, or never set up)", inst)
 	}
 	if in.kind != kind {
-		return nil, nil, fmt.Errorf("instance %d is a %s, not a %s", inst, wire.Singular(in.kind), wire.Singular(kind))
+		return nil, nil, fmt.Errorf("instance %d is a %s, not a %s", inst, framework.Singular(in.kind), framework.Singular(kind))
 	}
 	if seg == 0 {
 		return in.mod, nil, nil
@@ -462,7 +457,7 @@ func (s *Service) Select(args wire.SelectArgs, reply *wire.CountReply) error {
 	if framework.SelectsWholeLayer(sel) {
 		err = selectWhole(sel, idx, scores, args.Ctx, k)
 	} else {
-		err = parallel(args.Count, slotupdate.Chunk(k), func(lo, hi int) error {
+		err = parallel.ForChunks(args.Count, slotupdate.Chunk(k), func(lo, hi int) error {
 			ctx := args.Ctx
 			ctx.Offset += lo
 			ctx.Layer.K = k // the shape the scores were checked against
@@ -517,13 +512,13 @@ func (s *Service) SelectFactored(args wire.SelectFactoredArgs, reply *wire.Count
 			*buf = make([]float32, n*k)
 		}
 		scores := (*buf)[:n*k]
-		_ = parallel(n, chunk, func(lo, hi int) error {
+		_ = parallel.ForChunks(n, chunk, func(lo, hi int) error {
 			slotupdate.WriteScores(scores[lo*k:hi*k], init[lo*k:hi*k], w[lo*k:hi*k], y[2*lo:2*hi], args.A, k, k)
 			return nil
 		})
 		err = selectWhole(sel, idx, scores, args.Ctx, k)
 	} else {
-		err = parallel(n, chunk, func(lo, hi int) error {
+		err = parallel.ForChunks(n, chunk, func(lo, hi int) error {
 			buf := scoreBufs.Get().(*[]float32)
 			defer scoreBufs.Put(buf)
 			if cap(*buf) < (hi-lo)*k {
@@ -561,11 +556,11 @@ func selectWhole(sel framework.Selector, idx []int32, scores []float32, ctx fram
 
 // shape checks the shape of a selection of n connections with K
 // candidates each, whose arrays hold n·K scores and, factored, 2n
-// coefficients: n ≥ 0, K ≥ 1, and neither n·K nor 2n past the range of
-// int, where they would wrap around to a small, wrong length (4
-// connections with K = 2^62 would make 0 scores).
+// coefficients: n ≥ 0, K in range (framework.CheckK), and neither n·K nor
+// 2n past the range of int, where they would wrap around to a small, wrong
+// length.
 func shape(n, k int) error {
-	if n < 0 || k < 1 || n > math.MaxInt/k || n > math.MaxInt/2 {
+	if framework.CheckK(k) != nil || n < 0 || n > math.MaxInt/k || n > math.MaxInt/2 {
 		return fmt.Errorf("bad shape: %d connections, K = %d", n, k)
 	}
 	return nil
@@ -585,7 +580,7 @@ func (s *Service) Fill(args wire.FillArgs, reply *wire.CountReply) error {
 		return err
 	}
 	init := m.(framework.Initializer)
-	err = parallel(args.Count, 1<<16, func(lo, hi int) error {
+	err = parallel.ForChunks(args.Count, 1<<16, func(lo, hi int) error {
 		t := args.Tensor
 		t.Offset += uint64(lo)
 		return safely(func() error { return init.Fill(dst[lo:hi], t) })
@@ -660,52 +655,4 @@ func firstFrames(stack []byte) string {
 		}
 	}
 	return strings.Join(lines[:min(len(lines), 6)], "\n")
-}
-
-// parallel runs fn over chunks of [0, n) on all cores and returns the first
-// error.
-func parallel(n, chunk int, fn func(lo, hi int) error) error {
-	chunks := (n + chunk - 1) / chunk
-	workers := min(runtime.GOMAXPROCS(0), chunks)
-	if workers <= 1 {
-		for lo := 0; lo < n; lo += chunk {
-			if err := fn(lo, min(n, lo+chunk)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-		next  int
-	)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				c := next
-				next++
-				stop := first != nil
-				mu.Unlock()
-				if stop || c >= chunks {
-					return
-				}
-				lo := c * chunk
-				if err := fn(lo, min(n, lo+chunk)); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return first
 }

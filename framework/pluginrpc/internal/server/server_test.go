@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -112,30 +111,7 @@ func TestNewChecks(t *testing.T) {
 	}
 }
 
-func TestParallel(t *testing.T) {
-	for _, tc := range []struct{ n, chunk int }{{0, 4}, {1, 4}, {10, 3}, {1000, 7}} {
-		var sum atomic.Int64
-		if err := parallel(tc.n, tc.chunk, func(lo, hi int) error {
-			for i := lo; i < hi; i++ {
-				sum.Add(int64(i))
-			}
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if want := int64(tc.n * (tc.n - 1) / 2); sum.Load() != want {
-			t.Fatalf("n=%d: sum %d, want %d", tc.n, sum.Load(), want)
-		}
-	}
-	boom := errors.New("boom")
-	if err := parallel(100, 1, func(lo, _ int) error {
-		if lo == 50 {
-			return boom
-		}
-		return nil
-	}); err != boom {
-		t.Fatalf("error %v", err)
-	}
+func TestSafely(t *testing.T) {
 	if err := safely(func() error { panic("x") }); err == nil || !strings.HasPrefix(err.Error(), "panic: x") {
 		t.Fatalf("safely: %v", err)
 	}

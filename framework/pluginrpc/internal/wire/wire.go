@@ -37,26 +37,15 @@ var Handshake = goplugin.HandshakeConfig{
 	MagicCookieValue: "3f7d1c0e-slot-machines-k-candidates",
 }
 
-// Kinds are the namespaces of the modules a plugin can serve, as in
-// framework module IDs.
+// The namespaces of the kinds of module the calls name (framework.Kind).
+// A component's Kind is the namespace of any kind registered with
+// framework.RegisterKind on both sides; the host takes those it has an
+// adapter for.
 const (
 	KindSelector    = framework.NamespaceSelectors
 	KindInitializer = framework.NamespaceInitializers
 	KindSharing     = framework.NamespaceSharing
 )
-
-// Singular returns the kind as a word for messages ("selector").
-func Singular(kind string) string {
-	switch kind {
-	case KindSelector:
-		return "selector"
-	case KindInitializer:
-		return "initializer"
-	case KindSharing:
-		return "sharing strategy"
-	}
-	return kind
-}
 
 // Empty is the argument or reply of calls that carry nothing.
 type Empty struct{}
@@ -71,7 +60,7 @@ type Option struct {
 
 // Component describes one component a plugin serves.
 type Component struct {
-	Kind    string // KindSelector, KindInitializer or KindSharing
+	Kind    string // the namespace of its kind of module, e.g. KindSelector
 	Name    string // the module's name, as YAML names it (selector: NAME)
 	Summary string
 	Options []Option
