@@ -27,9 +27,10 @@ func SampleSoftmax(idx []int32, s, u []float32, k int) {
 		scratch = make([]float32, k+8)
 	}
 	if useAsm && k%8 == 0 {
+		z := useAVX512 && zSampleWins(k)
 		for lo := 0; lo < n; lo += max(1, asmBlock/k) {
 			c := min(n, lo+max(1, asmBlock/k)) - lo
-			sampleK8nAVX2(&idx[lo], &s[lo*k], &u[lo], &scratch[0], c, k)
+			sampleKernel(z, &idx[lo], &s[lo*k], &u[lo], &scratch[0], c, k)
 		}
 		return
 	}
