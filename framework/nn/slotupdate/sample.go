@@ -19,9 +19,10 @@ func SampleSoftmax(idx []int32, s, u []float32, k int) {
 		return
 	}
 	_, _ = s[n*k-1], u[n-1]
-	// The prefix sums of one connection. A small array: it is zeroed on
-	// every call, and PS calls this for every few hundred connections.
-	var buf [64 + 8]float32
+	// The prefix sums of one connection, or two for the AVX-512 kernel. A
+	// small array: it is zeroed on every call, and PS calls this for every
+	// few hundred connections.
+	var buf [sampleScratch]float32
 	scratch := buf[:]
 	if k+8 > len(buf) {
 		scratch = make([]float32, k+8)
@@ -36,6 +37,11 @@ func SampleSoftmax(idx []int32, s, u []float32, k int) {
 	}
 	sampleSoftmaxGo(idx, s, u, k, scratch)
 }
+
+// sampleScratch is the scratch SampleSoftmax gives the kernels for K ≤ 64:
+// the AVX-512 kernel for K > 8 keeps the K+8 prefix sums of a second
+// connection 72 values after those of the first.
+const sampleScratch = 2 * (64 + 8)
 
 // sampleSoftmaxGo is SampleSoftmax in Go; scratch holds at least k+8 values.
 func sampleSoftmaxGo(idx []int32, s, u []float32, k int, scratch []float32) {

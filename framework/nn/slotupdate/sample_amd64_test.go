@@ -13,7 +13,7 @@ import (
 )
 
 // sampleZ calls SampleSoftmax's AVX-512 kernel for K directly, on all of
-// idx at once; scratch holds K+8 values.
+// idx at once; scratch holds sampleScratch values.
 func sampleZ(idx []int32, s, u, scratch []float32, k int) {
 	if k == 8 {
 		sampleK8Z(&idx[0], &s[0], &u[0], len(idx))
@@ -120,7 +120,7 @@ func TestSampleSoftmaxZ(t *testing.T) {
 				for _, v := range []string{"avx512", "avx2"} {
 					got := make([]int32, n+1)
 					got[n] = -7
-					scratch := make([]float32, k+8)
+					scratch := make([]float32, sampleScratch)
 					if v == "avx512" {
 						sampleZ(got[:n], s, u, scratch, k)
 					} else {
@@ -134,15 +134,23 @@ func TestSampleSoftmaxZ(t *testing.T) {
 				if k == 8 {
 					continue
 				}
-				// The prefix sums in scratch, row by row.
-				pz, pg := make([]float32, k+8), make([]float32, k+8)
-				var one [1]int32
+				// The prefix sums in scratch, bit for bit: of one row
+				// alone, and of two (the second's 72 values on).
+				pz, pg := make([]float32, sampleScratch), make([]float32, k+8)
+				var two [2]int32
 				for i := 0; i < n; i += 1 + n/50 {
-					sampleK16nZ(&one[0], &s[i*k], &u[i], &pz[0], 1, k)
-					sampleSoftmaxGo(one[:], s[i*k:i*k+k], u[i:i+1], k, pg)
-					for j := range k {
-						if math.Float32bits(pz[j]) != math.Float32bits(pg[j]) {
-							t.Fatalf("%s row %d: prefix sum %d is %#08x in AVX-512, %#08x in Go", name, i, j, math.Float32bits(pz[j]), math.Float32bits(pg[j]))
+					for _, m := range []int{1, 2} {
+						if i+m > n {
+							continue
+						}
+						sampleK16nZ(&two[0], &s[i*k], &u[i], &pz[0], m, k)
+						for r := range m {
+							sampleSoftmaxGo(two[:1], s[(i+r)*k:(i+r+1)*k], u[i+r:i+r+1], k, pg)
+							for j := range k {
+								if a, b := math.Float32bits(pz[72*r+j]), math.Float32bits(pg[j]); a != b {
+									t.Fatalf("%s rows %d..%d: row %d's prefix sum %d is %#08x in AVX-512, %#08x in Go", name, i, i+m-1, i+r, j, a, b)
+								}
+							}
 						}
 					}
 				}

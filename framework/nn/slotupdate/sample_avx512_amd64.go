@@ -11,7 +11,7 @@ package slotupdate
 func sampleK8Z(idx *int32, s, u *float32, n int)
 
 // sampleK16nZ is SampleSoftmax for n connections of K scores, K a multiple
-// of 8 from 16 to 64; scratch holds K+8 values.
+// of 8 from 16 to 64; scratch holds sampleScratch values.
 //
 //go:noescape
 func sampleK16nZ(idx *int32, s, u, scratch *float32, n, k int)
@@ -27,7 +27,8 @@ func zSampleWins(k int) bool {
 }
 
 // sampleKernel calls the sampling kernel for K, a multiple of 8: the
-// AVX-512 one if z, else the AVX2 one; scratch holds K+8 values.
+// AVX-512 one if z, else the AVX2 one; scratch holds sampleScratch values
+// or K+8, whichever is more.
 func sampleKernel(z bool, ip *int32, sp, up, scratch *float32, c, k int) {
 	switch {
 	case z && k == 8:

@@ -361,21 +361,75 @@ done:
 	VZEROUPPER
 	RET
 
+// HMAX16 sets every lane of m to the maximum of its 16 lanes; w is
+// scratch.
+#define HMAX16(m, w) \
+	VSHUFF32X4 $0x4e, m, m, w; \
+	VMAXPS     w, m, m; \
+	VSHUFF32X4 $0xb1, m, m, w; \
+	VMAXPS     w, m, m; \
+	VPERMILPS  $0x4e, m, w; \
+	VMAXPS     w, m, m; \
+	VPERMILPS  $0xb1, m, w; \
+	VMAXPS     w, m, m
+
+// BLOCK16 stores at dst the prefix sums of the 16 scores x (two blocks of
+// 8) of a row whose maximum is m, the carry c of the blocks before them
+// added, and sets c to the last of them; n, t, r are scratch, kk a
+// scratch mask.
+#define BLOCK16(x, m, c, dst, n, t, r, kk) \
+	VSUBPS  m, x, x; \
+	EXPZ(x, n, t, r, kk); \
+	PREFIX(t, r); \
+	VADDPS  c, t, K5, t; \
+	VPERMPS t, Z17, r; \
+	VADDPS  r, t, K4, t; \
+	VMOVUPS t, dst; \
+	VPERMPS t, Z16, c
+
+// BLOCK8 is BLOCK16 for the last 8 scores of a row, in the low half of x
+// (the high half's sums, stored past the row's, are never read).
+#define BLOCK8(x, m, c, dst, n, t, r, kk) \
+	VSUBPS  m, x, x; \
+	EXPZ(x, n, t, r, kk); \
+	PREFIX(t, r); \
+	VADDPS  c, t, K5, t; \
+	VMOVUPS t, dst; \
+	VPERMPS t, Z17, c
+
+// FIND draws for the connection whose prefix sums are at p(DX*1), their
+// total in every lane of c, u at up: target = u·total, one compare per 16
+// sums from the last (DX = DI) to the first, the masks gathered in R12,
+// bit K-1 set; the lowest set bit is stored at out. c, AX, DX, R12 and
+// K6 are overwritten.
+#define FIND(p, c, up, out) \
+	VMULPS.BCST up, c, c; \
+	MOVQ        DI, DX; \
+	XORQ        R12, R12; \
+	VCMPPS      $1, p(DX*1), c, K6; \
+	KMOVW       K6, AX; \
+	SHLQ        $16, R12; \
+	ORQ         AX, R12; \
+	SUBQ        $64, DX; \
+	JGE         -5(PC); \
+	BTSQ        BX, R12; \
+	TZCNTQ      R12, AX; \
+	MOVL        AX, out
+
 // func sampleK16nZ(idx *int32, s, u, scratch *float32, n, k int)
 //
-// K a multiple of 8 from 16 to 64, one connection at a time, 16 scores per
-// register: the maximum over the row (the last 16 scores read again where
-// K/8 is odd: the maximum does not mind), then the exponentials and prefix
-// sums 16 at a time into scratch, the last 8 alone where K/8 is odd (a
-// masked load; the high half's sums are dropped), then the draw: one
-// compare per 16 sums, from the last to the first, the masks gathered
-// into one 64-bit word.
+// K a multiple of 8 from 16 to 64, 16 scores per register, two connections
+// per step (the second's scratch 288 bytes after the first's), then one
+// for the rest of n: the maximum over the row (the last 16 scores read
+// again where K/8 is odd: the maximum does not mind), then the
+// exponentials and prefix sums 16 at a time into scratch, the last 8 alone
+// where K/8 is odd (a masked load), then the draw.
 //
-// Registers: R9 idx, SI s, R8 u, R10 scratch, CX connections left, BX
-// K-1, R11 bytes per connection (4K), R13 4K-64, R14 the bytes of the
-// whole registers of a row (4K rounded down to 64), DI the offset of the
-// last register of a row; Z0 the maximum, Z7 the carry, Z17 the indexes
-// z7, Z16 z15; R12 the draw's mask.
+// Registers: R9 idx, SI s (the first row of the step), R13 the second row,
+// R8 u, R10 scratch, CX steps left, BX K-1, R11 bytes per row (4K),
+// R14 the bytes of the whole registers of a row (4K rounded down to 64),
+// DI the offset of the last register of a row; Z0, Z8 the maxima, Z7, Z15
+// the carries, Z17 the indexes z7, Z16 z15.
 TEXT ·sampleK16nZ(SB), NOSPLIT, $0-48
 	MOVQ      idx+0(FP), R9
 	MOVQ      s+8(FP), SI
@@ -387,87 +441,102 @@ TEXT ·sampleK16nZ(SB), NOSPLIT, $0-48
 	VMOVDQU32 z7<>(SB), Z17
 	VMOVDQU32 z15<>(SB), Z16
 	LEAQ      (BX*4), R11
-	LEAQ      -64(R11), R13
 	MOVQ      R11, R14
 	ANDQ      $-64, R14
-	LEAQ      32(R11), DI
+	LEAQ      -1(R11), DI
 	ANDQ      $-64, DI
-	SUBQ      $64, DI
 	DECQ      BX
-	TESTQ     CX, CX
-	JZ        zdone
+	SHRQ      $1, CX
+	JZ        one
 
-conn:
+two:
+	LEAQ    (SI)(R11*1), R13
+	VMOVUPS (SI), Z0
+	VMAXPS  -64(SI)(R11*1), Z0, Z0
+	VMOVUPS (R13), Z8
+	VMAXPS  -64(R13)(R11*1), Z8, Z8
+	MOVQ    $64, DX
+
+rowmax2:
+	LEAQ    64(DX), AX
+	CMPQ    AX, R11
+	JGE     rowmaxed2
+	VMAXPS  (SI)(DX*1), Z0, Z0
+	VMAXPS  (R13)(DX*1), Z8, Z8
+	MOVQ    AX, DX
+	JMP     rowmax2
+
+rowmaxed2:
+	HMAX16(Z0, Z1)
+	HMAX16(Z8, Z9)
+	VPXORD  Z7, Z7, Z7
+	VPXORD  Z15, Z15, Z15
+	XORQ    DX, DX
+
+block2:
+	CMPQ    DX, R14
+	JGE     tail2
+	VMOVUPS (SI)(DX*1), Z1
+	VMOVUPS (R13)(DX*1), Z9
+	BLOCK16(Z1, Z0, Z7, (R10)(DX*1), Z2, Z3, Z4, K6)
+	BLOCK16(Z9, Z8, Z15, 288(R10)(DX*1), Z10, Z11, Z12, K7)
+	ADDQ    $64, DX
+	JMP     block2
+
+tail2:
+	CMPQ      DX, R11
+	JGE       draw2
+	VMOVUPS.Z (SI)(DX*1), K5, Z1
+	VMOVUPS.Z (R13)(DX*1), K5, Z9
+	BLOCK8(Z1, Z0, Z7, (R10)(DX*1), Z2, Z3, Z4, K6)
+	BLOCK8(Z9, Z8, Z15, 288(R10)(DX*1), Z10, Z11, Z12, K7)
+
+draw2:
+	FIND((R10), Z7, (R8), (R9))
+	FIND(288(R10), Z15, 4(R8), 4(R9))
+	ADDQ    $8, R9
+	ADDQ    $8, R8
+	LEAQ    (R13)(R11*1), SI
+	DECQ    CX
+	JNZ     two
+
+one:
+	MOVQ    n+32(FP), AX
+	TESTQ   $1, AX
+	JZ      zdone
 	VMOVUPS (SI), Z0
 	VMAXPS  -64(SI)(R11*1), Z0, Z0
 	MOVQ    $64, DX
 
-rowmax:
-	CMPQ    DX, R13
-	JGE     rowmaxed
+rowmax1:
+	LEAQ    64(DX), AX
+	CMPQ    AX, R11
+	JGE     rowmaxed1
 	VMAXPS  (SI)(DX*1), Z0, Z0
+	MOVQ    AX, DX
+	JMP     rowmax1
+
+rowmaxed1:
+	HMAX16(Z0, Z1)
+	VPXORD  Z7, Z7, Z7
+	XORQ    DX, DX
+
+block1:
+	CMPQ    DX, R14
+	JGE     tail1
+	VMOVUPS (SI)(DX*1), Z1
+	BLOCK16(Z1, Z0, Z7, (R10)(DX*1), Z2, Z3, Z4, K6)
 	ADDQ    $64, DX
-	JMP     rowmax
+	JMP     block1
 
-rowmaxed:
-	VSHUFF32X4 $0x4e, Z0, Z0, Z1
-	VMAXPS     Z1, Z0, Z0
-	VSHUFF32X4 $0xb1, Z0, Z0, Z1
-	VMAXPS     Z1, Z0, Z0
-	VPERMILPS  $0x4e, Z0, Z1
-	VMAXPS     Z1, Z0, Z0
-	VPERMILPS  $0xb1, Z0, Z1
-	VMAXPS     Z1, Z0, Z0
-	VPXORD     Z7, Z7, Z7
-	XORQ       DX, DX
-
-block:
-	CMPQ     DX, R14
-	JGE      tail
-	VMOVUPS  (SI)(DX*1), Z1
-	VSUBPS   Z0, Z1, Z1
-	EXPZ(Z1, Z2, Z3, Z4, K6)
-	PREFIX(Z3, Z4)
-	VADDPS   Z7, Z3, K5, Z3
-	VPERMPS  Z3, Z17, Z4
-	VADDPS   Z4, Z3, K4, Z3
-	VMOVUPS  Z3, (R10)(DX*1)
-	VPERMPS  Z3, Z16, Z7
-	ADDQ     $64, DX
-	JMP      block
-
-tail:
+tail1:
 	CMPQ      DX, R11
-	JGE       draw
+	JGE       draw1
 	VMOVUPS.Z (SI)(DX*1), K5, Z1
-	VSUBPS    Z0, Z1, Z1
-	EXPZ(Z1, Z2, Z3, Z4, K6)
-	PREFIX(Z3, Z4)
-	VADDPS    Z7, Z3, K5, Z3
-	VMOVUPS   Z3, (R10)(DX*1)
-	VPERMPS   Z3, Z17, Z7
+	BLOCK8(Z1, Z0, Z7, (R10)(DX*1), Z2, Z3, Z4, K6)
 
-draw:
-	VBROADCASTSS (R8), Z1
-	VMULPS       Z7, Z1, Z1
-	MOVQ         DI, DX
-	XORQ         R12, R12
-
-find:
-	VCMPPS $1, (R10)(DX*1), Z1, K6
-	KMOVW  K6, AX
-	SHLQ   $16, R12
-	ORQ    AX, R12
-	SUBQ   $64, DX
-	JGE    find
-	BTSQ   BX, R12
-	TZCNTQ R12, AX
-	MOVL   AX, (R9)
-	ADDQ   $4, R9
-	ADDQ   $4, R8
-	ADDQ   R11, SI
-	DECQ   CX
-	JNZ    conn
+draw1:
+	FIND((R10), Z7, (R8), (R9))
 
 zdone:
 	VZEROUPPER

@@ -48,7 +48,7 @@ func TestSampleSoftmaxZGuard(t *testing.T) {
 			u := guarded(t, n)
 			copy(u, zSampleU(r, s, n, k))
 			got, want := make([]int32, n), make([]int32, n)
-			sampleZ(got, s, u, make([]float32, k+8), k)
+			sampleZ(got, s, u, make([]float32, sampleScratch), k)
 			sampleSoftmaxGo(want, s, u, k, make([]float32, k+8))
 			diffI(t, fmt.Sprintf("K%d/n%d", k, n), got, want)
 		}
