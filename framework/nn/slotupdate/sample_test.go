@@ -126,7 +126,7 @@ func TestSampleSoftmaxDefinition(t *testing.T) {
 // is decided by this benchmark) and the AVX2 kernel where this machine has
 // them, against the Go code (the same draws), per K.
 func BenchmarkSampleSoftmax(b *testing.B) {
-	for _, k := range []int{8, 16, 24, 32, 64} {
+	for _, k := range []int{8, 16, 24, 32, 40, 48, 56, 64} {
 		const n = 4096
 		s, u := sampleCase(n, k, 4, 1)
 		idx := make([]int32, n)
