@@ -17,13 +17,15 @@ func sampleK8Z(idx *int32, s, u *float32, n int)
 func sampleK16nZ(idx *int32, s, u, scratch *float32, n, k int)
 
 // zSampleWins says for which K SampleSoftmax uses its AVX-512 kernels
-// (where useAVX512 is set): those where they measured faster than the AVX2
-// kernel (see below), or every K they take while zEverywhere is set.
+// (where useAVX512 is set): every K they take, 8 to 64. Measured with
+// BenchmarkSampleSoftmax on an Intel Xeon (AVX-512, 2 cores, busy with
+// training runs at nice 5), medians of 6 interleaved rounds, AVX2 time /
+// AVX-512 time: K = 8 2.07, 16 2.33, 24 1.65, 32 2.52, 40 1.84, 48 1.83,
+// 56 1.88, 64 2.03 (docs/perf/sample-avx512-vs-avx2.txt); each is above
+// the 1.10 a kernel must gain to be used. Past K = 64 there is no AVX-512
+// kernel (the draw gathers its compares into one 64-bit word).
 func zSampleWins(k int) bool {
-	if k > 64 {
-		return false
-	}
-	return zEverywhere
+	return k <= 64
 }
 
 // sampleKernel calls the sampling kernel for K, a multiple of 8: the
