@@ -52,12 +52,14 @@ func sampleCase(n, k int, spread float32, seed uint64) (s, u []float32) {
 
 // TestSampleSoftmaxPaths checks that every path this machine has (impls:
 // AVX2, AVX-512 where it is used and everywhere it can run) draws exactly
-// what the Go code draws through SampleSoftmax, for every K the kernels
-// take, and that the AVX2 kernel's prefix sums are the Go code's, bit for
-// bit (TestSampleSoftmaxZ checks the AVX-512 kernels' in detail).
+// what the Go code draws through SampleSoftmax, for K up to 64 and past it
+// (where the AVX2 kernel draws by its loop over blocks, and no AVX-512
+// kernel runs), and that the AVX2 kernel's prefix sums are the Go code's,
+// bit for bit (TestSampleSoftmaxZ checks both kernels up to K = 64 in
+// detail).
 func TestSampleSoftmaxPaths(t *testing.T) {
 	isatest.Path(t, isa.AVX2, hasAVX2)
-	for _, k := range []int{8, 16, 24, 32, 64} {
+	for _, k := range []int{8, 16, 24, 32, 64, 72, 136} {
 		for _, spread := range []float32{0.01, 2, 30, 300} {
 			const n = 2000
 			s, u := sampleCase(n, k, spread, uint64(k)*1000+uint64(spread))
