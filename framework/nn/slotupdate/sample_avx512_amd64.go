@@ -20,10 +20,11 @@ func sampleK16nZ(idx *int32, s, u, scratch *float32, n, k int)
 // (where useAVX512 is set): every K they take, 8 to 64. Measured with
 // BenchmarkSampleSoftmax on an Intel Xeon (AVX-512, 2 cores, busy with
 // training runs at nice 5), medians of 6 interleaved rounds, AVX2 time /
-// AVX-512 time: K = 8 2.07, 16 2.33, 24 1.65, 32 2.52, 40 1.84, 48 1.83,
-// 56 1.88, 64 2.03 (docs/perf/sample-avx512-vs-avx2.txt); each is above
-// the 1.10 a kernel must gain to be used. Past K = 64 there is no AVX-512
-// kernel (the draw gathers its compares into one 64-bit word).
+// AVX-512 time: K = 8 1.96, 16 1.49, 24 1.23, 32 1.62, 40 1.32, 48 1.66,
+// 56 1.51, 64 1.75 (against the AVX2 kernel of main, before its draw lost
+// its branch: 1.65 to 2.52); docs/perf/sample-avx512-vs-avx2.txt. Each is
+// above the 1.10 a kernel must gain to be used. Past K = 64 there is no
+// AVX-512 kernel (the draw gathers its compares into one 64-bit word).
 func zSampleWins(k int) bool {
 	return k <= 64
 }
