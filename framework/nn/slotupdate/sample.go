@@ -8,8 +8,8 @@ import "math"
 // the exponentials exceeds u[i]·total (k−1 if rounding leaves none). This is
 // the sampling of the paper's probabilistic selector (PS).
 //
-// The arithmetic is fixed so that the AVX2 kernel and the Go code give the
-// same bits: e_j = Exp32(s_j − max s), and the prefix sums are taken over
+// The arithmetic is fixed so that the AVX2 and AVX-512 kernels and the Go
+// code give the same bits: e_j = Exp32(s_j − max s), and the prefix sums are taken over
 // blocks of 8 (Hillis–Steele: p += p shifted by 1, then 2, then 4 places),
 // each block offset by the last sum of the one before. Scores must be
 // finite. len(s) ≥ n·k and len(u) ≥ n; it does not allocate for k ≤ 64.
@@ -89,7 +89,7 @@ func sampleSoftmaxGo(idx []int32, s, u []float32, k int, scratch []float32) {
 // |r| ≤ ln2/2 (Cody–Waite, ln2 split in two), e^r by its degree-6 Taylor
 // polynomial (error below 2e-7 on that interval), times 2^n built from bits.
 // Every operation is a separately rounded float32 product or sum, so the
-// AVX2 kernel of SampleSoftmax computes the same bits.
+// AVX2 and AVX-512 kernels of SampleSoftmax compute the same bits.
 func Exp32(x float32) float32 {
 	if x < -87 {
 		return 0
