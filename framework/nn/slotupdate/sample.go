@@ -8,8 +8,8 @@ import "math"
 // the exponentials exceeds u[i]·total (k−1 if rounding leaves none). This is
 // the sampling of the paper's probabilistic selector (PS).
 //
-// The arithmetic is fixed so that the AVX2 kernel and the Go code give the
-// same bits: e_j = Exp32(s_j − max s), and the prefix sums are taken over
+// The arithmetic is fixed so that the AVX2 and AVX-512 kernels and the Go
+// code give the same bits: e_j = Exp32(s_j − max s), and the prefix sums are taken over
 // blocks of 8 (Hillis–Steele: p += p shifted by 1, then 2, then 4 places),
 // each block offset by the last sum of the one before. Scores must be
 // finite. len(s) ≥ n·k and len(u) ≥ n; it does not allocate for k ≤ 64.
@@ -19,22 +19,29 @@ func SampleSoftmax(idx []int32, s, u []float32, k int) {
 		return
 	}
 	_, _ = s[n*k-1], u[n-1]
-	// The prefix sums of one connection. A small array: it is zeroed on
-	// every call, and PS calls this for every few hundred connections.
-	var buf [64 + 8]float32
+	// The prefix sums of one connection, or two for the AVX-512 kernel. A
+	// small array: it is zeroed on every call, and PS calls this for every
+	// few hundred connections.
+	var buf [sampleScratch]float32
 	scratch := buf[:]
 	if k+8 > len(buf) {
 		scratch = make([]float32, k+8)
 	}
 	if useAsm && k%8 == 0 {
+		z := useAVX512 && zSampleWins(k)
 		for lo := 0; lo < n; lo += max(1, asmBlock/k) {
 			c := min(n, lo+max(1, asmBlock/k)) - lo
-			sampleK8nAVX2(&idx[lo], &s[lo*k], &u[lo], &scratch[0], c, k)
+			sampleKernel(z, &idx[lo], &s[lo*k], &u[lo], &scratch[0], c, k)
 		}
 		return
 	}
 	sampleSoftmaxGo(idx, s, u, k, scratch)
 }
+
+// sampleScratch is the scratch SampleSoftmax gives the kernels for K ≤ 64:
+// the AVX-512 kernel for K > 8 keeps the K+8 prefix sums of a second
+// connection 72 values after those of the first.
+const sampleScratch = 2 * (64 + 8)
 
 // sampleSoftmaxGo is SampleSoftmax in Go; scratch holds at least k+8 values.
 func sampleSoftmaxGo(idx []int32, s, u []float32, k int, scratch []float32) {
@@ -82,7 +89,7 @@ func sampleSoftmaxGo(idx []int32, s, u []float32, k int, scratch []float32) {
 // |r| ≤ ln2/2 (Cody–Waite, ln2 split in two), e^r by its degree-6 Taylor
 // polynomial (error below 2e-7 on that interval), times 2^n built from bits.
 // Every operation is a separately rounded float32 product or sum, so the
-// AVX2 kernel of SampleSoftmax computes the same bits.
+// AVX2 and AVX-512 kernels of SampleSoftmax compute the same bits.
 func Exp32(x float32) float32 {
 	if x < -87 {
 		return 0

@@ -197,6 +197,28 @@ block:
 	// target = u·total; the first prefix sum above it.
 	VBROADCASTSS (R8), Y4
 	VMULPS     Y7, Y4, Y4
+	CMPQ       BX, $64
+	JGT        findloop
+
+	// K ≤ 64: the compare masks of all blocks, last to first, in one
+	// word, bit K-1 set: its lowest set bit is the draw, with no branch
+	// on the data.
+	LEAQ       -32(R11), DX
+	XORQ       DI, DI
+
+gather:
+	VCMPPS     $1, (R10)(DX*1), Y4, Y2
+	VMOVMSKPS  Y2, AX
+	SHLQ       $8, DI
+	ORQ        AX, DI
+	SUBQ       $32, DX
+	JGE        gather
+	LEAQ       -1(BX), AX
+	BTSQ       AX, DI
+	TZCNTQ     DI, AX
+	JMP        store
+
+findloop:
 	XORQ       DX, DX
 	XORQ       DI, DI
 

@@ -50,24 +50,28 @@ func sampleCase(n, k int, spread float32, seed uint64) (s, u []float32) {
 	return s, u
 }
 
-// TestSampleSoftmaxPaths checks that the assembly kernel draws exactly what
-// the Go code draws, for every K the kernel takes, and that both follow the
-// float64 definition wherever u is not within rounding of a boundary.
+// TestSampleSoftmaxPaths checks that every path this machine has (impls:
+// AVX2, AVX-512 where it is used and everywhere it can run) draws exactly
+// what the Go code draws through SampleSoftmax, for K up to 64 and past it
+// (where the AVX2 kernel draws by its loop over blocks, and no AVX-512
+// kernel runs), and that the AVX2 kernel's prefix sums are the Go code's,
+// bit for bit (TestSampleSoftmaxZ checks both kernels up to K = 64 in
+// detail).
 func TestSampleSoftmaxPaths(t *testing.T) {
 	isatest.Path(t, isa.AVX2, hasAVX2)
-	defer func(v bool) { useAsm = v }(useAsm)
-	for _, k := range []int{8, 16, 24, 32, 64} {
+	for _, k := range []int{8, 16, 24, 32, 64, 72, 136} {
 		for _, spread := range []float32{0.01, 2, 30, 300} {
 			const n = 2000
 			s, u := sampleCase(n, k, spread, uint64(k)*1000+uint64(spread))
-			got, want := make([]int32, n), make([]int32, n)
-			useAsm = true
-			SampleSoftmax(got, s, u, k)
-			useAsm = false
-			SampleSoftmax(want, s, u, k)
-			for i := range got {
-				if got[i] != want[i] {
-					t.Fatalf("K=%d spread %g row %d: assembly drew %d, Go %d", k, spread, i, got[i], want[i])
+			want := make([]int32, n)
+			sampleSoftmaxGo(want, s, u, k, make([]float32, k+8))
+			for _, im := range impls() {
+				got := make([]int32, n)
+				with(im, func() { SampleSoftmax(got, s, u, k) })
+				for i := range got {
+					if got[i] != want[i] {
+						t.Fatalf("K=%d spread %g row %d: %s drew %d, Go %d", k, spread, i, im.name, got[i], want[i])
+					}
 				}
 			}
 			// The prefix sums themselves, bit for bit, row by row.
@@ -120,14 +124,16 @@ func TestSampleSoftmaxDefinition(t *testing.T) {
 }
 
 // BenchmarkSampleSoftmax times PS sampling of 4096 connections, the
-// assembly kernel against the Go code (the same draws), per K.
+// AVX-512 kernels (every K they take, measured faster or not: zSampleWins
+// is decided by this benchmark) and the AVX2 kernel where this machine has
+// them, against the Go code (the same draws), per K.
 func BenchmarkSampleSoftmax(b *testing.B) {
-	for _, k := range []int{8, 32, 64} {
+	for _, k := range []int{8, 16, 24, 32, 40, 48, 56, 64} {
 		const n = 4096
 		s, u := sampleCase(n, k, 4, 1)
 		idx := make([]int32, n)
-		for _, version := range []string{"avx2", "go"} {
-			if version == "avx2" && !hasAVX2 {
+		for _, version := range versions() {
+			if version == "baseline" {
 				continue
 			}
 			b.Run(fmt.Sprintf("K%d/%s", k, version), func(b *testing.B) {
