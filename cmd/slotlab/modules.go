@@ -172,26 +172,34 @@ func layerKindList() string {
 
 // declared says what a selector's rate policy gives a slot machine on
 // each dataset: "key: 25" where every dataset gets the same value, else
-// "key: 25 (mnist), 10 (cifar10)" for those that get one; "" for none.
+// "key: 50 (cifar10), 25 (mnist, …)" for those that get one, datasets
+// grouped by value in the order first declared; "" for none.
 func declared(key string, policy func(framework.RateContext) (float64, bool)) string {
-	var vals []string
-	var last float64
-	distinct := map[float64]bool{}
-	all := true
+	var (
+		order []float64                // distinct values, in the order first declared
+		names = map[float64][]string{} // the datasets of each value
+		all   = true
+	)
 	for _, d := range data.DatasetNames() {
 		v, ok := policy(framework.RateContext{Dataset: d, Method: framework.MethodSlot})
 		if !ok {
 			all = false
 			continue
 		}
-		last, distinct[v] = v, true
-		vals = append(vals, strconv.FormatFloat(v, 'g', -1, 64)+" ("+d+")")
+		if _, seen := names[v]; !seen {
+			order = append(order, v)
+		}
+		names[v] = append(names[v], d)
 	}
 	switch {
-	case len(vals) == 0:
+	case len(order) == 0:
 		return ""
-	case all && len(distinct) == 1:
-		return key + ": " + strconv.FormatFloat(last, 'g', -1, 64)
+	case all && len(order) == 1:
+		return key + ": " + strconv.FormatFloat(order[0], 'g', -1, 64)
+	}
+	vals := make([]string, len(order))
+	for i, v := range order {
+		vals[i] = strconv.FormatFloat(v, 'g', -1, 64) + " (" + strings.Join(names[v], ", ") + ")"
 	}
 	return key + ": " + strings.Join(vals, ", ")
 }

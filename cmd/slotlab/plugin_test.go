@@ -205,7 +205,7 @@ func TestListModulesExternal(t *testing.T) {
 	eps, greedy := filepath.Join(dir, "slotlab-epsgreedy"), filepath.Join(dir, "slotlab-greedy")
 	for _, want := range [][]string{
 		{"selectors.greedy", "built-in", "table label GS"},
-		{"selectors.probabilistic", "built-in", "options: eval: argmax", "table label PS; learning_rate auto: 25; weight_decay auto: 0"},
+		{"selectors.probabilistic", "built-in", "options: eval: argmax", "table label PS; learning_rate auto: 50 (cifar10), 25 (mnist, stripes); weight_decay auto: 0"},
 		{"selectors.epsgreedy", eps, "options: eps: 0.1", "table label εG"},
 		{"selectors.edgepopup", filepath.Join(dir, "slotlab-edgepopup"), "options: keep: 0.5", "table label EP; learning_rate auto: 1)"},
 		{"selectors.greedy", greedy, "the built-in takes the name: name this one {plugin: " + greedy + ", name: greedy}"},

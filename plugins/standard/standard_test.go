@@ -26,8 +26,10 @@ func TestSelectorPolicies(t *testing.T) {
 		{"lenet.yaml", []string{"selector=probabilistic"}, "PS", 25, 0},
 		{"lenet.yaml", []string{"selector=probabilistic", "k=64"}, "PS", 25, 0},
 		{"lenet.yaml", []string{"selector=probabilistic", "method=learned"}, "PS", 0.01, 1e-4},
-		{"conv2.yaml", []string{"selector=probabilistic"}, "PS", 25, 0},
-		{"conv6.yaml", []string{"selector=probabilistic", "k=64"}, "PS", 25, 0},
+		{"conv2.yaml", []string{"selector=probabilistic"}, "PS", 50, 0},
+		{"conv6.yaml", []string{"selector=probabilistic", "k=64"}, "PS", 50, 0},
+		{"conv4.yaml", []string{"selector=probabilistic", "dataset=cifar-10"}, "PS", 50, 0},
+		{"conv4.yaml", []string{"selector=probabilistic", "train.optimizer.learning_rate=25"}, "PS", 25, 0},
 	} {
 		e, err := config.Load(filepath.Join("..", "..", "experiments", tc.exp), tc.overrides)
 		if err != nil {
