@@ -10,21 +10,7 @@
 // Y11 1/720, Y10 1/120, Y9 1/24, Y8 1/6, Y6 1, Y5 −87; Y7 the running
 // prefix sum (carry); Y0–Y4 scratch.
 
-#define BCAST(name, bits) \
-	DATA name<>+0(SB)/4, $bits; \
-	GLOBL name<>(SB), RODATA|NOPTR, $4
-
-BCAST(cLog2e, 0x3fb8aa3b)
-BCAST(cHalf, 0x3f000000)
-BCAST(cLn2hi, 0x3f318000)
-BCAST(cLn2lo, 0xb95e8083)
-BCAST(c720, 0x3ab60b61)
-BCAST(c120, 0x3c088889)
-BCAST(c24, 0x3d2aaaab)
-BCAST(c6, 0x3e2aaaab)
-BCAST(cOne, 0x3f800000)
-BCAST(cM87, 0xc2ae0000)
-BCAST(cBias, 0x0000007f)
+#include "sample_consts_amd64.h"
 
 // Permutation indexes that move lane i to i+d (lanes below d are masked).
 DATA shl1<>+0(SB)/4, $0

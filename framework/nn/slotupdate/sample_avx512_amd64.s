@@ -27,21 +27,7 @@
 // in-half shifts by 1, 2, 4; K1, K2, K3 the lanes of each half at or
 // above 1, 2, 4; K4 the high half, K5 the low half.
 
-#define BCAST(name, bits) \
-	DATA name<>+0(SB)/4, $bits; \
-	GLOBL name<>(SB), RODATA|NOPTR, $4
-
-BCAST(zLog2e, 0x3fb8aa3b)
-BCAST(zHalf, 0x3f000000)
-BCAST(zLn2hi, 0x3f318000)
-BCAST(zLn2lo, 0xb95e8083)
-BCAST(z720, 0x3ab60b61)
-BCAST(z120, 0x3c088889)
-BCAST(z24, 0x3d2aaaab)
-BCAST(z6, 0x3e2aaaab)
-BCAST(zOne, 0x3f800000)
-BCAST(zM87, 0xc2ae0000)
-BCAST(zBias, 0x0000007f)
+#include "sample_consts_amd64.h"
 
 // zshl1, zshl2, zshl4: VPERMPS indexes that move lane i to i+d within each
 // 256-bit half (the lanes below d of each half are masked off by K1-K3).
@@ -188,17 +174,17 @@ GLOBL zu23<>(SB), RODATA|NOPTR, $64
 
 // ZCONSTS loads the constants and masks named above.
 #define ZCONSTS \
-	VBROADCASTSS zLog2e<>(SB), Z31; \
-	VBROADCASTSS zHalf<>(SB), Z30; \
-	VBROADCASTSS zLn2hi<>(SB), Z29; \
-	VBROADCASTSS zLn2lo<>(SB), Z28; \
-	VBROADCASTSS z720<>(SB), Z27; \
-	VBROADCASTSS z120<>(SB), Z26; \
-	VBROADCASTSS z24<>(SB), Z25; \
-	VBROADCASTSS z6<>(SB), Z24; \
-	VBROADCASTSS zOne<>(SB), Z23; \
-	VBROADCASTSS zM87<>(SB), Z22; \
-	VPBROADCASTD zBias<>(SB), Z21; \
+	VBROADCASTSS cLog2e<>(SB), Z31; \
+	VBROADCASTSS cHalf<>(SB), Z30; \
+	VBROADCASTSS cLn2hi<>(SB), Z29; \
+	VBROADCASTSS cLn2lo<>(SB), Z28; \
+	VBROADCASTSS c720<>(SB), Z27; \
+	VBROADCASTSS c120<>(SB), Z26; \
+	VBROADCASTSS c24<>(SB), Z25; \
+	VBROADCASTSS c6<>(SB), Z24; \
+	VBROADCASTSS cOne<>(SB), Z23; \
+	VBROADCASTSS cM87<>(SB), Z22; \
+	VPBROADCASTD cBias<>(SB), Z21; \
 	VMOVDQU32    zshl1<>(SB), Z20; \
 	VMOVDQU32    zshl2<>(SB), Z19; \
 	VMOVDQU32    zshl4<>(SB), Z18; \
