@@ -156,6 +156,10 @@ func (b *BatchNorm) normalise(x, y []float32, c int, mean, inv float32) {
 	for i := 0; i < b.n; i++ {
 		xs, ys := b.plane(x, i, c), b.plane(y, i, c)
 		ys = ys[:len(xs)]
+		if useAsm && len(xs) > 0 {
+			bnNormAVX2(&xs[0], &ys[0], len(xs), mean, inv)
+			continue
+		}
 		for k, v := range xs {
 			ys[k] = (v - mean) * inv
 		}
@@ -175,6 +179,10 @@ func (b *BatchNorm) backwardChannel(c int) {
 	for i := 0; i < b.n; i++ {
 		xs, ds, dx := b.plane(b.x, i, c), b.plane(b.dy, i, c), b.plane(b.dx, i, c)
 		ds, dx = ds[:len(xs)], dx[:len(xs)]
+		if useAsm && len(xs) > 0 {
+			bnBackAVX2(&xs[0], &ds[0], &dx[0], len(xs), mean, inv, a, g)
+			continue
+		}
 		for k, v := range xs {
 			dx[k] = (ds[k] - a - (v-mean)*inv*g) * inv
 		}

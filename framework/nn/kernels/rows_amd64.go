@@ -37,11 +37,6 @@ func winoOut2AVX2(m0, m1, m2, m3, s0, s1 *float32, n int)
 //go:noescape
 func winoGrad4AVX2(a0, a1, v0, v1, v2, v3 *float32, n int)
 
-// winoRowIn4AVX2 is winoRowIn4 in AVX2 assembly; the caller checks bounds.
-//
-//go:noescape
-func winoRowIn4AVX2(x *float32, n int, v0, v1, v2, v3 *float32)
-
 // winoRowGrad4AVX2 is winoRowGrad4 in AVX2 assembly; the caller checks
 // bounds.
 //
@@ -59,3 +54,40 @@ func reluAVX2(x, y *float32, n int)
 //
 //go:noescape
 func reluGradAVX2(y, dy, dx *float32, n int)
+
+// winoFiltersAVX2 is the filter transform of winoDir.filters on blocks of
+// eight filters (wino_amd64.s); the caller checks bounds.
+//
+//go:noescape
+func winoFiltersAVX2(w *float32, kstep int, idx *int32, wadv int, u *float32, plane, blocks int)
+
+// winoPairsAVX2 interleaves two columns of tile outputs into rows of an
+// output plane, for winoDir.scatter (wino_amd64.s); the caller checks
+// bounds.
+//
+//go:noescape
+func winoPairsAVX2(s0, s1, y *float32, ys, rows, n int)
+
+// bnNormAVX2 is BatchNorm.normalise's loop (wino_amd64.s); the caller
+// checks bounds.
+//
+//go:noescape
+func bnNormAVX2(x, y *float32, n int, mean, inv float32)
+
+// bnBackAVX2 is the ∂x loop of BatchNorm.backwardChannel (wino_amd64.s);
+// the caller checks bounds.
+//
+//go:noescape
+func bnBackAVX2(x, dy, dx *float32, n int, mean, inv, a, gm float32)
+
+// winoPlaneIn4AVX2 is winoRowIn4 over every row of tiles of a plane,
+// for winoDir.rowsIn (wino_amd64.s); the caller checks bounds.
+//
+//go:noescape
+func winoPlaneIn4AVX2(x *float32, ld, rows, n int, e *float32, t int)
+
+// winoGradFiltersAVX2 is winoDir.gradFilters on blocks of eight filters
+// (wino_amd64.s); the caller checks bounds.
+//
+//go:noescape
+func winoGradFiltersAVX2(du *float32, plane, slab, slabs int, dw *float32, blocks int)

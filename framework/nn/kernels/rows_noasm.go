@@ -25,10 +25,6 @@ func winoGrad4AVX2(a0, a1, v0, v1, v2, v3 *float32, n int) {
 	panic("kernels: no assembly in this build")
 }
 
-func winoRowIn4AVX2(x *float32, n int, v0, v1, v2, v3 *float32) {
-	panic("kernels: no assembly in this build")
-}
-
 func winoRowGrad4AVX2(y *float32, n int, v0, v1, v2, v3 *float32) {
 	panic("kernels: no assembly in this build")
 }
@@ -38,5 +34,29 @@ func reluAVX2(x, y *float32, n int) {
 }
 
 func reluGradAVX2(y, dy, dx *float32, n int) {
+	panic("kernels: no assembly in this build")
+}
+
+func winoFiltersAVX2(w *float32, kstep int, idx *int32, wadv int, u *float32, plane, blocks int) {
+	panic("kernels: no assembly in this build")
+}
+
+func winoPairsAVX2(s0, s1, y *float32, ys, rows, n int) {
+	panic("kernels: no assembly in this build")
+}
+
+func bnNormAVX2(x, y *float32, n int, mean, inv float32) {
+	panic("kernels: no assembly in this build")
+}
+
+func bnBackAVX2(x, dy, dx *float32, n int, mean, inv, a, gm float32) {
+	panic("kernels: no assembly in this build")
+}
+
+func winoPlaneIn4AVX2(x *float32, ld, rows, n int, e *float32, t int) {
+	panic("kernels: no assembly in this build")
+}
+
+func winoGradFiltersAVX2(du *float32, plane, slab, slabs int, dw *float32, blocks int) {
 	panic("kernels: no assembly in this build")
 }

@@ -206,13 +206,35 @@ func (d *winoDir) wsLen() int {
 // filters computes U for output channels [lo, hi): u[(pos·co+o)·ci+i] is
 // position pos of G g Gᵀ for the filter of input channel i and output
 // channel o. w is the conv's (F, C, 3, 3) weights; in the rotated pass
-// o is the conv's input channel and i its filter.
+// o is the conv's input channel and i its filter. With assembly, blocks of
+// eight input channels go through winoFiltersAVX2, which does each
+// filter's operations in filterU's order, so the bits are the same.
 func (d *winoDir) filters(w []float32, lo, hi int) {
 	var g [9]float32
-	var h [12]float32
 	plane := d.co * d.ci
+	blocks := 0
+	if useAsm {
+		blocks = d.ci / 8
+	}
+	stride := 9 // floats from one input channel's filter to the next
+	if d.rot {
+		stride = 9 * d.co
+	}
+	var idx [8]int32
+	for l := range idx {
+		idx[l] = int32(l * stride)
+	}
+	_ = w[d.co*d.ci*9-1]
+	_ = d.u[16*plane-1]
 	for o := lo; o < hi; o++ {
-		for i := 0; i < d.ci; i++ {
+		if blocks > 0 {
+			if d.rot { // g_k = w[(i·co+o)·9 + 8−k]
+				winoFiltersAVX2(&w[o*9+8], -1, &idx[0], 8*stride, &d.u[o*d.ci], plane, blocks)
+			} else { // g_k = w[(o·ci+i)·9 + k]
+				winoFiltersAVX2(&w[o*d.ci*9], 1, &idx[0], 8*stride, &d.u[o*d.ci], plane, blocks)
+			}
+		}
+		for i := 8 * blocks; i < d.ci; i++ {
 			if d.rot {
 				src := w[(i*d.co+o)*9 : (i*d.co+o)*9+9]
 				for k := range g {
@@ -221,22 +243,27 @@ func (d *winoDir) filters(w []float32, lo, hi int) {
 			} else {
 				copy(g[:], w[(o*d.ci+i)*9:])
 			}
-			for k := 0; k < 3; k++ { // h = g Gᵀ, 3×4
-				g0, g1, g2 := g[3*k], g[3*k+1], g[3*k+2]
-				h[4*k] = g0
-				h[4*k+1] = 0.5 * (g0 + g1 + g2)
-				h[4*k+2] = 0.5 * (g0 - g1 + g2)
-				h[4*k+3] = g2
-			}
-			at := o*d.ci + i
-			for j := 0; j < 4; j++ { // U = G h, 4×4
-				h0, h1, h2 := h[j], h[4+j], h[8+j]
-				d.u[(0+j)*plane+at] = h0
-				d.u[(4+j)*plane+at] = 0.5 * (h0 + h1 + h2)
-				d.u[(8+j)*plane+at] = 0.5 * (h0 - h1 + h2)
-				d.u[(12+j)*plane+at] = h2
-			}
+			filterU(&g, d.u, plane, o*d.ci+i)
 		}
+	}
+}
+
+// filterU writes U = G g Gᵀ of one filter g to u[pos·plane + at].
+func filterU(g *[9]float32, u []float32, plane, at int) {
+	var h [12]float32
+	for k := 0; k < 3; k++ { // h = g Gᵀ, 3×4
+		g0, g1, g2 := g[3*k], g[3*k+1], g[3*k+2]
+		h[4*k] = g0
+		h[4*k+1] = 0.5 * (g0 + g1 + g2)
+		h[4*k+2] = 0.5 * (g0 - g1 + g2)
+		h[4*k+3] = g2
+	}
+	for j := 0; j < 4; j++ { // U = G h, 4×4
+		h0, h1, h2 := h[j], h[4+j], h[8+j]
+		u[(0+j)*plane+at] = h0
+		u[(4+j)*plane+at] = 0.5 * (h0 + h1 + h2)
+		u[(8+j)*plane+at] = 0.5 * (h0 - h1 + h2)
+		u[(12+j)*plane+at] = h2
 	}
 }
 
@@ -312,6 +339,12 @@ func (d *winoDir) rowsIn(x, e []float32, t, off int, pl []float32) {
 		src, ld = pl, pw
 	}
 	tw := d.tw
+	if useAsm {
+		_ = src[(2*d.th+1)*ld+2*tw+1] // the last row of the last tiles
+		_ = e[15*t+off+d.th*tw-1]
+		winoPlaneIn4AVX2(&src[0], ld, d.th, tw, &e[off], t)
+		return
+	}
 	for r := 0; r < d.th; r++ {
 		at := off + r*tw
 		for k := 0; k < 4; k++ {
@@ -327,7 +360,15 @@ func (d *winoDir) scatter(res []float32, t, off int, y []float32) {
 	tw := d.tw
 	for a := 0; a < 2; a++ {
 		r0, r1 := res[2*a*t+off:], res[(2*a+1)*t+off:]
-		for r := 0; r < d.th && 2*r+a < d.oh; r++ {
+		rows := (d.oh - a + 1) / 2 // output rows 2r+a inside the plane
+		if useAsm && d.ow == 2*tw && rows > 0 {
+			_ = r0[rows*tw-1]
+			_ = r1[rows*tw-1]
+			_ = y[(2*(rows-1)+a)*d.ow+d.ow-1]
+			winoPairsAVX2(&r0[0], &r1[0], &y[a*d.ow], 2*d.ow, rows, tw)
+			continue
+		}
+		for r := 0; r < rows; r++ {
 			yr := y[(2*r+a)*d.ow : (2*r+a+1)*d.ow]
 			s0, s1 := r0[r*tw:r*tw+tw], r1[r*tw:r*tw+tw]
 			q := 0
@@ -366,10 +407,6 @@ func winoRowIn4(x, v0, v1, v2, v3 []float32) {
 	n := len(v0)
 	x = x[:2*n+2]
 	v1, v2, v3 = v1[:n], v2[:n], v3[:n]
-	if useAsm && n > 0 {
-		winoRowIn4AVX2(&x[0], n, &v0[0], &v1[0], &v2[0], &v3[0])
-		return
-	}
 	for q := range v0 {
 		a := x[2*q : 2*q+4]
 		v0[q] = a[0] - a[2]

@@ -105,14 +105,24 @@ func (d *winoDir) rowsGrad(y, e []float32, t, off int) {
 
 // gradFilters writes ∂w of output channels [lo, hi) to dw ((co, ci, 3, 3)):
 // the slabs' S ∂U S summed in slab order, then Gᵀ ∂U G with the signs of
-// row and column 3 undone.
+// row and column 3 undone. With assembly, blocks of eight input channels go
+// through winoGradFiltersAVX2, with the same operations in the same order.
 func (d *winoDir) gradFilters(dw []float32, lo, hi int) {
 	plane := d.co * d.ci
 	slab := 16 * plane
 	var u [16]float32
 	var h [12]float32
+	blocks := 0
+	if useAsm {
+		blocks = d.ci / 8
+	}
+	_ = d.du[(d.slabs-1)*slab+16*plane-1]
+	_ = dw[plane*9-1]
 	for o := lo; o < hi; o++ {
-		for i := 0; i < d.ci; i++ {
+		if blocks > 0 {
+			winoGradFiltersAVX2(&d.du[o*d.ci], plane, slab, d.slabs, &dw[o*d.ci*9], blocks)
+		}
+		for i := 8 * blocks; i < d.ci; i++ {
 			at := o*d.ci + i
 			for p := range u {
 				s := d.du[p*plane+at]

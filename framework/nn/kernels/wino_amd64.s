@@ -1,0 +1,732 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+DATA half<>+0(SB)/4, $0x3f000000 // 0.5
+GLOBL half<>(SB), RODATA|NOPTR, $4
+
+// func winoFiltersAVX2(w *float32, kstep int, idx *int32, wadv int, u *float32, plane, blocks int)
+// The filter transform U = G g Gᵀ of winoDir.filters, eight filters at a
+// time, each lane with the same operations as the Go code. In block b, lane
+// l's filter is g_k = w[b·wadv + idx[l] + k·kstep], k < 9, and position pos
+// of its U goes to u[pos·plane + 8b + l]; blocks > 0.
+TEXT ·winoFiltersAVX2(SB), NOSPLIT, $0-56
+	MOVQ w+0(FP), SI
+	MOVQ kstep+8(FP), R8
+	SHLQ $2, R8
+	MOVQ idx+16(FP), R9
+	MOVQ wadv+24(FP), R10
+	SHLQ $2, R10
+	MOVQ u+32(FP), DI
+	MOVQ plane+40(FP), R11
+	SHLQ $2, R11             // PL: a position's stride in bytes
+	MOVQ blocks+48(FP), CX
+	LEAQ (DI)(R11*1), R12    // column 1
+	LEAQ (DI)(R11*2), R13    // column 2
+	LEAQ (R12)(R11*2), R14   // column 3
+	LEAQ (R11*4), AX         // a row of U: 4 positions
+	LEAQ (AX)(AX*2), BX      // three rows
+
+fblock:
+	VMOVDQU    (R9), Y14
+	MOVQ       SI, DX
+	VPCMPEQD   Y15, Y15, Y15
+	VGATHERDPS Y15, (DX)(Y14*4), Y0
+	ADDQ       R8, DX
+	VPCMPEQD   Y15, Y15, Y15
+	VGATHERDPS Y15, (DX)(Y14*4), Y1
+	ADDQ       R8, DX
+	VPCMPEQD   Y15, Y15, Y15
+	VGATHERDPS Y15, (DX)(Y14*4), Y2
+	ADDQ       R8, DX
+	VPCMPEQD   Y15, Y15, Y15
+	VGATHERDPS Y15, (DX)(Y14*4), Y3
+	ADDQ       R8, DX
+	VPCMPEQD   Y15, Y15, Y15
+	VGATHERDPS Y15, (DX)(Y14*4), Y4
+	ADDQ       R8, DX
+	VPCMPEQD   Y15, Y15, Y15
+	VGATHERDPS Y15, (DX)(Y14*4), Y5
+	ADDQ       R8, DX
+	VPCMPEQD   Y15, Y15, Y15
+	VGATHERDPS Y15, (DX)(Y14*4), Y6
+	ADDQ       R8, DX
+	VPCMPEQD   Y15, Y15, Y15
+	VGATHERDPS Y15, (DX)(Y14*4), Y7
+	ADDQ       R8, DX
+	VPCMPEQD   Y15, Y15, Y15
+	VGATHERDPS Y15, (DX)(Y14*4), Y8
+	VBROADCASTSS half<>(SB), Y15
+
+	// h = g Gᵀ: row k is [g3k, ½((g3k+g3k+1)+g3k+2), ½((g3k−g3k+1)+g3k+2), g3k+2].
+	VADDPS Y1, Y0, Y9
+	VADDPS Y2, Y9, Y9
+	VMULPS Y15, Y9, Y9
+	VSUBPS Y1, Y0, Y10
+	VADDPS Y2, Y10, Y10
+	VMULPS Y15, Y10, Y10  // row 0: Y0 Y9 Y10 Y2
+	VADDPS Y4, Y3, Y11
+	VADDPS Y5, Y11, Y11
+	VMULPS Y15, Y11, Y11
+	VSUBPS Y4, Y3, Y12
+	VADDPS Y5, Y12, Y12
+	VMULPS Y15, Y12, Y12  // row 1: Y3 Y11 Y12 Y5
+	VADDPS Y7, Y6, Y13
+	VADDPS Y8, Y13, Y13
+	VMULPS Y15, Y13, Y13
+	VSUBPS Y7, Y6, Y1
+	VADDPS Y8, Y1, Y1
+	VMULPS Y15, Y1, Y1    // row 2: Y6 Y13 Y1 Y8
+
+	// U = G h, column j from h0 = row0[j], h1 = row1[j], h2 = row2[j]:
+	// positions j, 4+j, 8+j, 12+j get h0, ½((h0+h1)+h2), ½((h0−h1)+h2), h2.
+#define UCOL(h0, h1, h2, P) \
+	VMOVUPS h0, (P);          \
+	VADDPS  h1, h0, Y4;       \
+	VADDPS  h2, Y4, Y4;       \
+	VMULPS  Y15, Y4, Y4;      \
+	VMOVUPS Y4, (P)(AX*1);    \
+	VSUBPS  h1, h0, Y7;       \
+	VADDPS  h2, Y7, Y7;       \
+	VMULPS  Y15, Y7, Y7;      \
+	VMOVUPS Y7, (P)(AX*2);    \
+	VMOVUPS h2, (P)(BX*1)
+
+	UCOL(Y0, Y3, Y6, DI)
+	UCOL(Y9, Y11, Y13, R12)
+	UCOL(Y10, Y12, Y1, R13)
+	UCOL(Y2, Y5, Y8, R14)
+#undef UCOL
+
+	ADDQ R10, SI
+	ADDQ $32, DI
+	ADDQ $32, R12
+	ADDQ $32, R13
+	ADDQ $32, R14
+	DECQ CX
+	JNZ  fblock
+	VZEROUPPER
+	RET
+
+// func winoPairsAVX2(s0, s1, y *float32, ys, rows, n int)
+// y[r·ys + 2q] = s0[r·n + q] and y[r·ys + 2q+1] = s1[r·n + q] for r < rows,
+// q < n: a row of tiles' outputs, two columns, interleaved into an output
+// row. rows, n > 0.
+TEXT ·winoPairsAVX2(SB), NOSPLIT, $0-48
+	MOVQ s0+0(FP), SI
+	MOVQ s1+8(FP), DX
+	MOVQ y+16(FP), DI
+	MOVQ ys+24(FP), R8
+	SHLQ $2, R8
+	MOVQ rows+32(FP), CX
+	MOVQ n+40(FP), R9
+	MOVQ R9, R10
+	SUBQ $8, R10 // last start of an 8-wide step
+	MOVQ R9, R11
+	SUBQ $4, R11 // of a 4-wide step
+	MOVQ R9, BX
+	SUBQ $2, BX  // of a 2-wide step
+
+prow:
+	XORQ AX, AX
+
+p8:
+	CMPQ       AX, R10
+	JGT        p4
+	VMOVUPS    (SI)(AX*4), Y0
+	VMOVUPS    (DX)(AX*4), Y1
+	VUNPCKLPS  Y1, Y0, Y2             // a0 b0 a1 b1 | a4 b4 a5 b5
+	VUNPCKHPS  Y1, Y0, Y3             // a2 b2 a3 b3 | a6 b6 a7 b7
+	VPERM2F128 $0x20, Y3, Y2, Y4
+	VPERM2F128 $0x31, Y3, Y2, Y5
+	VMOVUPS    Y4, (DI)(AX*8)
+	VMOVUPS    Y5, 32(DI)(AX*8)
+	ADDQ       $8, AX
+	JMP        p8
+
+p4:
+	CMPQ      AX, R11
+	JGT       p2
+	VMOVUPS   (SI)(AX*4), X0
+	VMOVUPS   (DX)(AX*4), X1
+	VUNPCKLPS X1, X0, X2
+	VUNPCKHPS X1, X0, X3
+	VMOVUPS   X2, (DI)(AX*8)
+	VMOVUPS   X3, 16(DI)(AX*8)
+	ADDQ      $4, AX
+
+p2:
+	CMPQ      AX, BX
+	JGT       p1
+	VMOVSD    (SI)(AX*4), X0
+	VMOVSD    (DX)(AX*4), X1
+	VUNPCKLPS X1, X0, X2
+	VMOVUPS   X2, (DI)(AX*8)
+	ADDQ      $2, AX
+
+p1:
+	CMPQ AX, R9
+	JGE  pnext
+	MOVL (SI)(AX*4), R12
+	MOVL R12, (DI)(AX*8)
+	MOVL (DX)(AX*4), R12
+	MOVL R12, 4(DI)(AX*8)
+
+pnext:
+	LEAQ (SI)(R9*4), SI
+	LEAQ (DX)(R9*4), DX
+	ADDQ R8, DI
+	DECQ CX
+	JNZ  prow
+	VZEROUPPER
+	RET
+
+// func bnNormAVX2(x, y *float32, n int, mean, inv float32)
+// y = (x − mean)·inv elementwise, as BatchNorm.normalise; n > 0.
+TEXT ·bnNormAVX2(SB), NOSPLIT, $0-32
+	MOVQ         x+0(FP), SI
+	MOVQ         y+8(FP), DI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS mean+24(FP), Y14
+	VBROADCASTSS inv+28(FP), Y15
+	XORQ         AX, AX
+	MOVQ         CX, BX
+	SUBQ         $16, BX
+	MOVQ         CX, R8
+	SUBQ         $8, R8
+
+n16:
+	CMPQ    AX, BX
+	JGT     n8
+	VMOVUPS (SI)(AX*4), Y0
+	VMOVUPS 32(SI)(AX*4), Y1
+	VSUBPS  Y14, Y0, Y0
+	VSUBPS  Y14, Y1, Y1
+	VMULPS  Y15, Y0, Y0
+	VMULPS  Y15, Y1, Y1
+	VMOVUPS Y0, (DI)(AX*4)
+	VMOVUPS Y1, 32(DI)(AX*4)
+	ADDQ    $16, AX
+	JMP     n16
+
+n8:
+	CMPQ    AX, R8
+	JGT     n1
+	VMOVUPS (SI)(AX*4), Y0
+	VSUBPS  Y14, Y0, Y0
+	VMULPS  Y15, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ    $8, AX
+
+n1:
+	CMPQ   AX, CX
+	JGE    ndone
+	VMOVSS (SI)(AX*4), X0
+	VSUBSS X14, X0, X0
+	VMULSS X15, X0, X0
+	VMOVSS X0, (DI)(AX*4)
+	INCQ   AX
+	JMP    n1
+
+ndone:
+	VZEROUPPER
+	RET
+
+// func bnBackAVX2(x, dy, dx *float32, n int, mean, inv, a, gm float32)
+// dx = ((dy − a) − ((x − mean)·inv)·g)·inv elementwise, as
+// BatchNorm.backwardChannel; n > 0.
+TEXT ·bnBackAVX2(SB), NOSPLIT, $0-48
+	MOVQ         x+0(FP), SI
+	MOVQ         dy+8(FP), DX
+	MOVQ         dx+16(FP), DI
+	MOVQ         n+24(FP), CX
+	VBROADCASTSS mean+32(FP), Y12
+	VBROADCASTSS inv+36(FP), Y13
+	VBROADCASTSS a+40(FP), Y14
+	VBROADCASTSS gm+44(FP), Y15
+	XORQ         AX, AX
+	MOVQ         CX, BX
+	SUBQ         $16, BX
+	MOVQ         CX, R8
+	SUBQ         $8, R8
+
+b16:
+	CMPQ    AX, BX
+	JGT     b8
+	VMOVUPS (SI)(AX*4), Y0
+	VMOVUPS 32(SI)(AX*4), Y1
+	VMOVUPS (DX)(AX*4), Y2
+	VMOVUPS 32(DX)(AX*4), Y3
+	VSUBPS  Y12, Y0, Y0
+	VSUBPS  Y12, Y1, Y1
+	VMULPS  Y13, Y0, Y0
+	VMULPS  Y13, Y1, Y1
+	VMULPS  Y15, Y0, Y0
+	VMULPS  Y15, Y1, Y1
+	VSUBPS  Y14, Y2, Y2
+	VSUBPS  Y14, Y3, Y3
+	VSUBPS  Y0, Y2, Y2
+	VSUBPS  Y1, Y3, Y3
+	VMULPS  Y13, Y2, Y2
+	VMULPS  Y13, Y3, Y3
+	VMOVUPS Y2, (DI)(AX*4)
+	VMOVUPS Y3, 32(DI)(AX*4)
+	ADDQ    $16, AX
+	JMP     b16
+
+b8:
+	CMPQ    AX, R8
+	JGT     b1
+	VMOVUPS (SI)(AX*4), Y0
+	VMOVUPS (DX)(AX*4), Y2
+	VSUBPS  Y12, Y0, Y0
+	VMULPS  Y13, Y0, Y0
+	VMULPS  Y15, Y0, Y0
+	VSUBPS  Y14, Y2, Y2
+	VSUBPS  Y0, Y2, Y2
+	VMULPS  Y13, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*4)
+	ADDQ    $8, AX
+
+b1:
+	CMPQ   AX, CX
+	JGE    bdone
+	VMOVSS (SI)(AX*4), X0
+	VMOVSS (DX)(AX*4), X2
+	VSUBSS X12, X0, X0
+	VMULSS X13, X0, X0
+	VMULSS X15, X0, X0
+	VSUBSS X14, X2, X2
+	VSUBSS X0, X2, X2
+	VMULSS X13, X2, X2
+	VMOVSS X2, (DI)(AX*4)
+	INCQ   AX
+	JMP    b1
+
+bdone:
+	VZEROUPPER
+	RET
+
+// func winoPlaneIn4AVX2(x *float32, ld, rows, n int, e *float32, t int)
+// winoRowIn4 on every row of tiles of a plane: for r < rows and k < 4,
+// the row x[(2r+k)·ld:] gives tiles q < n of e[(4k+j)·t + r·n + q], j < 4
+// (winoDir.rowsIn); rows, n > 0.
+TEXT ·winoPlaneIn4AVX2(SB), NOSPLIT, $24-48
+	MOVQ x+0(FP), BX
+	MOVQ ld+8(FP), CX
+	SHLQ $2, CX
+	MOVQ rows+16(FP), AX
+	MOVQ AX, 16(SP)
+	MOVQ n+24(FP), R12
+	MOVQ e+32(FP), R8
+	MOVQ R8, 8(SP)
+	MOVQ t+40(FP), DX
+	SHLQ $2, DX
+
+plrow:
+	MOVQ BX, 0(SP) // row 2r
+	MOVQ 8(SP), R8 // e at r·n
+	MOVQ $4, AX
+
+plk:
+	MOVQ BX, SI
+	LEAQ (R8)(DX*1), R9
+	LEAQ (R8)(DX*2), R10
+	LEAQ (R9)(DX*2), R11
+	XORQ R13, R13
+	MOVQ R12, R14
+	SUBQ $8, R14
+
+plin8:
+	CMPQ    R13, R14
+	JGT     plin4
+	LEAQ    (SI)(R13*8), DI // &x[2q]
+	VMOVUPS (DI), Y0        // x[2q..2q+7]
+	VMOVUPS 32(DI), Y1      // x[2q+8..2q+15]
+	VMOVUPS 8(DI), Y2       // x[2q+2..2q+9]
+	VMOVUPS 40(DI), Y3      // x[2q+10..2q+17]
+	VSHUFPS $0x88, Y1, Y0, Y4
+	VSHUFPS $0xDD, Y1, Y0, Y5
+	VSHUFPS $0x88, Y3, Y2, Y6
+	VSHUFPS $0xDD, Y3, Y2, Y7
+	VPERMPD $0xD8, Y4, Y4   // a0
+	VPERMPD $0xD8, Y5, Y5   // a1
+	VPERMPD $0xD8, Y6, Y6   // a2
+	VPERMPD $0xD8, Y7, Y7   // a3
+	VSUBPS  Y6, Y4, Y8
+	VADDPS  Y6, Y5, Y9
+	VSUBPS  Y5, Y6, Y10
+	VSUBPS  Y7, Y5, Y11
+	VMOVUPS Y8, (R8)(R13*4)
+	VMOVUPS Y9, (R9)(R13*4)
+	VMOVUPS Y10, (R10)(R13*4)
+	VMOVUPS Y11, (R11)(R13*4)
+	ADDQ    $8, R13
+	JMP     plin8
+
+plin4:
+	MOVQ    R12, R14
+	SUBQ    $4, R14
+	CMPQ    R13, R14
+	JGT     plin1
+	LEAQ    (SI)(R13*8), DI
+	VMOVUPS (DI), X0        // x[2q..2q+3]
+	VMOVUPS 16(DI), X1      // x[2q+4..2q+7]
+	VMOVUPS 8(DI), X2       // x[2q+2..2q+5]
+	VMOVUPS 24(DI), X3      // x[2q+6..2q+9]
+	VSHUFPS $0x88, X1, X0, X4
+	VSHUFPS $0xDD, X1, X0, X5
+	VSHUFPS $0x88, X3, X2, X6
+	VSHUFPS $0xDD, X3, X2, X7
+	VSUBPS  X6, X4, X8
+	VADDPS  X6, X5, X9
+	VSUBPS  X5, X6, X10
+	VSUBPS  X7, X5, X11
+	VMOVUPS X8, (R8)(R13*4)
+	VMOVUPS X9, (R9)(R13*4)
+	VMOVUPS X10, (R10)(R13*4)
+	VMOVUPS X11, (R11)(R13*4)
+	ADDQ    $4, R13
+
+plin1:
+	CMPQ   R13, R12
+	JGE    plnext
+	LEAQ   (SI)(R13*8), DI
+	VMOVSS (DI), X0
+	VMOVSS 4(DI), X1
+	VMOVSS 8(DI), X2
+	VMOVSS 12(DI), X3
+	VSUBSS X2, X0, X4
+	VADDSS X2, X1, X5
+	VSUBSS X1, X2, X6
+	VSUBSS X3, X1, X7
+	VMOVSS X4, (R8)(R13*4)
+	VMOVSS X5, (R9)(R13*4)
+	VMOVSS X6, (R10)(R13*4)
+	VMOVSS X7, (R11)(R13*4)
+	INCQ   R13
+	JMP    plin1
+
+plnext:
+	ADDQ CX, BX         // the next input row
+	LEAQ (R8)(DX*4), R8 // four positions on
+	DECQ AX
+	JNZ  plk
+	MOVQ 0(SP), BX
+	LEAQ (BX)(CX*2), BX
+	MOVQ 8(SP), R8
+	LEAQ (R8)(R12*4), R8
+	MOVQ R8, 8(SP)
+	DECQ 16(SP)
+	JNZ  plrow
+	VZEROUPPER
+	RET
+
+
+// func winoGradFiltersAVX2(du *float32, plane, slab, slabs int, dw *float32, blocks int)
+// winoDir.gradFilters on blocks of eight filters, each lane with the Go
+// code's operations: lane l of block b sums position p of ∂U over the
+// slabs, du[s·slab + p·plane + 8b + l] for s = 0, 1, …, slabs−1 in that
+// order, takes rows k of h = S∂U S G from positions 4k..4k+3 (u0 + ½(u1+u2),
+// ½(u1−u2), ½(u1+u2) − u3) and columns l of ∂g = Gᵀ S h from h[l], h[3+l],
+// h[6+l], h[9+l] the same way, and writes its 3×3 ∂g to dw[(8b+l)·9:];
+// slabs, blocks > 0.
+TEXT ·winoGradFiltersAVX2(SB), NOSPLIT, $288-48
+	MOVQ         du+0(FP), SI
+	MOVQ         plane+8(FP), R8
+	SHLQ         $2, R8
+	MOVQ         slab+16(FP), R9
+	SHLQ         $2, R9
+	MOVQ         slabs+24(FP), R10
+	MOVQ         dw+32(FP), DI
+	MOVQ         blocks+40(FP), R11
+	VBROADCASTSS half<>(SB), Y15
+
+gblock:
+	MOVQ SI, DX
+	// row 0
+	VMOVUPS (DX), Y12
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      gs1done
+gs1:
+	VADDPS  (BX), Y12, Y12
+	ADDQ    R9, BX
+	DECQ    CX
+	JNZ     gs1
+gs1done:
+	ADDQ    R8, DX
+	VMOVUPS (DX), Y13
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      gs2done
+gs2:
+	VADDPS  (BX), Y13, Y13
+	ADDQ    R9, BX
+	DECQ    CX
+	JNZ     gs2
+gs2done:
+	ADDQ    R8, DX
+	VMOVUPS (DX), Y14
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      gs3done
+gs3:
+	VADDPS  (BX), Y14, Y14
+	ADDQ    R9, BX
+	DECQ    CX
+	JNZ     gs3
+gs3done:
+	ADDQ    R8, DX
+	VADDPS  Y14, Y13, Y1
+	VMULPS  Y15, Y1, Y1
+	VADDPS  Y1, Y12, Y0
+	VMOVUPS (DX), Y12
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      gs4done
+gs4:
+	VADDPS  (BX), Y12, Y12
+	ADDQ    R9, BX
+	DECQ    CX
+	JNZ     gs4
+gs4done:
+	ADDQ    R8, DX
+	VSUBPS  Y12, Y1, Y2
+	VSUBPS  Y14, Y13, Y1
+	VMULPS  Y15, Y1, Y1
+	// row 1
+	VMOVUPS (DX), Y12
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      gs5done
+gs5:
+	VADDPS  (BX), Y12, Y12
+	ADDQ    R9, BX
+	DECQ    CX
+	JNZ     gs5
+gs5done:
+	ADDQ    R8, DX
+	VMOVUPS (DX), Y13
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      gs6done
+gs6:
+	VADDPS  (BX), Y13, Y13
+	ADDQ    R9, BX
+	DECQ    CX
+	JNZ     gs6
+gs6done:
+	ADDQ    R8, DX
+	VMOVUPS (DX), Y14
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      gs7done
+gs7:
+	VADDPS  (BX), Y14, Y14
+	ADDQ    R9, BX
+	DECQ    CX
+	JNZ     gs7
+gs7done:
+	ADDQ    R8, DX
+	VADDPS  Y14, Y13, Y4
+	VMULPS  Y15, Y4, Y4
+	VADDPS  Y4, Y12, Y3
+	VMOVUPS (DX), Y12
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      gs8done
+gs8:
+	VADDPS  (BX), Y12, Y12
+	ADDQ    R9, BX
+	DECQ    CX
+	JNZ     gs8
+gs8done:
+	ADDQ    R8, DX
+	VSUBPS  Y12, Y4, Y5
+	VSUBPS  Y14, Y13, Y4
+	VMULPS  Y15, Y4, Y4
+	// row 2
+	VMOVUPS (DX), Y12
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      gs9done
+gs9:
+	VADDPS  (BX), Y12, Y12
+	ADDQ    R9, BX
+	DECQ    CX
+	JNZ     gs9
+gs9done:
+	ADDQ    R8, DX
+	VMOVUPS (DX), Y13
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      gs10done
+gs10:
+	VADDPS  (BX), Y13, Y13
+	ADDQ    R9, BX
+	DECQ    CX
+	JNZ     gs10
+gs10done:
+	ADDQ    R8, DX
+	VMOVUPS (DX), Y14
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      gs11done
+gs11:
+	VADDPS  (BX), Y14, Y14
+	ADDQ    R9, BX
+	DECQ    CX
+	JNZ     gs11
+gs11done:
+	ADDQ    R8, DX
+	VADDPS  Y14, Y13, Y7
+	VMULPS  Y15, Y7, Y7
+	VADDPS  Y7, Y12, Y6
+	VMOVUPS (DX), Y12
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      gs12done
+gs12:
+	VADDPS  (BX), Y12, Y12
+	ADDQ    R9, BX
+	DECQ    CX
+	JNZ     gs12
+gs12done:
+	ADDQ    R8, DX
+	VSUBPS  Y12, Y7, Y8
+	VSUBPS  Y14, Y13, Y7
+	VMULPS  Y15, Y7, Y7
+	// row 3
+	VMOVUPS (DX), Y12
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      gs13done
+gs13:
+	VADDPS  (BX), Y12, Y12
+	ADDQ    R9, BX
+	DECQ    CX
+	JNZ     gs13
+gs13done:
+	ADDQ    R8, DX
+	VMOVUPS (DX), Y13
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      gs14done
+gs14:
+	VADDPS  (BX), Y13, Y13
+	ADDQ    R9, BX
+	DECQ    CX
+	JNZ     gs14
+gs14done:
+	ADDQ    R8, DX
+	VMOVUPS (DX), Y14
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      gs15done
+gs15:
+	VADDPS  (BX), Y14, Y14
+	ADDQ    R9, BX
+	DECQ    CX
+	JNZ     gs15
+gs15done:
+	ADDQ    R8, DX
+	VADDPS  Y14, Y13, Y10
+	VMULPS  Y15, Y10, Y10
+	VADDPS  Y10, Y12, Y9
+	VMOVUPS (DX), Y12
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      gs16done
+gs16:
+	VADDPS  (BX), Y12, Y12
+	ADDQ    R9, BX
+	DECQ    CX
+	JNZ     gs16
+gs16done:
+	ADDQ    R8, DX
+	VSUBPS  Y12, Y10, Y11
+	VSUBPS  Y14, Y13, Y10
+	VMULPS  Y15, Y10, Y10
+	// ∂g element k of every lane goes to k·32(SP) until the transpose.
+	// column 0
+	VADDPS  Y6, Y3, Y12
+	VMULPS  Y15, Y12, Y12
+	VADDPS  Y12, Y0, Y13
+	VMOVUPS Y13, 0(SP)
+	VSUBPS  Y9, Y12, Y13
+	VMOVUPS Y13, 192(SP)
+	VSUBPS  Y6, Y3, Y12
+	VMULPS  Y15, Y12, Y12
+	VMOVUPS Y12, 96(SP)
+	// column 1
+	VADDPS  Y7, Y4, Y12
+	VMULPS  Y15, Y12, Y12
+	VADDPS  Y12, Y1, Y13
+	VMOVUPS Y13, 32(SP)
+	VSUBPS  Y10, Y12, Y13
+	VMOVUPS Y13, 224(SP)
+	VSUBPS  Y7, Y4, Y12
+	VMULPS  Y15, Y12, Y12
+	VMOVUPS Y12, 128(SP)
+	// column 2
+	VADDPS  Y8, Y5, Y12
+	VMULPS  Y15, Y12, Y12
+	VADDPS  Y12, Y2, Y13
+	VMOVUPS Y13, 64(SP)
+	VSUBPS  Y11, Y12, Y13
+	VMOVUPS Y13, 256(SP)
+	VSUBPS  Y8, Y5, Y12
+	VMULPS  Y15, Y12, Y12
+	VMOVUPS Y12, 160(SP)
+
+	// dw[(8b+l)·9 + k] = element k of lane l.
+	XORQ AX, AX
+	MOVQ DI, BX
+
+gout:
+	MOVL 0(SP)(AX*4), CX
+	MOVL CX, 0(BX)
+	MOVL 32(SP)(AX*4), CX
+	MOVL CX, 4(BX)
+	MOVL 64(SP)(AX*4), CX
+	MOVL CX, 8(BX)
+	MOVL 96(SP)(AX*4), CX
+	MOVL CX, 12(BX)
+	MOVL 128(SP)(AX*4), CX
+	MOVL CX, 16(BX)
+	MOVL 160(SP)(AX*4), CX
+	MOVL CX, 20(BX)
+	MOVL 192(SP)(AX*4), CX
+	MOVL CX, 24(BX)
+	MOVL 224(SP)(AX*4), CX
+	MOVL CX, 28(BX)
+	MOVL 256(SP)(AX*4), CX
+	MOVL CX, 32(BX)
+	ADDQ $36, BX
+	INCQ AX
+	CMPQ AX, $8
+	JLT  gout
+
+	ADDQ $32, SI
+	ADDQ $288, DI
+	DECQ R11
+	JNZ  gblock
+	VZEROUPPER
+	RET
