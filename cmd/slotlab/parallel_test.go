@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -113,26 +111,12 @@ func cifarSubset(t *testing.T) []string {
 // when they flip an argmax.
 func sameTensors(t *testing.T, a, b string) {
 	t.Helper()
-	ta, err := checkpoint.Read(a, nil)
+	diffs, n, err := checkpoint.Diff(a, b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tb, err := checkpoint.Read(b, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ta) == 0 || len(ta) != len(tb) {
-		t.Fatalf("%s holds %d tensors, %s %d", a, len(ta), b, len(tb))
-	}
-	for name, x := range ta {
-		y, ok := tb[name]
-		if !ok {
-			t.Fatalf("%s has no tensor %s", b, name)
-		}
-		if !slices.Equal(x.I32, y.I32) || !slices.EqualFunc(x.F32, y.F32, func(p, q float32) bool { return math.Float32bits(p) == math.Float32bits(q) }) ||
-			!slices.EqualFunc(x.F64, y.F64, func(p, q float64) bool { return math.Float64bits(p) == math.Float64bits(q) }) {
-			t.Fatalf("tensor %s differs between %s and %s", name, a, b)
-		}
+	if n == 0 || len(diffs) > 0 {
+		t.Fatalf("%s and %s: %d tensors, differing: %q", a, b, n, diffs)
 	}
 }
 
