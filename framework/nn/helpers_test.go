@@ -6,6 +6,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/rng"
 )
 
 // The tests use small stand-ins for the built-in modules, since framework
@@ -104,3 +105,18 @@ func lenetArch() Spec {
 type fusedArgmax struct{ argmaxSelector }
 
 func (fusedArgmax) SelectsArgmax(bool) bool { return true }
+
+// fillBatches writes uniform [−1, 1) images, drawn from s at offset off,
+// and the labels (i+shift) mod 10 into n's training and evaluation batches.
+func fillBatches(n *Network, s rng.Stream, off uint64, shift int) {
+	for _, in := range [][]float32{first(n.TrainInput()), first(n.EvalInput())} {
+		for i := range in {
+			in[i] = 2*s.Float32(off+uint64(i)) - 1
+		}
+	}
+	for _, l := range [][]int32{second(n.TrainInput()), second(n.EvalInput())} {
+		for i := range l {
+			l[i] = int32((i + shift) % 10)
+		}
+	}
+}

@@ -161,13 +161,19 @@ func (n *Network) buildGraph(batch int, train bool) (*graph, error) {
 	h := G.NewTensor(g, tensor.Float32, 4, G.WithShape(xs...), G.WithName("x"),
 		G.WithValue(tensor.New(tensor.WithShape(xs...), tensor.WithBacking(gr.x))))
 	b := &builder{n: n, gr: gr, train: train}
-	for _, st := range n.Plan.Steps {
+	steps := n.Plan.Steps
+	for i := 0; i < len(steps); i++ {
+		st := steps[i]
+		b.fuseReLU = fusesReLU(steps, i)
 		var err error
 		if h, err = layerKinds[st.Layer.Kind].node(b, st, h); err != nil {
 			return nil, err
 		}
 		if st.Weighted {
 			b.needDX = true
+		}
+		if b.fuseReLU {
+			i++ // the batch norm has done the ReLU after it
 		}
 	}
 	gr.loss = newLossOp(batch, n.Plan.Spec.Classes, gr.labels)

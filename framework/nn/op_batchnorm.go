@@ -22,6 +22,7 @@ func init() {
 				k = kernels.NewBatchNorm(in[0], in[1], in[2]*in[3])
 				k.RunMean, k.RunVar = bn.RunMean, bn.RunVar
 			}
+			k.ReLU = b.fuseReLU
 			return apply(st, &batchNormOp{baseOp: newBase("batchnorm", out, 4), bn: k, train: b.train, y: newBuffer(out)}, h)
 		},
 	})

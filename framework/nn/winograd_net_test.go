@@ -42,17 +42,7 @@ func TestPaddedWinogradStepMatchesIm2col(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := rng.New(3, "winograd-net")
-		for _, in := range [][]float32{first(n.TrainInput()), first(n.EvalInput())} {
-			for i := range in {
-				in[i] = 2*s.Float32(uint64(i)) - 1
-			}
-		}
-		for _, l := range [][]int32{second(n.TrainInput()), second(n.EvalInput())} {
-			for i := range l {
-				l[i] = int32(i % 10)
-			}
-		}
+		fillBatches(n, rng.New(3, "winograd-net"), 0, 0)
 		loss, _, err := n.TrainStep(Hyper{LR: 0.1, Momentum: 0.9, WeightDecay: 1e-4})
 		if err != nil {
 			t.Fatal(err)

@@ -77,12 +77,7 @@ func (t *eltTask) Range(_, lo, hi int) {
 			y, dy, dx = y[n:], dy[n:], dx[n:]
 		}
 		for i, v := range y {
-			g := math.Float32bits(dy[i]) // loaded unconditionally, for CMOV
-			var r uint32
-			if v > 0 {
-				r = g
-			}
-			dx[i] = math.Float32frombits(r)
+			dx[i] = reluGrad(v, dy[i])
 		}
 	case dropoutForward:
 		t.dropout(lo, hi)

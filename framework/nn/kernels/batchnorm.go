@@ -16,10 +16,18 @@ import (
 // order, so results do not depend on GOMAXPROCS. N may be changed between
 // training steps (e.g. for a short last batch), but not between a
 // ForwardTrain and its Backward; C and HW are fixed.
+//
+// With ReLU set, the BatchNorm is a batch norm followed by a ReLU in one
+// pass, with the bits of the two run one after the other: the output is
+// ReLUForward's of the normalised value, and Backward takes the gradient
+// of that output and zeroes it where the normalised value is not positive,
+// as ReLUBackward does, before batch norm's backward pass. It saves the
+// ReLU's pass over the tensor both ways, and its buffers.
 type BatchNorm struct {
 	N, C, HW        int
 	Eps, Momentum   float32
 	RunMean, RunVar []float32
+	ReLU            bool
 
 	mean, invStd []float32 // saved by ForwardTrain for Backward
 	x            []float32 // input of the last ForwardTrain
@@ -157,11 +165,15 @@ func (b *BatchNorm) normalise(x, y []float32, c int, mean, inv float32) {
 		xs, ys := b.plane(x, i, c), b.plane(y, i, c)
 		ys = ys[:len(xs)]
 		if useAsm && len(xs) > 0 {
-			bnNormAVX2(&xs[0], &ys[0], len(xs), mean, inv)
+			bnNormAVX2(&xs[0], &ys[0], len(xs), mean, inv, b.reluMask())
 			continue
 		}
 		for k, v := range xs {
-			ys[k] = (v - mean) * inv
+			y := (v - mean) * inv
+			if b.ReLU && y < 0 { // +0 for negatives; −0 and NaN pass, as ReLUForward
+				y = 0
+			}
+			ys[k] = y
 		}
 	}
 }
@@ -170,7 +182,7 @@ func (b *BatchNorm) backwardChannel(c int) {
 	mean, inv := b.mean[c], b.invStd[c]
 	var sdy, sdyx float64
 	for i := 0; i < b.n; i++ {
-		s1, s2 := sumDyXhat64(b.plane(b.x, i, c), b.plane(b.dy, i, c), mean, inv)
+		s1, s2 := sumDyXhat64(b.plane(b.x, i, c), b.plane(b.dy, i, c), mean, inv, b.ReLU)
 		sdy += s1
 		sdyx += s2
 	}
@@ -180,13 +192,26 @@ func (b *BatchNorm) backwardChannel(c int) {
 		xs, ds, dx := b.plane(b.x, i, c), b.plane(b.dy, i, c), b.plane(b.dx, i, c)
 		ds, dx = ds[:len(xs)], dx[:len(xs)]
 		if useAsm && len(xs) > 0 {
-			bnBackAVX2(&xs[0], &ds[0], &dx[0], len(xs), mean, inv, a, g)
+			bnBackAVX2(&xs[0], &ds[0], &dx[0], len(xs), mean, inv, a, g, ^b.reluMask())
 			continue
 		}
 		for k, v := range xs {
-			dx[k] = (ds[k] - a - (v-mean)*inv*g) * inv
+			d, xh := ds[k], (v-mean)*inv
+			if b.ReLU {
+				d = reluGrad(xh, d)
+			}
+			dx[k] = (d - a - xh*g) * inv
 		}
 	}
+}
+
+// reluMask is all ones when the ReLU is fused and 0 otherwise, for the
+// assembly loops.
+func (b *BatchNorm) reluMask() uint32 {
+	if b.ReLU {
+		return ^uint32(0)
+	}
+	return 0
 }
 
 // The float64 reductions below keep four partial sums to break the chain of
@@ -226,8 +251,12 @@ func sumSq64(x []float32, mean float64) float64 {
 }
 
 // sumDyXhat64 returns Σdy and Σdy·x̂ with x̂ = (x−mean)·inv computed in
-// float32 exactly as the forward pass computed y.
-func sumDyXhat64(x, dy []float32, mean, inv float32) (float64, float64) {
+// float32 exactly as the forward pass computed y. With relu, dy counts as
+// +0 where x̂ is not positive, as ReLUBackward leaves it.
+func sumDyXhat64(x, dy []float32, mean, inv float32, relu bool) (float64, float64) {
+	if relu {
+		return sumDyXhatReLU64(x, dy, mean, inv)
+	}
 	dy = dy[:len(x)]
 	var a0, a1, b0, b1 float64
 	k := 0
@@ -244,4 +273,37 @@ func sumDyXhat64(x, dy []float32, mean, inv float32) (float64, float64) {
 		b0 += d * float64((x[k]-mean)*inv)
 	}
 	return a0 + a1, b0 + b1
+}
+
+// sumDyXhatReLU64 is sumDyXhat64 with dy masked by x̂ > 0; the mask is
+// taken without a branch, as the signs are random.
+func sumDyXhatReLU64(x, dy []float32, mean, inv float32) (float64, float64) {
+	dy = dy[:len(x)]
+	var a0, a1, b0, b1 float64
+	k := 0
+	for ; k+2 <= len(x); k += 2 {
+		h0, h1 := (x[k]-mean)*inv, (x[k+1]-mean)*inv
+		d0, d1 := float64(reluGrad(h0, dy[k])), float64(reluGrad(h1, dy[k+1]))
+		a0 += d0
+		a1 += d1
+		b0 += d0 * float64(h0)
+		b1 += d1 * float64(h1)
+	}
+	for ; k < len(x); k++ {
+		h := (x[k] - mean) * inv
+		d := float64(reluGrad(h, dy[k]))
+		a0 += d
+		b0 += d * float64(h)
+	}
+	return a0 + a1, b0 + b1
+}
+
+// reluGrad is dy where y > 0 and +0 elsewhere, as ReLUBackward.
+func reluGrad(y, dy float32) float32 {
+	g := math.Float32bits(dy) // outside the if, for CMOV
+	var r uint32
+	if y > 0 {
+		r = g
+	}
+	return math.Float32frombits(r)
 }

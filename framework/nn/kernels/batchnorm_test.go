@@ -75,6 +75,64 @@ func TestBatchNorm(t *testing.T) {
 	}
 }
 
+// A BatchNorm with the ReLU fused gives the bits of a BatchNorm and a
+// ReLU run one after the other: forward in training and at evaluation,
+// and backward, in place or not, on every kernel path of this machine.
+func TestBatchNormReLUSameBitsAsTwoPasses(t *testing.T) {
+	for i, sh := range []struct{ n, c, hw int }{{3, 2, 49}, {4, 3, 1}, {2, 5, 4}, {5, 4, 64}, {2, 3, 17}} {
+		t.Run(fmt.Sprintf("%dx%dx%d", sh.n, sh.c, sh.hw), func(t *testing.T) {
+			size := sh.n * sh.c * sh.hw
+			x := to32(randVec(uint64(700+i), size, 2))
+			x[0], x[size-1] = 0, float32(math.Copysign(0, -1))
+			constantChannel(x, sh.n, sh.c, sh.hw, sh.c-1) // x̂ = 0 exactly: the ReLU's edge
+			dy := to32(randVec(uint64(800+i), size, 1))
+
+			// Two passes: batch norm, then ReLU; ReLU's backward, then batch norm's.
+			two := NewBatchNorm(sh.n, sh.c, sh.hw)
+			yb, y2 := make([]float32, size), make([]float32, size)
+			two.ForwardTrain(x, yb)
+			ReLUForward(yb, y2)
+			g, dx2 := make([]float32, size), make([]float32, size)
+			ReLUBackward(y2, dy, g)
+			two.Backward(g, dx2)
+			ye2 := make([]float32, size)
+			two.ForwardEval(x, ye2)
+			ReLUForward(ye2, ye2)
+
+			one := NewBatchNorm(sh.n, sh.c, sh.hw)
+			one.ReLU = true
+			y1, dx1 := make([]float32, size), make([]float32, size)
+			one.ForwardTrain(x, y1)
+			one.Backward(dy, dx1)
+			ye1 := make([]float32, size)
+			one.ForwardEval(x, ye1)
+			in := append([]float32(nil), dy...)
+			one.Backward(in, in)
+
+			zeros := 0
+			for _, v := range y1 {
+				if v == 0 {
+					zeros++
+				}
+			}
+			if zeros == 0 || zeros == size {
+				t.Fatalf("%d of %d outputs are 0: the ReLU is not exercised", zeros, size)
+			}
+			for _, c := range []struct {
+				name      string
+				got, want []float32
+			}{
+				{"forward", y1, y2}, {"backward", dx1, dx2}, {"eval", ye1, ye2}, {"backward in place", in, dx2},
+				{"running mean", one.RunMean, two.RunMean}, {"running var", one.RunVar, two.RunVar},
+			} {
+				if !sameBits(c.got, c.want) {
+					t.Errorf("%s: fused differs from two passes", c.name)
+				}
+			}
+		})
+	}
+}
+
 func TestBatchNormPanics(t *testing.T) {
 	tests := []struct {
 		name string
@@ -94,5 +152,16 @@ func TestBatchNormPanics(t *testing.T) {
 			}()
 			tc.f()
 		})
+	}
+}
+
+// constantChannel sets channel ch of the n×c×hw tensor x to 0.5, so that
+// batch norm's mean is exactly 0.5 and every x̂ there is exactly 0.
+func constantChannel(x []float32, n, c, hw, ch int) {
+	for i := 0; i < n; i++ {
+		p := x[(i*c+ch)*hw:][:hw]
+		for k := range p {
+			p[k] = 0.5
+		}
 	}
 }

@@ -181,14 +181,17 @@ pnext:
 	VZEROUPPER
 	RET
 
-// func bnNormAVX2(x, y *float32, n int, mean, inv float32)
-// y = (x − mean)·inv elementwise, as BatchNorm.normalise; n > 0.
-TEXT ·bnNormAVX2(SB), NOSPLIT, $0-32
+// func bnNormAVX2(x, y *float32, n int, mean, inv float32, relu uint32)
+// y = (x − mean)·inv elementwise, as BatchNorm.normalise; with relu all
+// ones, then y = +0 where y < 0 (−0 and NaN pass), as reluAVX2; n > 0.
+TEXT ·bnNormAVX2(SB), NOSPLIT, $0-36
 	MOVQ         x+0(FP), SI
 	MOVQ         y+8(FP), DI
 	MOVQ         n+16(FP), CX
 	VBROADCASTSS mean+24(FP), Y14
 	VBROADCASTSS inv+28(FP), Y15
+	VBROADCASTSS relu+32(FP), Y13
+	VXORPS       Y12, Y12, Y12
 	XORQ         AX, AX
 	MOVQ         CX, BX
 	SUBQ         $16, BX
@@ -204,6 +207,12 @@ n16:
 	VSUBPS  Y14, Y1, Y1
 	VMULPS  Y15, Y0, Y0
 	VMULPS  Y15, Y1, Y1
+	VCMPPS  $1, Y12, Y0, Y2 // Y2 = y < 0 (false for NaN)
+	VCMPPS  $1, Y12, Y1, Y3
+	VANDPS  Y13, Y2, Y2     // … and the ReLU is fused
+	VANDPS  Y13, Y3, Y3
+	VANDNPS Y0, Y2, Y0      // Y0 = ¬Y2 ∧ y
+	VANDNPS Y1, Y3, Y1
 	VMOVUPS Y0, (DI)(AX*4)
 	VMOVUPS Y1, 32(DI)(AX*4)
 	ADDQ    $16, AX
@@ -215,27 +224,35 @@ n8:
 	VMOVUPS (SI)(AX*4), Y0
 	VSUBPS  Y14, Y0, Y0
 	VMULPS  Y15, Y0, Y0
+	VCMPPS  $1, Y12, Y0, Y2
+	VANDPS  Y13, Y2, Y2
+	VANDNPS Y0, Y2, Y0
 	VMOVUPS Y0, (DI)(AX*4)
 	ADDQ    $8, AX
 
 n1:
-	CMPQ   AX, CX
-	JGE    ndone
-	VMOVSS (SI)(AX*4), X0
-	VSUBSS X14, X0, X0
-	VMULSS X15, X0, X0
-	VMOVSS X0, (DI)(AX*4)
-	INCQ   AX
-	JMP    n1
+	CMPQ    AX, CX
+	JGE     ndone
+	VMOVSS  (SI)(AX*4), X0
+	VSUBSS  X14, X0, X0
+	VMULSS  X15, X0, X0
+	VCMPSS  $1, X12, X0, X2
+	VANDPS  X13, X2, X2
+	VANDNPS X0, X2, X0
+	VMOVSS  X0, (DI)(AX*4)
+	INCQ    AX
+	JMP     n1
 
 ndone:
 	VZEROUPPER
 	RET
 
-// func bnBackAVX2(x, dy, dx *float32, n int, mean, inv, a, gm float32)
+// func bnBackAVX2(x, dy, dx *float32, n int, mean, inv, a, gm float32, keep uint32)
 // dx = ((dy − a) − ((x − mean)·inv)·g)·inv elementwise, as
-// BatchNorm.backwardChannel; n > 0.
-TEXT ·bnBackAVX2(SB), NOSPLIT, $0-48
+// BatchNorm.backwardChannel, where dy is first replaced by +0 where x̂ =
+// (x − mean)·inv is not positive unless keep is all ones (keep 0: a fused
+// ReLU, as reluGradAVX2); n > 0.
+TEXT ·bnBackAVX2(SB), NOSPLIT, $0-52
 	MOVQ         x+0(FP), SI
 	MOVQ         dy+8(FP), DX
 	MOVQ         dx+16(FP), DI
@@ -244,6 +261,8 @@ TEXT ·bnBackAVX2(SB), NOSPLIT, $0-48
 	VBROADCASTSS inv+36(FP), Y13
 	VBROADCASTSS a+40(FP), Y14
 	VBROADCASTSS gm+44(FP), Y15
+	VBROADCASTSS keep+48(FP), Y11
+	VXORPS       Y10, Y10, Y10
 	XORQ         AX, AX
 	MOVQ         CX, BX
 	SUBQ         $16, BX
@@ -261,6 +280,12 @@ b16:
 	VSUBPS  Y12, Y1, Y1
 	VMULPS  Y13, Y0, Y0
 	VMULPS  Y13, Y1, Y1
+	VCMPPS  $14, Y10, Y0, Y4 // Y4 = x̂ > 0 (false for NaN)
+	VCMPPS  $14, Y10, Y1, Y5
+	VORPS   Y11, Y4, Y4      // … or no ReLU
+	VORPS   Y11, Y5, Y5
+	VANDPS  Y4, Y2, Y2
+	VANDPS  Y5, Y3, Y3
 	VMULPS  Y15, Y0, Y0
 	VMULPS  Y15, Y1, Y1
 	VSUBPS  Y14, Y2, Y2
@@ -281,6 +306,9 @@ b8:
 	VMOVUPS (DX)(AX*4), Y2
 	VSUBPS  Y12, Y0, Y0
 	VMULPS  Y13, Y0, Y0
+	VCMPPS  $14, Y10, Y0, Y4
+	VORPS   Y11, Y4, Y4
+	VANDPS  Y4, Y2, Y2
 	VMULPS  Y15, Y0, Y0
 	VSUBPS  Y14, Y2, Y2
 	VSUBPS  Y0, Y2, Y2
@@ -289,15 +317,18 @@ b8:
 	ADDQ    $8, AX
 
 b1:
-	CMPQ   AX, CX
-	JGE    bdone
-	VMOVSS (SI)(AX*4), X0
-	VMOVSS (DX)(AX*4), X2
-	VSUBSS X12, X0, X0
-	VMULSS X13, X0, X0
-	VMULSS X15, X0, X0
-	VSUBSS X14, X2, X2
-	VSUBSS X0, X2, X2
+	CMPQ    AX, CX
+	JGE     bdone
+	VMOVSS  (SI)(AX*4), X0
+	VMOVSS  (DX)(AX*4), X2
+	VSUBSS  X12, X0, X0
+	VMULSS  X13, X0, X0
+	VCMPSS  $14, X10, X0, X4
+	VORPS   X11, X4, X4
+	VANDPS  X4, X2, X2
+	VMULSS  X15, X0, X0
+	VSUBSS  X14, X2, X2
+	VSUBSS  X0, X2, X2
 	VMULSS X13, X2, X2
 	VMOVSS X2, (DI)(AX*4)
 	INCQ   AX

@@ -110,19 +110,29 @@ func TestWinoScatterAsmMatchesGo(t *testing.T) {
 }
 
 // Batch norm's two elementwise loops in assembly give the Go loops' bits,
-// forward and backward, for plane sizes that use the 16-, 8- and 1-wide
-// steps.
+// forward and backward, with and without the fused ReLU, for plane sizes
+// that use the 16-, 8- and 1-wide steps.
 func TestBatchNormAsmMatchesGo(t *testing.T) {
 	if !useAsm {
 		t.Skip("no AVX2 here")
 	}
 	for _, hw := range []int{1, 3, 8, 15, 16, 17, 25, 33, 64} {
+		for _, relu := range []bool{false, true} {
+			testBatchNormAsm(t, hw, relu)
+		}
+	}
+}
+
+func testBatchNormAsm(t *testing.T, hw int, relu bool) {
+	{
 		n, c := 3, 5
 		x := specials(to32(randVec(uint64(hw), n*c*hw, 2)))
 		dy := specials(to32(randVec(uint64(hw+1000), n*c*hw, 1)))
+		constantChannel(x, n, c, hw, 1) // x̂ = 0 exactly: the ReLU's edge
 		var outs [2][3][]float32
 		for k, asm := range []bool{true, false} {
 			b := NewBatchNorm(n, c, hw)
+			b.ReLU = relu
 			y, dx, ye := make([]float32, len(x)), make([]float32, len(x)), make([]float32, len(x))
 			withAsm(asm, func() {
 				b.ForwardTrain(x, y)
@@ -133,7 +143,7 @@ func TestBatchNormAsmMatchesGo(t *testing.T) {
 		}
 		for j, name := range []string{"forward", "backward", "eval"} {
 			if !sameBits(outs[0][j], outs[1][j]) {
-				t.Fatalf("hw=%d: %s differs from Go", hw, name)
+				t.Fatalf("hw=%d relu=%v: %s differs from Go", hw, relu, name)
 			}
 		}
 	}

@@ -1,0 +1,91 @@
+package nn
+
+import (
+	"math"
+	"testing"
+
+	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/rng"
+)
+
+// TestBatchNormReLUFusedSameBits trains a small VGG-like network three
+// steps with each batch norm and its ReLU fused into one pass and with
+// them as two layers, and checks that the two give the same bits: every
+// step's loss and accuracy, the evaluation loss, the batch norms' running
+// statistics and every slot layer's state. One batch norm is followed by
+// a pool, not a ReLU, and stays alone. The fused graph must also have
+// fewer nodes, or the test compares nothing.
+func TestBatchNormReLUFusedSameBits(t *testing.T) {
+	spec := arch([]int{3, 8, 8},
+		LayerSpec{Kind: framework.Conv, Out: 16, Kernel: 3, Stride: 1, Padding: 1},
+		LayerSpec{Kind: framework.BatchNorm}, LayerSpec{Kind: framework.ReLU},
+		LayerSpec{Kind: framework.Conv, Out: 16, Kernel: 3, Stride: 1, Padding: 1},
+		LayerSpec{Kind: framework.BatchNorm},
+		LayerSpec{Kind: framework.MaxPool, Size: 2, Stride: 2},
+		LayerSpec{Kind: framework.Conv, Out: 32, Kernel: 3, Stride: 1, Padding: 1},
+		LayerSpec{Kind: framework.BatchNorm}, LayerSpec{Kind: framework.ReLU},
+		LayerSpec{Kind: framework.Flatten},
+		LayerSpec{Kind: framework.Dense, Out: 10},
+	)
+	type outcome struct {
+		nodes   int
+		metrics []float64
+		state   [][]float32
+	}
+	run := func(fuse bool) outcome {
+		defer func(v bool) { fuseBNReLU = v }(fuseBNReLU)
+		fuseBNReLU = fuse
+		o := testOptions(framework.MethodSlot, 8, 16)
+		o.WeightInit, o.ScoreInit = paperInit{}, paperInit{lambda: 1}
+		n, err := Build(spec, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := outcome{nodes: len(n.train.g.AllNodes()) + len(n.eval.g.AllNodes())}
+		s := rng.New(5, "bn-relu")
+		for step := 0; step < 3; step++ {
+			fillBatches(n, s, uint64(step)*100000, step)
+			loss, acc, err := n.TrainStep(Hyper{LR: 0.1, Momentum: 0.9, WeightDecay: 1e-4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out.metrics = append(out.metrics, loss, float64(acc))
+		}
+		if err := n.PrepareEval(); err != nil {
+			t.Fatal(err)
+		}
+		evalLoss, _, err := n.EvalStep(16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out.metrics = append(out.metrics, evalLoss)
+		for _, l := range n.Slots {
+			out.state = append(out.state, l.Y, l.Weff)
+		}
+		for i := range len(spec.Layers) {
+			if b, ok := n.bns[i]; ok {
+				out.state = append(out.state, b.RunMean, b.RunVar)
+			}
+		}
+		return out
+	}
+	fused, apart := run(true), run(false)
+	if fused.nodes >= apart.nodes {
+		t.Fatalf("the fused graphs have %d nodes, the unfused %d: nothing was fused", fused.nodes, apart.nodes)
+	}
+	for i := range apart.metrics {
+		if math.Float64bits(fused.metrics[i]) != math.Float64bits(apart.metrics[i]) {
+			t.Errorf("metric %d: fused %v, apart %v", i, fused.metrics[i], apart.metrics[i])
+		}
+	}
+	if len(fused.state) != len(apart.state) || len(apart.state) == 0 {
+		t.Fatalf("%d state tensors fused, %d apart", len(fused.state), len(apart.state))
+	}
+	for i := range apart.state {
+		for j := range apart.state[i] {
+			if math.Float32bits(fused.state[i][j]) != math.Float32bits(apart.state[i][j]) {
+				t.Fatalf("state tensor %d differs at %d: fused %v, apart %v", i, j, fused.state[i][j], apart.state[i][j])
+			}
+		}
+	}
+}
