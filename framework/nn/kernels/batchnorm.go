@@ -141,17 +141,9 @@ func (b *BatchNorm) plane(t []float32, i, c int) []float32 {
 }
 
 func (b *BatchNorm) trainChannel(c int) {
-	var sum float64
-	for i := 0; i < b.n; i++ {
-		sum += sum64(b.plane(b.x, i, c))
-	}
 	m := float64(b.n * b.HW)
-	mean := sum / m
-	var ss float64
-	for i := 0; i < b.n; i++ {
-		ss += sumSq64(b.plane(b.x, i, c), mean)
-	}
-	v := ss / m
+	mean := b.channelSum(c) / m
+	v := b.channelSumSq(c, mean) / m
 	inv := float32(1 / math.Sqrt(v+float64(b.Eps)))
 	b.mean[c], b.invStd[c] = float32(mean), inv
 	mom := float64(b.Momentum)
@@ -180,12 +172,7 @@ func (b *BatchNorm) normalise(x, y []float32, c int, mean, inv float32) {
 
 func (b *BatchNorm) backwardChannel(c int) {
 	mean, inv := b.mean[c], b.invStd[c]
-	var sdy, sdyx float64
-	for i := 0; i < b.n; i++ {
-		s1, s2 := sumDyXhat64(b.plane(b.x, i, c), b.plane(b.dy, i, c), mean, inv, b.ReLU)
-		sdy += s1
-		sdyx += s2
-	}
+	sdy, sdyx := b.channelDyXhat(c, mean, inv)
 	m := float64(b.n * b.HW)
 	a, g := float32(sdy/m), float32(sdyx/m)
 	for i := 0; i < b.n; i++ {
@@ -214,8 +201,76 @@ func (b *BatchNorm) reluMask() uint32 {
 	return 0
 }
 
-// The float64 reductions below keep four partial sums to break the chain of
+// The float64 reductions below keep partial sums to break the chain of
 // dependent additions; their order is fixed, so results are reproducible.
+// Each is one plane's loop (sum64, sumSq64, sumDyXhat64) and the ending
+// that adds the partial sums and the tail (…Lanes); channelSum,
+// channelSumSq and channelDyXhat run the loop of four planes at once in
+// assembly where it is there, with the same lanes and the same ending, so
+// the bits do not depend on the path.
+
+// channelSum returns Σ over images of sum64 of channel c.
+func (b *BatchNorm) channelSum(c int) float64 {
+	var sum float64
+	i, q := 0, b.HW&^3
+	if useAsm && q > 0 {
+		var l [16]float64
+		for ; i+4 <= b.n; i += 4 {
+			bnSum4AVX2(&b.plane(b.x, i, c)[0], b.C*b.HW, q, 0, false, &l)
+			for j := range 4 {
+				sum += sum64Lanes([4]float64(l[4*j:]), b.plane(b.x, i+j, c)[q:])
+			}
+		}
+	}
+	for ; i < b.n; i++ {
+		sum += sum64(b.plane(b.x, i, c))
+	}
+	return sum
+}
+
+// channelSumSq returns Σ over images of sumSq64 of channel c.
+func (b *BatchNorm) channelSumSq(c int, mean float64) float64 {
+	var ss float64
+	i, q := 0, b.HW&^3
+	if useAsm && q > 0 {
+		var l [16]float64
+		for ; i+4 <= b.n; i += 4 {
+			bnSum4AVX2(&b.plane(b.x, i, c)[0], b.C*b.HW, q, mean, true, &l)
+			for j := range 4 {
+				ss += sumSq64Lanes([4]float64(l[4*j:]), b.plane(b.x, i+j, c)[q:], mean)
+			}
+		}
+	}
+	for ; i < b.n; i++ {
+		ss += sumSq64(b.plane(b.x, i, c), mean)
+	}
+	return ss
+}
+
+// channelDyXhat returns Σ over images of sumDyXhat64 of channel c.
+func (b *BatchNorm) channelDyXhat(c int, mean, inv float32) (sdy, sdyx float64) {
+	i, q := 0, b.HW&^1
+	if useAsm && q > 0 {
+		var l [16]float64
+		for ; i+4 <= b.n; i += 4 {
+			bnDyXhat4AVX2(&b.plane(b.x, i, c)[0], &b.plane(b.dy, i, c)[0], b.C*b.HW, q, mean, inv, ^b.reluMask(), &l)
+			for j := range 4 {
+				// planes 2p and 2p+1 share out[8p:8p+8]: Σd then Σd·x̂, two lanes each
+				o := 8*(j/2) + 2*(j%2)
+				a, g := sumDyXhatLanes(l[o], l[o+1], l[o+4], l[o+5],
+					b.plane(b.x, i+j, c)[q:], b.plane(b.dy, i+j, c)[q:], mean, inv, b.ReLU)
+				sdy += a
+				sdyx += g
+			}
+		}
+	}
+	for ; i < b.n; i++ {
+		a, g := sumDyXhat64(b.plane(b.x, i, c), b.plane(b.dy, i, c), mean, inv, b.ReLU)
+		sdy += a
+		sdyx += g
+	}
+	return sdy, sdyx
+}
 
 func sum64(x []float32) float64 {
 	var s0, s1, s2, s3 float64
@@ -226,10 +281,15 @@ func sum64(x []float32) float64 {
 		s2 += float64(x[k+2])
 		s3 += float64(x[k+3])
 	}
-	for ; k < len(x); k++ {
-		s0 += float64(x[k])
+	return sum64Lanes([4]float64{s0, s1, s2, s3}, x[k:])
+}
+
+// sum64Lanes ends sum64: the tail goes to the first partial sum.
+func sum64Lanes(s [4]float64, tail []float32) float64 {
+	for _, v := range tail {
+		s[0] += float64(v)
 	}
-	return (s0 + s1) + (s2 + s3)
+	return (s[0] + s[1]) + (s[2] + s[3])
 }
 
 func sumSq64(x []float32, mean float64) float64 {
@@ -243,57 +303,59 @@ func sumSq64(x []float32, mean float64) float64 {
 		s2 += d2 * d2
 		s3 += d3 * d3
 	}
-	for ; k < len(x); k++ {
-		d := float64(x[k]) - mean
-		s0 += d * d
+	return sumSq64Lanes([4]float64{s0, s1, s2, s3}, x[k:], mean)
+}
+
+// sumSq64Lanes ends sumSq64.
+func sumSq64Lanes(s [4]float64, tail []float32, mean float64) float64 {
+	for _, v := range tail {
+		d := float64(v) - mean
+		s[0] += d * d
 	}
-	return (s0 + s1) + (s2 + s3)
+	return (s[0] + s[1]) + (s[2] + s[3])
 }
 
 // sumDyXhat64 returns Σdy and Σdy·x̂ with x̂ = (x−mean)·inv computed in
 // float32 exactly as the forward pass computed y. With relu, dy counts as
-// +0 where x̂ is not positive, as ReLUBackward leaves it.
+// +0 where x̂ is not positive, as ReLUBackward leaves it; the mask is
+// taken without a branch, as the signs are random.
 func sumDyXhat64(x, dy []float32, mean, inv float32, relu bool) (float64, float64) {
-	if relu {
-		return sumDyXhatReLU64(x, dy, mean, inv)
-	}
 	dy = dy[:len(x)]
 	var a0, a1, b0, b1 float64
 	k := 0
-	for ; k+2 <= len(x); k += 2 {
-		d0, d1 := float64(dy[k]), float64(dy[k+1])
-		a0 += d0
-		a1 += d1
-		b0 += d0 * float64((x[k]-mean)*inv)
-		b1 += d1 * float64((x[k+1]-mean)*inv)
+	if relu {
+		for ; k+2 <= len(x); k += 2 {
+			h0, h1 := (x[k]-mean)*inv, (x[k+1]-mean)*inv
+			d0, d1 := float64(reluGrad(h0, dy[k])), float64(reluGrad(h1, dy[k+1]))
+			a0 += d0
+			a1 += d1
+			b0 += d0 * float64(h0)
+			b1 += d1 * float64(h1)
+		}
+	} else {
+		for ; k+2 <= len(x); k += 2 {
+			d0, d1 := float64(dy[k]), float64(dy[k+1])
+			a0 += d0
+			a1 += d1
+			b0 += d0 * float64((x[k]-mean)*inv)
+			b1 += d1 * float64((x[k+1]-mean)*inv)
+		}
 	}
-	for ; k < len(x); k++ {
-		d := float64(dy[k])
-		a0 += d
-		b0 += d * float64((x[k]-mean)*inv)
-	}
-	return a0 + a1, b0 + b1
+	return sumDyXhatLanes(a0, a1, b0, b1, x[k:], dy[k:], mean, inv, relu)
 }
 
-// sumDyXhatReLU64 is sumDyXhat64 with dy masked by x̂ > 0; the mask is
-// taken without a branch, as the signs are random.
-func sumDyXhatReLU64(x, dy []float32, mean, inv float32) (float64, float64) {
+// sumDyXhatLanes ends sumDyXhat64: the tail goes to the first partial
+// sums.
+func sumDyXhatLanes(a0, a1, b0, b1 float64, x, dy []float32, mean, inv float32, relu bool) (float64, float64) {
 	dy = dy[:len(x)]
-	var a0, a1, b0, b1 float64
-	k := 0
-	for ; k+2 <= len(x); k += 2 {
-		h0, h1 := (x[k]-mean)*inv, (x[k+1]-mean)*inv
-		d0, d1 := float64(reluGrad(h0, dy[k])), float64(reluGrad(h1, dy[k+1]))
-		a0 += d0
-		a1 += d1
-		b0 += d0 * float64(h0)
-		b1 += d1 * float64(h1)
-	}
-	for ; k < len(x); k++ {
-		h := (x[k] - mean) * inv
-		d := float64(reluGrad(h, dy[k]))
-		a0 += d
-		b0 += d * float64(h)
+	for k, v := range x {
+		h := (v - mean) * inv
+		d := dy[k]
+		if relu {
+			d = reluGrad(h, d)
+		}
+		a0 += float64(d)
+		b0 += float64(d) * float64(h)
 	}
 	return a0 + a1, b0 + b1
 }

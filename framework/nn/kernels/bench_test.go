@@ -107,19 +107,38 @@ func BenchmarkVGG512(b *testing.B) {
 }
 
 // BenchmarkBatchNorm runs ForwardTrain and Backward on VGG-19's first (64×32×32)
-// and last (512×2×2) BatchNorm at batch 128.
+// and last (512×2×2) BatchNorm at batch 128; then with the ReLU after it,
+// fused (BatchNorm.ReLU) and apart (ReLUForward and ReLUBackward between).
 func BenchmarkBatchNorm(b *testing.B) {
 	for _, sh := range []struct{ c, hw int }{{64, 1024}, {512, 4}} {
+		n := 128 * sh.c * sh.hw
+		x := to32(randVec(1, n, 1))
+		y, r, dx := make([]float32, n), make([]float32, n), make([]float32, n)
 		b.Run(fmt.Sprintf("C%dxHW%d", sh.c, sh.hw), func(b *testing.B) {
-			n := 128 * sh.c * sh.hw
 			bn := NewBatchNorm(128, sh.c, sh.hw)
-			x := to32(randVec(1, n, 1))
-			y := make([]float32, n)
-			dx := make([]float32, n)
 			b.SetBytes(int64(4 * n))
 			for i := 0; i < b.N; i++ {
 				bn.ForwardTrain(x, y)
 				bn.Backward(y, dx)
+			}
+		})
+		b.Run(fmt.Sprintf("C%dxHW%d+ReLU/fused", sh.c, sh.hw), func(b *testing.B) {
+			bn := NewBatchNorm(128, sh.c, sh.hw)
+			bn.ReLU = true
+			b.SetBytes(int64(4 * n))
+			for i := 0; i < b.N; i++ {
+				bn.ForwardTrain(x, y)
+				bn.Backward(x, dx)
+			}
+		})
+		b.Run(fmt.Sprintf("C%dxHW%d+ReLU/apart", sh.c, sh.hw), func(b *testing.B) {
+			bn := NewBatchNorm(128, sh.c, sh.hw)
+			b.SetBytes(int64(4 * n))
+			for i := 0; i < b.N; i++ {
+				bn.ForwardTrain(x, y)
+				ReLUForward(y, r)
+				ReLUBackward(r, x, dx)
+				bn.Backward(dx, dx)
 			}
 		})
 	}

@@ -60,3 +60,11 @@ func winoPlaneIn4AVX2(x *float32, ld, rows, n int, e *float32, t int) {
 func winoGradFiltersAVX2(du *float32, plane, slab, slabs int, dw *float32, blocks int) {
 	panic("kernels: no assembly in this build")
 }
+
+func bnSum4AVX2(x *float32, stride, n int, mean float64, sq bool, out *[16]float64) {
+	panic("kernels: no assembly in this build")
+}
+
+func bnDyXhat4AVX2(x, dy *float32, stride, n int, mean, inv float32, keep uint32, out *[16]float64) {
+	panic("kernels: no assembly in this build")
+}

@@ -761,3 +761,140 @@ gout:
 	JNZ  gblock
 	VZEROUPPER
 	RET
+
+// func bnSum4AVX2(x *float32, stride, n int, mean float64, sq bool, out *[16]float64)
+// The four partial sums of sum64 (sq false) or sumSq64 (sq true) over the
+// first n elements (n > 0, a multiple of 4) of the four planes at x,
+// x+stride, x+2·stride and x+3·stride: out[4j+l] = Σ float64(plane j[4i+l])
+// or Σ (float64(plane j[4i+l]) − mean)², the product rounded before the
+// add, in order of i: one lane per partial sum, as those loops.
+TEXT ·bnSum4AVX2(SB), NOSPLIT, $0-48
+	MOVQ         x+0(FP), SI
+	MOVQ         stride+8(FP), BX
+	SHLQ         $2, BX
+	MOVQ         n+16(FP), CX
+	VBROADCASTSD mean+24(FP), Y8
+	MOVBLZX      sq+32(FP), DX
+	MOVQ         out+40(FP), DI
+	LEAQ         (SI)(BX*1), R8
+	LEAQ         (R8)(BX*1), R9
+	LEAQ         (R9)(BX*1), R10
+	VXORPD       Y0, Y0, Y0
+	VXORPD       Y1, Y1, Y1
+	VXORPD       Y2, Y2, Y2
+	VXORPD       Y3, Y3, Y3
+	XORQ         AX, AX
+	TESTQ        DX, DX
+	JNZ          q4
+
+s4:
+	VCVTPS2PD (SI)(AX*4), Y4
+	VCVTPS2PD (R8)(AX*4), Y5
+	VCVTPS2PD (R9)(AX*4), Y6
+	VCVTPS2PD (R10)(AX*4), Y7
+	VADDPD    Y4, Y0, Y0
+	VADDPD    Y5, Y1, Y1
+	VADDPD    Y6, Y2, Y2
+	VADDPD    Y7, Y3, Y3
+	ADDQ      $4, AX
+	CMPQ      AX, CX
+	JLT       s4
+	JMP       sdone
+
+q4:
+	VCVTPS2PD (SI)(AX*4), Y4
+	VCVTPS2PD (R8)(AX*4), Y5
+	VCVTPS2PD (R9)(AX*4), Y6
+	VCVTPS2PD (R10)(AX*4), Y7
+	VSUBPD    Y8, Y4, Y4
+	VSUBPD    Y8, Y5, Y5
+	VSUBPD    Y8, Y6, Y6
+	VSUBPD    Y8, Y7, Y7
+	VMULPD    Y4, Y4, Y4
+	VMULPD    Y5, Y5, Y5
+	VMULPD    Y6, Y6, Y6
+	VMULPD    Y7, Y7, Y7
+	VADDPD    Y4, Y0, Y0
+	VADDPD    Y5, Y1, Y1
+	VADDPD    Y6, Y2, Y2
+	VADDPD    Y7, Y3, Y3
+	ADDQ      $4, AX
+	CMPQ      AX, CX
+	JLT       q4
+
+sdone:
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VZEROUPPER
+	RET
+
+// func bnDyXhat4AVX2(x, dy *float32, stride, n int, mean, inv float32, keep uint32, out *[16]float64)
+// The partial sums of sumDyXhat64 over the first n elements (n > 0, even)
+// of four planes of x and dy, plane j at j·stride: with x̂ = (x − mean)·inv
+// in float32 and d = dy, or +0 where x̂ is not positive unless keep is all
+// ones, out[8p..8p+3] = Σd and out[8p+4..8p+7] = Σfloat64(d)·float64(x̂)
+// for planes 2p and 2p+1, two lanes each (even and odd elements), as
+// sumDyXhat64's a0, a1 and b0, b1.
+TEXT ·bnDyXhat4AVX2(SB), NOSPLIT, $0-56
+	MOVQ         x+0(FP), SI
+	MOVQ         dy+8(FP), DX
+	MOVQ         stride+16(FP), BX
+	SHLQ         $2, BX
+	MOVQ         n+24(FP), CX
+	VBROADCASTSS mean+32(FP), X12
+	VBROADCASTSS inv+36(FP), X13
+	VBROADCASTSS keep+40(FP), X11
+	MOVQ         out+48(FP), DI
+	VXORPS       X10, X10, X10
+	LEAQ         (SI)(BX*1), R8
+	LEAQ         (R8)(BX*1), R9
+	LEAQ         (R9)(BX*1), R10
+	LEAQ         (DX)(BX*1), R11
+	LEAQ         (R11)(BX*1), R12
+	LEAQ         (R12)(BX*1), R13
+	VXORPD       Y4, Y4, Y4
+	VXORPD       Y5, Y5, Y5
+	VXORPD       Y6, Y6, Y6
+	VXORPD       Y7, Y7, Y7
+	XORQ         AX, AX
+
+d2:
+	VMOVSD    (SI)(AX*4), X0       // x, planes 0 and 1
+	VMOVHPS   (R8)(AX*4), X0, X0
+	VMOVSD    (DX)(AX*4), X1       // dy
+	VMOVHPS   (R11)(AX*4), X1, X1
+	VSUBPS    X12, X0, X0
+	VMULPS    X13, X0, X0          // x̂
+	VCMPPS    $14, X10, X0, X2     // x̂ > 0 (false for NaN)
+	VORPS     X11, X2, X2          // … or no ReLU
+	VANDPS    X2, X1, X1
+	VCVTPS2PD X1, Y1
+	VCVTPS2PD X0, Y0
+	VADDPD    Y1, Y4, Y4
+	VMULPD    Y0, Y1, Y1
+	VADDPD    Y1, Y5, Y5
+	VMOVSD    (R9)(AX*4), X8       // planes 2 and 3
+	VMOVHPS   (R10)(AX*4), X8, X8
+	VMOVSD    (R12)(AX*4), X9
+	VMOVHPS   (R13)(AX*4), X9, X9
+	VSUBPS    X12, X8, X8
+	VMULPS    X13, X8, X8
+	VCMPPS    $14, X10, X8, X3
+	VORPS     X11, X3, X3
+	VANDPS    X3, X9, X9
+	VCVTPS2PD X9, Y9
+	VCVTPS2PD X8, Y8
+	VADDPD    Y9, Y6, Y6
+	VMULPD    Y8, Y9, Y9
+	VADDPD    Y9, Y7, Y7
+	ADDQ      $2, AX
+	CMPQ      AX, CX
+	JLT       d2
+	VMOVUPD   Y4, (DI)
+	VMOVUPD   Y5, 32(DI)
+	VMOVUPD   Y6, 64(DI)
+	VMOVUPD   Y7, 96(DI)
+	VZEROUPPER
+	RET

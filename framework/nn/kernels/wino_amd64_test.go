@@ -109,42 +109,51 @@ func TestWinoScatterAsmMatchesGo(t *testing.T) {
 	}
 }
 
-// Batch norm's two elementwise loops in assembly give the Go loops' bits,
-// forward and backward, with and without the fused ReLU, for plane sizes
-// that use the 16-, 8- and 1-wide steps.
+// Batch norm's assembly (the two elementwise loops and the float64 sums
+// of four planes at once) gives the Go loops' bits, forward and backward,
+// with and without the fused ReLU, for plane sizes that use the 16-, 8-
+// and 1-wide steps and leave each tail, and batches with and without a
+// remainder of images.
 func TestBatchNormAsmMatchesGo(t *testing.T) {
 	if !useAsm {
 		t.Skip("no AVX2 here")
 	}
-	for _, hw := range []int{1, 3, 8, 15, 16, 17, 25, 33, 64} {
-		for _, relu := range []bool{false, true} {
-			testBatchNormAsm(t, hw, relu)
+	for _, hw := range []int{1, 2, 3, 4, 5, 8, 15, 16, 17, 25, 33, 64} {
+		for _, n := range []int{2, 4, 9} {
+			for _, relu := range []bool{false, true} {
+				testBatchNormAsm(t, n, hw, relu)
+			}
 		}
 	}
 }
 
-func testBatchNormAsm(t *testing.T, hw int, relu bool) {
-	{
-		n, c := 3, 5
-		x := specials(to32(randVec(uint64(hw), n*c*hw, 2)))
-		dy := specials(to32(randVec(uint64(hw+1000), n*c*hw, 1)))
-		constantChannel(x, n, c, hw, 1) // x̂ = 0 exactly: the ReLU's edge
-		var outs [2][3][]float32
-		for k, asm := range []bool{true, false} {
-			b := NewBatchNorm(n, c, hw)
-			b.ReLU = relu
-			y, dx, ye := make([]float32, len(x)), make([]float32, len(x)), make([]float32, len(x))
-			withAsm(asm, func() {
-				b.ForwardTrain(x, y)
-				b.Backward(dy, dx)
-				b.ForwardEval(x, ye)
-			})
-			outs[k] = [3][]float32{y, dx, ye}
+func testBatchNormAsm(t *testing.T, n, hw int, relu bool) {
+	c := 5
+	x := specials(to32(randVec(uint64(hw+100*n), n*c*hw, 2)))
+	dy := specials(to32(randVec(uint64(hw+100*n+1000), n*c*hw, 1)))
+	constantChannel(x, n, c, hw, 1) // x̂ = 0 exactly: the ReLU's edge
+	// Channel 2 without the specials' huge values, which would hide a
+	// change in the order of the sums.
+	for i := 0; i < n; i++ {
+		for k, v := range randVec(uint64(7*n+hw), hw, 1) {
+			x[(i*c+2)*hw+k] = float32(v) + 3
 		}
-		for j, name := range []string{"forward", "backward", "eval"} {
-			if !sameBits(outs[0][j], outs[1][j]) {
-				t.Fatalf("hw=%d relu=%v: %s differs from Go", hw, relu, name)
-			}
+	}
+	var outs [2][5][]float32
+	for k, asm := range []bool{true, false} {
+		b := NewBatchNorm(n, c, hw)
+		b.ReLU = relu
+		y, dx, ye := make([]float32, len(x)), make([]float32, len(x)), make([]float32, len(x))
+		withAsm(asm, func() {
+			b.ForwardTrain(x, y)
+			b.Backward(dy, dx)
+			b.ForwardEval(x, ye)
+		})
+		outs[k] = [5][]float32{y, dx, ye, b.RunMean, b.RunVar}
+	}
+	for j, name := range []string{"forward", "backward", "eval", "running mean", "running var"} {
+		if !sameBits(outs[0][j], outs[1][j]) {
+			t.Fatalf("n=%d hw=%d relu=%v: %s differs from Go", n, hw, relu, name)
 		}
 	}
 }
