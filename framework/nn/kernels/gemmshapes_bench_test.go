@@ -45,3 +45,42 @@ func BenchmarkGEMMShapes(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkWinogradGEMMs times the GEMMs alone of one Winograd pass over a
+// batch of 128 as F(2×2, 3×3) does them (16 products of F×C by C×T, T the
+// 2×2 tiles) and as F(4×4, 3×3) would (36 products, T the 4×4 tiles), on
+// VGG-19's padded convs of 32×32 to 4×4 outputs and CONV-6's unpadded ones
+// of 30×30 to 10×10: the ceiling on what F(4×4) saves in the products,
+// before the cost of its larger transforms.
+func BenchmarkWinogradGEMMs(b *testing.B) {
+	layers := []struct {
+		name         string
+		c, f, oh, ow int
+	}{
+		{"vgg-64-32", 64, 64, 32, 32},
+		{"vgg-128-16", 128, 128, 16, 16},
+		{"vgg-256-8", 256, 256, 8, 8},
+		{"vgg-512-4", 512, 512, 4, 4},
+		{"conv6-64-28", 64, 64, 28, 28},
+		{"conv6-128-10", 128, 128, 10, 10},
+	}
+	for _, l := range layers {
+		for _, m := range []int{2, 4} {
+			pos := (m + 2) * (m + 2)
+			t := 128 * ((l.oh + m - 1) / m) * ((l.ow + m - 1) / m)
+			b.Run(fmt.Sprintf("%s/F%d", l.name, m), func(b *testing.B) {
+				u := to32(randVec(1, pos*l.f*l.c, 1))
+				v := to32(randVec(2, pos*l.c*t, 1))
+				out := make([]float32, pos*l.f*t)
+				tm := startTimer(b)
+				for i := 0; i < b.N; i++ {
+					for p := 0; p < pos; p++ {
+						gemm.Sgemm(false, false, l.f, t, l.c, 1, u[p*l.f*l.c:], l.c, v[p*l.c*t:], t, 0, out[p*l.f*t:], t)
+					}
+				}
+				// the work of the dense convolution, so that the rates compare across F
+				tm.report(b, 2*float64(128*l.oh*l.ow*l.f*l.c*9), 0)
+			})
+		}
+	}
+}
