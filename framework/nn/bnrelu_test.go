@@ -12,7 +12,8 @@ import (
 // steps with each batch norm and its ReLU fused into one pass and with
 // them as two layers, and checks that the two give the same bits: every
 // step's loss and accuracy, the evaluation loss, the batch norms' running
-// statistics and every slot layer's state. One batch norm is followed by
+// statistics and every slot layer's state (the weights, for the learned
+// baseline). One batch norm is followed by
 // a pool, not a ReLU, and stays alone. The fused graph must also have
 // fewer nodes, or the test compares nothing.
 func TestBatchNormReLUFusedSameBits(t *testing.T) {
@@ -32,10 +33,10 @@ func TestBatchNormReLUFusedSameBits(t *testing.T) {
 		metrics []float64
 		state   [][]float32
 	}
-	run := func(fuse bool) outcome {
+	run := func(method framework.Method, fuse bool) outcome {
 		defer func(v bool) { fuseBNReLU = v }(fuseBNReLU)
 		fuseBNReLU = fuse
-		o := testOptions(framework.MethodSlot, 8, 16)
+		o := testOptions(method, 8, 16)
 		o.WeightInit, o.ScoreInit = paperInit{}, paperInit{lambda: 1}
 		n, err := Build(spec, o)
 		if err != nil {
@@ -62,6 +63,9 @@ func TestBatchNormReLUFusedSameBits(t *testing.T) {
 		for _, l := range n.Slots {
 			out.state = append(out.state, l.Y, l.Weff)
 		}
+		for _, l := range n.Learned {
+			out.state = append(out.state, l.W)
+		}
 		for i := range len(spec.Layers) {
 			if b, ok := n.bns[i]; ok {
 				out.state = append(out.state, b.RunMean, b.RunVar)
@@ -69,22 +73,24 @@ func TestBatchNormReLUFusedSameBits(t *testing.T) {
 		}
 		return out
 	}
-	fused, apart := run(true), run(false)
-	if fused.nodes >= apart.nodes {
-		t.Fatalf("the fused graphs have %d nodes, the unfused %d: nothing was fused", fused.nodes, apart.nodes)
-	}
-	for i := range apart.metrics {
-		if math.Float64bits(fused.metrics[i]) != math.Float64bits(apart.metrics[i]) {
-			t.Errorf("metric %d: fused %v, apart %v", i, fused.metrics[i], apart.metrics[i])
+	for _, method := range []framework.Method{framework.MethodSlot, framework.MethodLearned} {
+		fused, apart := run(method, true), run(method, false)
+		if fused.nodes >= apart.nodes {
+			t.Fatalf("%s: the fused graphs have %d nodes, the unfused %d: nothing was fused", method, fused.nodes, apart.nodes)
 		}
-	}
-	if len(fused.state) != len(apart.state) || len(apart.state) == 0 {
-		t.Fatalf("%d state tensors fused, %d apart", len(fused.state), len(apart.state))
-	}
-	for i := range apart.state {
-		for j := range apart.state[i] {
-			if math.Float32bits(fused.state[i][j]) != math.Float32bits(apart.state[i][j]) {
-				t.Fatalf("state tensor %d differs at %d: fused %v, apart %v", i, j, fused.state[i][j], apart.state[i][j])
+		for i := range apart.metrics {
+			if math.Float64bits(fused.metrics[i]) != math.Float64bits(apart.metrics[i]) {
+				t.Errorf("%s: metric %d: fused %v, apart %v", method, i, fused.metrics[i], apart.metrics[i])
+			}
+		}
+		if len(fused.state) != len(apart.state) || len(apart.state) == 0 {
+			t.Fatalf("%s: %d state tensors fused, %d apart", method, len(fused.state), len(apart.state))
+		}
+		for i := range apart.state {
+			for j := range apart.state[i] {
+				if math.Float32bits(fused.state[i][j]) != math.Float32bits(apart.state[i][j]) {
+					t.Fatalf("%s: state tensor %d differs at %d: fused %v, apart %v", method, i, j, fused.state[i][j], apart.state[i][j])
+				}
 			}
 		}
 	}
