@@ -97,7 +97,7 @@ func TestSweepTwiceThenTableAndPlots(t *testing.T) {
 	}{
 		{"md", []string{"| lenet-300-100 | slot GS ", " ± ", "**", "n = 2 runs (seeds) per cell"}},
 		{"ascii", []string{"+---", " ± ", " *", "n = 2 runs"}},
-		{"csv", []string{"network,method,k_or_learned,metric,mean,std,n,failed,best", "lenet-300-100,slot GS,K=1,test_acc,", ",2,0,"}},
+		{"csv", []string{"network,method,k_or_learned,metric,mean,std,n,failed,unfinished,best", "lenet-300-100,slot GS,K=1,test_acc,", ",2,0,0,"}},
 		{"latex", []string{`\begin{tabular}{llrr}`, `\toprule`, `$\pm$`, `\textbf{`, `\bottomrule`}},
 	} {
 		text, err := capture(t, func() error { return tableCmd([]string{out, "--format", tc.format}) })

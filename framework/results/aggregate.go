@@ -56,11 +56,16 @@ func (g Group) Label() string {
 }
 
 // Cell is one entry of a Grid: the finished runs of a row and column with
-// the metric's statistics over them, and the failed runs excluded.
+// the metric's statistics over them, and the failed and the unfinished
+// runs excluded.
 type Cell struct {
 	Stats
 	Runs   []*Run
 	Failed []*Run
+	// Unfinished are the runs stopped before their last epoch (status
+	// interrupted: a signal or a time limit), which resume from their
+	// checkpoints.
+	Unfinished []*Run
 	// Best marks the best mean of its row (ties all marked), set only in
 	// rows with more than one filled cell.
 	Best bool
@@ -79,8 +84,9 @@ type Grid struct {
 	Rows, Cols    []Group
 	// Cells[i][j] is row i, column j; nil where no run falls.
 	Cells [][]*Cell
-	// Failed are the failed runs (excluded from the statistics).
-	Failed []*Run
+	// Failed are the failed runs and Unfinished the interrupted ones, both
+	// excluded from the statistics.
+	Failed, Unfinished []*Run
 	// RefSources name the reference blocks that gave a cell its Ref.
 	RefSources []string
 	// Warnings say where a cell mixes runs whose configs differ in more
@@ -90,7 +96,8 @@ type Grid struct {
 
 // Aggregate groups runs by the row and column keys and summarises the
 // metric (a numeric key, normally a result field such as test_acc) in each
-// cell. Failed runs are counted in their cell but not summarised.
+// cell. Failed and unfinished runs are counted in their cell but not
+// summarised.
 func Aggregate(runs []*Run, rowKeys, colKeys []string, metric string) (*Grid, error) {
 	if len(runs) == 0 {
 		return nil, fmt.Errorf("no runs: no result.json found")
@@ -139,7 +146,13 @@ func Aggregate(runs []*Run, rowKeys, colKeys []string, metric string) (*Grid, er
 			c = &Cell{}
 			g.Cells[i][j] = c
 		}
-		if !p.run.Done() {
+		switch p.run.Result.Status {
+		case StatusDone:
+		case StatusInterrupted:
+			c.Unfinished = append(c.Unfinished, p.run)
+			g.Unfinished = append(g.Unfinished, p.run)
+			continue
+		default:
 			c.Failed = append(c.Failed, p.run)
 			g.Failed = append(g.Failed, p.run)
 			continue

@@ -10,7 +10,7 @@ import (
 const FormatCSV = "csv"
 
 func init() {
-	RegisterTableFormat(TableFormat{Name: FormatCSV, Summary: "one line per cell: row and column values, mean, std, n, failed, best, reference, diff", Write: writeCSV})
+	RegisterTableFormat(TableFormat{Name: FormatCSV, Summary: "one line per cell: row and column values, mean, std, n, failed, unfinished, best, reference, diff", Write: writeCSV})
 }
 
 // writeCSV writes one record per non-empty cell.
@@ -18,7 +18,7 @@ func writeCSV(w io.Writer, g *Grid) error {
 	cw := csv.NewWriter(w)
 	header := append([]string(nil), g.RowKeys...)
 	header = append(header, g.ColKeys...)
-	header = append(header, "metric", "mean", "std", "n", "failed", "best", "reference", "diff")
+	header = append(header, "metric", "mean", "std", "n", "failed", "unfinished", "best", "reference", "diff")
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func writeCSV(w io.Writer, g *Grid) error {
 			if c.Ref != nil {
 				ref, diff = f(c.Ref.Value), f(c.Ref.Diff)
 			}
-			rec = append(rec, g.Metric, mean, std, strconv.Itoa(c.N), strconv.Itoa(len(c.Failed)), strconv.FormatBool(c.Best), ref, diff)
+			rec = append(rec, g.Metric, mean, std, strconv.Itoa(c.N), strconv.Itoa(len(c.Failed)), strconv.Itoa(len(c.Unfinished)), strconv.FormatBool(c.Best), ref, diff)
 			if err := cw.Write(rec); err != nil {
 				return err
 			}

@@ -72,8 +72,10 @@ func (g *Grid) cellText(c *Cell, pm string) string {
 	switch {
 	case c == nil:
 		return ""
-	case c.N == 0:
+	case c.N == 0 && len(c.Failed) > 0:
 		return "failed"
+	case c.N == 0:
+		return "unfinished"
 	}
 	s := g.number(c.Mean)
 	if c.N > 1 {
@@ -132,17 +134,42 @@ func (g *Grid) Notes(best string) []string {
 		lines = append(lines, fmt.Sprintf("ref: the published value (%s); Δ: measured mean minus ref.", strings.Join(g.RefSources, "; ")))
 	}
 	if len(g.Failed) > 0 {
-		var where []string
-		for i, row := range g.Cells {
-			for j, c := range row {
-				if c != nil && len(c.Failed) > 0 {
-					where = append(where, fmt.Sprintf("%s / %s (%d)", g.Rows[i].Label(), g.ColLabel(j), len(c.Failed)))
-				}
-			}
-		}
-		lines = append(lines, fmt.Sprintf("%d failed run(s) excluded: %s.", len(g.Failed), strings.Join(where, ", ")))
+		where := g.excluded(func(c *Cell) []*Run { return c.Failed }, func(runs []*Run) string { return fmt.Sprint(len(runs)) })
+		lines = append(lines, fmt.Sprintf("%d failed run(s) excluded: %s.", len(g.Failed), where))
+	}
+	if len(g.Unfinished) > 0 {
+		where := g.excluded(func(c *Cell) []*Run { return c.Unfinished }, epochsReached)
+		lines = append(lines, fmt.Sprintf("%d unfinished run(s) excluded (interrupted; the same command resumes them): %s.", len(g.Unfinished), where))
 	}
 	return lines
+}
+
+// excluded lists the cells where which(cell) has runs, as "row / column
+// (detail)".
+func (g *Grid) excluded(which func(*Cell) []*Run, detail func([]*Run) string) string {
+	var where []string
+	for i, row := range g.Cells {
+		for j, c := range row {
+			if c != nil && len(which(c)) > 0 {
+				where = append(where, fmt.Sprintf("%s / %s (%s)", g.Rows[i].Label(), g.ColLabel(j), detail(which(c))))
+			}
+		}
+	}
+	return strings.Join(where, ", ")
+}
+
+// epochsReached says how far unfinished runs got: "33 of 200 epochs", one
+// entry per run.
+func epochsReached(runs []*Run) string {
+	var parts []string
+	for _, r := range runs {
+		s := fmt.Sprintf("%d", r.Result.Epochs)
+		if n, ok := r.Number("train.epochs"); ok {
+			s += fmt.Sprintf(" of %g", n)
+		}
+		parts = append(parts, s+" epochs")
+	}
+	return strings.Join(parts, "; ")
 }
 
 // writeText renders Markdown or an ASCII table through tablewriter.

@@ -83,18 +83,56 @@ func TestWriteTableText(t *testing.T) {
 	}
 }
 
+// An interrupted run (a signal or a time limit; it resumes) is not a
+// failed one: its cell reads "unfinished", the note says how far it got,
+// and CSV counts it apart.
+func TestTableUnfinishedRuns(t *testing.T) {
+	stopped := fakeRun("conv4", "slot", "greedy", 8, 0, 0, StatusInterrupted)
+	stopped.Result.Epochs = 33
+	stopped.Result.Config["train"].(map[string]any)["epochs"] = float64(200)
+	runs := []*Run{
+		fakeRun("conv2", "slot", "greedy", 8, 0, 70, "done"),
+		stopped,
+		fakeRun("conv6", "slot", "greedy", 8, 0, 0, "failed"),
+	}
+	g, err := Aggregate(runs, []string{KeyNetwork}, []string{KeyKOrLearned}, "test_acc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := render(t, g, FormatMarkdown)
+	for _, w := range []string{
+		"| conv4   | unfinished |", "| conv6   |     failed |", "70.00",
+		"1 failed run(s) excluded: conv6 / K=8 (1).",
+		"1 unfinished run(s) excluded (interrupted; the same command resumes them): conv4 / K=8 (33 of 200 epochs).",
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("missing %q in\n%s", w, out)
+		}
+	}
+	recs, err := csv.NewReader(strings.NewReader(render(t, g, FormatCSV))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs[1:] {
+		failed, unfinished := r[6], r[7]
+		if want := map[string][2]string{"conv2": {"0", "0"}, "conv4": {"0", "1"}, "conv6": {"1", "0"}}[r[0]]; [2]string{failed, unfinished} != want {
+			t.Errorf("%s: failed %s, unfinished %s, want %v", r[0], failed, unfinished, want)
+		}
+	}
+}
+
 func TestWriteTableCSV(t *testing.T) {
 	recs, err := csv.NewReader(strings.NewReader(render(t, paperGrid(t), FormatCSV))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"network", "method", "k_or_learned", "metric", "mean", "std", "n", "failed", "best", "reference", "diff"}; !reflect.DeepEqual(recs[0], want) {
+	if want := []string{"network", "method", "k_or_learned", "metric", "mean", "std", "n", "failed", "unfinished", "best", "reference", "diff"}; !reflect.DeepEqual(recs[0], want) {
 		t.Fatalf("header %q", recs[0])
 	}
 	want := map[string][]string{
-		"lenet-300-100/slot GS/K=16":    {"test_acc", "98.5", "0.707106781187", "2", "1", "true", "", ""},
-		"lenet-300-100/slot PS/K=2":     {"test_acc", "95", "", "1", "0", "false", "", ""},
-		"lenet-300-100/learned/learned": {"test_acc", "98", "0.707106781187", "2", "0", "false", "", ""},
+		"lenet-300-100/slot GS/K=16":    {"test_acc", "98.5", "0.707106781187", "2", "1", "0", "true", "", ""},
+		"lenet-300-100/slot PS/K=2":     {"test_acc", "95", "", "1", "0", "0", "false", "", ""},
+		"lenet-300-100/learned/learned": {"test_acc", "98", "0.707106781187", "2", "0", "0", "false", "", ""},
 	}
 	if len(recs) != 1+6 {
 		t.Fatalf("%d records, want a header and 6 cells", len(recs))
