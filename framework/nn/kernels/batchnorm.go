@@ -153,13 +153,16 @@ func (b *BatchNorm) trainChannel(c int) {
 }
 
 func (b *BatchNorm) normalise(x, y []float32, c int, mean, inv float32) {
+	if useAsm && b.n > 0 {
+		// the channel's planes in one call: the first and the last are in
+		// bounds, and they are the same slices of x and y
+		_, _ = b.plane(x, b.n-1, c), b.plane(y, b.n-1, c)
+		bnNormAVX2(&b.plane(x, 0, c)[0], &b.plane(y, 0, c)[0], b.HW, mean, inv, b.reluMask(), b.n, b.C*b.HW)
+		return
+	}
 	for i := 0; i < b.n; i++ {
 		xs, ys := b.plane(x, i, c), b.plane(y, i, c)
 		ys = ys[:len(xs)]
-		if useAsm && len(xs) > 0 {
-			bnNormAVX2(&xs[0], &ys[0], len(xs), mean, inv, b.reluMask())
-			continue
-		}
 		for k, v := range xs {
 			y := (v - mean) * inv
 			if b.ReLU && y < 0 { // +0 for negatives; −0 and NaN pass, as ReLUForward
@@ -175,13 +178,14 @@ func (b *BatchNorm) backwardChannel(c int) {
 	sdy, sdyx := b.channelDyXhat(c, mean, inv)
 	m := float64(b.n * b.HW)
 	a, g := float32(sdy/m), float32(sdyx/m)
+	if useAsm && b.n > 0 {
+		_, _, _ = b.plane(b.x, b.n-1, c), b.plane(b.dy, b.n-1, c), b.plane(b.dx, b.n-1, c) // bounds, as in normalise
+		bnBackAVX2(&b.plane(b.x, 0, c)[0], &b.plane(b.dy, 0, c)[0], &b.plane(b.dx, 0, c)[0], b.HW, mean, inv, a, g, ^b.reluMask(), b.n, b.C*b.HW)
+		return
+	}
 	for i := 0; i < b.n; i++ {
 		xs, ds, dx := b.plane(b.x, i, c), b.plane(b.dy, i, c), b.plane(b.dx, i, c)
 		ds, dx = ds[:len(xs)], dx[:len(xs)]
-		if useAsm && len(xs) > 0 {
-			bnBackAVX2(&xs[0], &ds[0], &dx[0], len(xs), mean, inv, a, g, ^b.reluMask())
-			continue
-		}
 		for k, v := range xs {
 			d, xh := ds[k], (v-mean)*inv
 			if b.ReLU {

@@ -110,7 +110,7 @@ func BenchmarkVGG512(b *testing.B) {
 // and last (512×2×2) BatchNorm at batch 128; then with the ReLU after it,
 // fused (BatchNorm.ReLU) and apart (ReLUForward and ReLUBackward between).
 func BenchmarkBatchNorm(b *testing.B) {
-	for _, sh := range []struct{ c, hw int }{{64, 1024}, {512, 4}} {
+	for _, sh := range []struct{ c, hw int }{{64, 1024}, {256, 64}, {512, 16}, {512, 4}} {
 		n := 128 * sh.c * sh.hw
 		x := to32(randVec(1, n, 1))
 		y, r, dx := make([]float32, n), make([]float32, n), make([]float32, n)

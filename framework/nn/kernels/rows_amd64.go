@@ -68,18 +68,20 @@ func winoFiltersAVX2(w *float32, kstep int, idx *int32, wadv int, u *float32, pl
 //go:noescape
 func winoPairsAVX2(s0, s1, y *float32, ys, rows, n int)
 
-// bnNormAVX2 is BatchNorm.normalise's loop (wino_amd64.s), with the
-// fused ReLU where relu is all ones; the caller checks bounds.
+// bnNormAVX2 is BatchNorm.normalise's loop over the planes of a channel
+// (wino_amd64.s), with the fused ReLU where relu is all ones; the caller
+// checks bounds.
 //
 //go:noescape
-func bnNormAVX2(x, y *float32, n int, mean, inv float32, relu uint32)
+func bnNormAVX2(x, y *float32, n int, mean, inv float32, relu uint32, planes, stride int)
 
-// bnBackAVX2 is the ∂x loop of BatchNorm.backwardChannel (wino_amd64.s):
+// bnBackAVX2 is the ∂x loop of BatchNorm.backwardChannel over the planes
+// of a channel (wino_amd64.s):
 // keep all ones passes dy as it is, keep 0 (a fused ReLU) passes it where
 // x̂ > 0 only; the caller checks bounds.
 //
 //go:noescape
-func bnBackAVX2(x, dy, dx *float32, n int, mean, inv, a, gm float32, keep uint32)
+func bnBackAVX2(x, dy, dx *float32, n int, mean, inv, a, gm float32, keep uint32, planes, stride int)
 
 // winoPlaneIn4AVX2 is winoRowIn4 over every row of tiles of a plane,
 // for winoDir.rowsIn (wino_amd64.s); the caller checks bounds.

@@ -45,11 +45,11 @@ func winoPairsAVX2(s0, s1, y *float32, ys, rows, n int) {
 	panic("kernels: no assembly in this build")
 }
 
-func bnNormAVX2(x, y *float32, n int, mean, inv float32, relu uint32) {
+func bnNormAVX2(x, y *float32, n int, mean, inv float32, relu uint32, planes, stride int) {
 	panic("kernels: no assembly in this build")
 }
 
-func bnBackAVX2(x, dy, dx *float32, n int, mean, inv, a, gm float32, keep uint32) {
+func bnBackAVX2(x, dy, dx *float32, n int, mean, inv, a, gm float32, keep uint32, planes, stride int) {
 	panic("kernels: no assembly in this build")
 }
 

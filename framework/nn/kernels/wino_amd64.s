@@ -181,22 +181,31 @@ pnext:
 	VZEROUPPER
 	RET
 
-// func bnNormAVX2(x, y *float32, n int, mean, inv float32, relu uint32)
+// func bnNormAVX2(x, y *float32, n int, mean, inv float32, relu uint32, planes, stride int)
 // y = (x − mean)·inv elementwise, as BatchNorm.normalise; with relu all
-// ones, then y = +0 where y < 0 (−0 and NaN pass), as reluAVX2; n > 0.
-TEXT ·bnNormAVX2(SB), NOSPLIT, $0-36
+// ones, then y = +0 where y < 0 (−0 and NaN pass), as reluAVX2. Over
+// planes planes of n values each (n, planes > 0), plane p at p·stride of
+// x and of y: one call per channel.
+TEXT ·bnNormAVX2(SB), NOSPLIT, $0-56
 	MOVQ         x+0(FP), SI
 	MOVQ         y+8(FP), DI
 	MOVQ         n+16(FP), CX
 	VBROADCASTSS mean+24(FP), Y14
 	VBROADCASTSS inv+28(FP), Y15
 	VBROADCASTSS relu+32(FP), Y13
+	MOVQ         planes+40(FP), R9
+	MOVQ         stride+48(FP), R10
+	SHLQ         $2, R10
 	VXORPS       Y12, Y12, Y12
-	XORQ         AX, AX
 	MOVQ         CX, BX
 	SUBQ         $16, BX
 	MOVQ         CX, R8
 	SUBQ         $8, R8
+	MOVQ         CX, R11
+	SUBQ         $4, R11
+
+nplane:
+	XORQ AX, AX
 
 n16:
 	CMPQ    AX, BX
@@ -220,7 +229,7 @@ n16:
 
 n8:
 	CMPQ    AX, R8
-	JGT     n1
+	JGT     n4
 	VMOVUPS (SI)(AX*4), Y0
 	VSUBPS  Y14, Y0, Y0
 	VMULPS  Y15, Y0, Y0
@@ -230,9 +239,21 @@ n8:
 	VMOVUPS Y0, (DI)(AX*4)
 	ADDQ    $8, AX
 
+n4:
+	CMPQ    AX, R11
+	JGT     n1
+	VMOVUPS (SI)(AX*4), X0
+	VSUBPS  X14, X0, X0
+	VMULPS  X15, X0, X0
+	VCMPPS  $1, X12, X0, X2
+	VANDPS  X13, X2, X2
+	VANDNPS X0, X2, X0
+	VMOVUPS X0, (DI)(AX*4)
+	ADDQ    $4, AX
+
 n1:
 	CMPQ    AX, CX
-	JGE     ndone
+	JGE     nnext
 	VMOVSS  (SI)(AX*4), X0
 	VSUBSS  X14, X0, X0
 	VMULSS  X15, X0, X0
@@ -243,16 +264,21 @@ n1:
 	INCQ    AX
 	JMP     n1
 
-ndone:
+nnext:
+	ADDQ R10, SI
+	ADDQ R10, DI
+	DECQ R9
+	JNZ  nplane
 	VZEROUPPER
 	RET
 
-// func bnBackAVX2(x, dy, dx *float32, n int, mean, inv, a, gm float32, keep uint32)
+// func bnBackAVX2(x, dy, dx *float32, n int, mean, inv, a, gm float32, keep uint32, planes, stride int)
 // dx = ((dy − a) − ((x − mean)·inv)·g)·inv elementwise, as
 // BatchNorm.backwardChannel, where dy is first replaced by +0 where x̂ =
 // (x − mean)·inv is not positive unless keep is all ones (keep 0: a fused
-// ReLU, as reluGradAVX2); n > 0.
-TEXT ·bnBackAVX2(SB), NOSPLIT, $0-52
+// ReLU, as reluGradAVX2). Over planes planes of n values each (n, planes
+// > 0), plane p at p·stride of x, dy and dx: one call per channel.
+TEXT ·bnBackAVX2(SB), NOSPLIT, $0-72
 	MOVQ         x+0(FP), SI
 	MOVQ         dy+8(FP), DX
 	MOVQ         dx+16(FP), DI
@@ -262,12 +288,19 @@ TEXT ·bnBackAVX2(SB), NOSPLIT, $0-52
 	VBROADCASTSS a+40(FP), Y14
 	VBROADCASTSS gm+44(FP), Y15
 	VBROADCASTSS keep+48(FP), Y11
+	MOVQ         planes+56(FP), R9
+	MOVQ         stride+64(FP), R10
+	SHLQ         $2, R10
 	VXORPS       Y10, Y10, Y10
-	XORQ         AX, AX
 	MOVQ         CX, BX
 	SUBQ         $16, BX
 	MOVQ         CX, R8
 	SUBQ         $8, R8
+	MOVQ         CX, R11
+	SUBQ         $4, R11
+
+bplane:
+	XORQ AX, AX
 
 b16:
 	CMPQ    AX, BX
@@ -301,7 +334,7 @@ b16:
 
 b8:
 	CMPQ    AX, R8
-	JGT     b1
+	JGT     b4
 	VMOVUPS (SI)(AX*4), Y0
 	VMOVUPS (DX)(AX*4), Y2
 	VSUBPS  Y12, Y0, Y0
@@ -316,9 +349,26 @@ b8:
 	VMOVUPS Y2, (DI)(AX*4)
 	ADDQ    $8, AX
 
+b4:
+	CMPQ    AX, R11
+	JGT     b1
+	VMOVUPS (SI)(AX*4), X0
+	VMOVUPS (DX)(AX*4), X2
+	VSUBPS  X12, X0, X0
+	VMULPS  X13, X0, X0
+	VCMPPS  $14, X10, X0, X4
+	VORPS   X11, X4, X4
+	VANDPS  X4, X2, X2
+	VMULPS  X15, X0, X0
+	VSUBPS  X14, X2, X2
+	VSUBPS  X0, X2, X2
+	VMULPS  X13, X2, X2
+	VMOVUPS X2, (DI)(AX*4)
+	ADDQ    $4, AX
+
 b1:
 	CMPQ    AX, CX
-	JGE     bdone
+	JGE     bnext
 	VMOVSS  (SI)(AX*4), X0
 	VMOVSS  (DX)(AX*4), X2
 	VSUBSS  X12, X0, X0
@@ -329,12 +379,17 @@ b1:
 	VMULSS  X15, X0, X0
 	VSUBSS  X14, X2, X2
 	VSUBSS  X0, X2, X2
-	VMULSS X13, X2, X2
-	VMOVSS X2, (DI)(AX*4)
-	INCQ   AX
-	JMP    b1
+	VMULSS  X13, X2, X2
+	VMOVSS  X2, (DI)(AX*4)
+	INCQ    AX
+	JMP     b1
 
-bdone:
+bnext:
+	ADDQ R10, SI
+	ADDQ R10, DX
+	ADDQ R10, DI
+	DECQ R9
+	JNZ  bplane
 	VZEROUPPER
 	RET
 
