@@ -33,6 +33,7 @@ type BatchNorm struct {
 	x            []float32 // input of the last ForwardTrain
 
 	kind   bnKind
+	lanes  [][]float64 // per worker: the float64 partial sums of a channel's planes
 	y, dy  []float32
 	dx     []float32
 	n      int // N of the call in progress
@@ -68,7 +69,11 @@ func (b *BatchNorm) check(x, y int) {
 
 func (b *BatchNorm) parallel() {
 	b.n = b.N
-	runParallel(b.C, b.C, min(procs(), elemChunks(b.N*b.C*b.HW)), (*bnRanger)(b))
+	workers := min(procs(), elemChunks(b.N*b.C*b.HW))
+	for len(b.lanes) < workers {
+		b.lanes = append(b.lanes, nil)
+	}
+	runParallel(b.C, b.C, workers, (*bnRanger)(b))
 }
 
 // ForwardTrain normalises x into y with batch statistics, updates the running
@@ -120,16 +125,16 @@ type bnRanger BatchNorm
 func (r *bnRanger) Range(w, lo, hi int) { (*BatchNorm)(r).run(w, lo, hi) }
 
 // run processes channels [lo, hi) of the current pass.
-func (b *BatchNorm) run(_, lo, hi int) {
+func (b *BatchNorm) run(w, lo, hi int) {
 	for c := lo; c < hi; c++ {
 		switch b.kind {
 		case bnTrain:
-			b.trainChannel(c)
+			b.trainChannel(w, c)
 		case bnEval:
 			m, s := b.RunMean[c], float32(1/math.Sqrt(float64(b.RunVar[c])+float64(b.Eps)))
 			b.normalise(b.x, b.y, c, m, s)
 		case bnBackward:
-			b.backwardChannel(c)
+			b.backwardChannel(w, c)
 		}
 	}
 }
@@ -140,10 +145,10 @@ func (b *BatchNorm) plane(t []float32, i, c int) []float32 {
 	return t[o : o+b.HW]
 }
 
-func (b *BatchNorm) trainChannel(c int) {
+func (b *BatchNorm) trainChannel(w, c int) {
 	m := float64(b.n * b.HW)
-	mean := b.channelSum(c) / m
-	v := b.channelSumSq(c, mean) / m
+	mean := b.channelSum(w, c) / m
+	v := b.channelSumSq(w, c, mean) / m
 	inv := float32(1 / math.Sqrt(v+float64(b.Eps)))
 	b.mean[c], b.invStd[c] = float32(mean), inv
 	mom := float64(b.Momentum)
@@ -173,9 +178,9 @@ func (b *BatchNorm) normalise(x, y []float32, c int, mean, inv float32) {
 	}
 }
 
-func (b *BatchNorm) backwardChannel(c int) {
+func (b *BatchNorm) backwardChannel(w, c int) {
 	mean, inv := b.mean[c], b.invStd[c]
-	sdy, sdyx := b.channelDyXhat(c, mean, inv)
+	sdy, sdyx := b.channelDyXhat(w, c, mean, inv)
 	m := float64(b.n * b.HW)
 	a, g := float32(sdy/m), float32(sdyx/m)
 	if useAsm && b.n > 0 {
@@ -213,17 +218,15 @@ func (b *BatchNorm) reluMask() uint32 {
 // assembly where it is there, with the same lanes and the same ending, so
 // the bits do not depend on the path.
 
-// channelSum returns Σ over images of sum64 of channel c.
-func (b *BatchNorm) channelSum(c int) float64 {
+// channelSum returns Σ over images of sum64 of channel c, worker w.
+func (b *BatchNorm) channelSum(w, c int) float64 {
 	var sum float64
 	i, q := 0, b.HW&^3
-	if useAsm && q > 0 {
-		var l [16]float64
-		for ; i+4 <= b.n; i += 4 {
-			bnSum4AVX2(&b.plane(b.x, i, c)[0], b.C*b.HW, q, 0, false, &l)
-			for j := range 4 {
-				sum += sum64Lanes([4]float64(l[4*j:]), b.plane(b.x, i+j, c)[q:])
-			}
+	if g := b.n / 4; useAsm && q > 0 && g > 0 {
+		l := b.groupLanes(w, g, c)
+		bnSum4AVX2(&b.plane(b.x, 0, c)[0], b.C*b.HW, q, 0, false, &l[0], g)
+		for ; i < 4*g; i++ {
+			sum += sum64Lanes([4]float64(l[4*i:]), b.tail(b.x, i, c, q))
 		}
 	}
 	for ; i < b.n; i++ {
@@ -232,17 +235,15 @@ func (b *BatchNorm) channelSum(c int) float64 {
 	return sum
 }
 
-// channelSumSq returns Σ over images of sumSq64 of channel c.
-func (b *BatchNorm) channelSumSq(c int, mean float64) float64 {
+// channelSumSq returns Σ over images of sumSq64 of channel c, worker w.
+func (b *BatchNorm) channelSumSq(w, c int, mean float64) float64 {
 	var ss float64
 	i, q := 0, b.HW&^3
-	if useAsm && q > 0 {
-		var l [16]float64
-		for ; i+4 <= b.n; i += 4 {
-			bnSum4AVX2(&b.plane(b.x, i, c)[0], b.C*b.HW, q, mean, true, &l)
-			for j := range 4 {
-				ss += sumSq64Lanes([4]float64(l[4*j:]), b.plane(b.x, i+j, c)[q:], mean)
-			}
+	if g := b.n / 4; useAsm && q > 0 && g > 0 {
+		l := b.groupLanes(w, g, c)
+		bnSum4AVX2(&b.plane(b.x, 0, c)[0], b.C*b.HW, q, mean, true, &l[0], g)
+		for ; i < 4*g; i++ {
+			ss += sumSq64Lanes([4]float64(l[4*i:]), b.tail(b.x, i, c, q), mean)
 		}
 	}
 	for ; i < b.n; i++ {
@@ -251,21 +252,20 @@ func (b *BatchNorm) channelSumSq(c int, mean float64) float64 {
 	return ss
 }
 
-// channelDyXhat returns Σ over images of sumDyXhat64 of channel c.
-func (b *BatchNorm) channelDyXhat(c int, mean, inv float32) (sdy, sdyx float64) {
+// channelDyXhat returns Σ over images of sumDyXhat64 of channel c,
+// worker w.
+func (b *BatchNorm) channelDyXhat(w, c int, mean, inv float32) (sdy, sdyx float64) {
 	i, q := 0, b.HW&^1
-	if useAsm && q > 0 {
-		var l [16]float64
-		for ; i+4 <= b.n; i += 4 {
-			bnDyXhat4AVX2(&b.plane(b.x, i, c)[0], &b.plane(b.dy, i, c)[0], b.C*b.HW, q, mean, inv, ^b.reluMask(), &l)
-			for j := range 4 {
-				// planes 2p and 2p+1 share out[8p:8p+8]: Σd then Σd·x̂, two lanes each
-				o := 8*(j/2) + 2*(j%2)
-				a, g := sumDyXhatLanes(l[o], l[o+1], l[o+4], l[o+5],
-					b.plane(b.x, i+j, c)[q:], b.plane(b.dy, i+j, c)[q:], mean, inv, b.ReLU)
-				sdy += a
-				sdyx += g
-			}
+	if g := b.n / 4; useAsm && q > 0 && g > 0 {
+		l := b.groupLanes(w, g, c)
+		_ = b.plane(b.dy, 4*g-1, c)
+		bnDyXhat4AVX2(&b.plane(b.x, 0, c)[0], &b.plane(b.dy, 0, c)[0], b.C*b.HW, q, mean, inv, ^b.reluMask(), &l[0], g)
+		for ; i < 4*g; i++ {
+			// planes 2h and 2h+1 of a group share 8 values: Σd then Σd·x̂, two lanes each
+			o := 16*(i/4) + 8*(i%4/2) + 2*(i%2)
+			a, gx := sumDyXhatLanes(l[o], l[o+1], l[o+4], l[o+5], b.tail(b.x, i, c, q), b.tail(b.dy, i, c, q), mean, inv, b.ReLU)
+			sdy += a
+			sdyx += gx
 		}
 	}
 	for ; i < b.n; i++ {
@@ -274,6 +274,26 @@ func (b *BatchNorm) channelDyXhat(c int, mean, inv float32) (sdy, sdyx float64) 
 		sdyx += g
 	}
 	return sdy, sdyx
+}
+
+// groupLanes returns worker w's buffer for the partial sums of g groups of
+// four planes of channel c, having checked that the last plane the
+// assembly reads is in bounds.
+func (b *BatchNorm) groupLanes(w, g, c int) []float64 {
+	_ = b.plane(b.x, 4*g-1, c)
+	if len(b.lanes[w]) < 16*g {
+		b.lanes[w] = make([]float64, 16*g)
+	}
+	return b.lanes[w][:16*g]
+}
+
+// tail returns the values of plane (i, c) of t from q on (none when q is
+// HW, the common case, without slicing).
+func (b *BatchNorm) tail(t []float32, i, c, q int) []float32 {
+	if q == b.HW {
+		return nil
+	}
+	return b.plane(t, i, c)[q:]
 }
 
 func sum64(x []float32) float64 {

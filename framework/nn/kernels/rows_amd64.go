@@ -95,16 +95,16 @@ func winoPlaneIn4AVX2(x *float32, ld, rows, n int, e *float32, t int)
 //go:noescape
 func winoGradFiltersAVX2(du *float32, plane, slab, slabs int, dw *float32, blocks int)
 
-// bnSum4AVX2 is sum64's loop (sq false) or sumSq64's (sq true) on four
-// planes at once, one lane per partial sum (wino_amd64.s); the caller
-// checks bounds.
+// bnSum4AVX2 is sum64's loop (sq false) or sumSq64's (sq true) on the
+// planes of a channel, four at a time, one lane per partial sum
+// (wino_amd64.s); the caller checks bounds.
 //
 //go:noescape
-func bnSum4AVX2(x *float32, stride, n int, mean float64, sq bool, out *[16]float64)
+func bnSum4AVX2(x *float32, stride, n int, mean float64, sq bool, out *float64, groups int)
 
-// bnDyXhat4AVX2 is sumDyXhat64's loop on four planes at once, dy masked
-// by x̂ > 0 unless keep is all ones (wino_amd64.s); the caller checks
-// bounds.
+// bnDyXhat4AVX2 is sumDyXhat64's loop on the planes of a channel, four at
+// a time, dy masked by x̂ > 0 unless keep is all ones (wino_amd64.s); the
+// caller checks bounds.
 //
 //go:noescape
-func bnDyXhat4AVX2(x, dy *float32, stride, n int, mean, inv float32, keep uint32, out *[16]float64)
+func bnDyXhat4AVX2(x, dy *float32, stride, n int, mean, inv float32, keep uint32, out *float64, groups int)

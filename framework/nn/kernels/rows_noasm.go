@@ -61,10 +61,10 @@ func winoGradFiltersAVX2(du *float32, plane, slab, slabs int, dw *float32, block
 	panic("kernels: no assembly in this build")
 }
 
-func bnSum4AVX2(x *float32, stride, n int, mean float64, sq bool, out *[16]float64) {
+func bnSum4AVX2(x *float32, stride, n int, mean float64, sq bool, out *float64, groups int) {
 	panic("kernels: no assembly in this build")
 }
 
-func bnDyXhat4AVX2(x, dy *float32, stride, n int, mean, inv float32, keep uint32, out *[16]float64) {
+func bnDyXhat4AVX2(x, dy *float32, stride, n int, mean, inv float32, keep uint32, out *float64, groups int) {
 	panic("kernels: no assembly in this build")
 }

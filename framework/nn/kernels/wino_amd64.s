@@ -817,13 +817,14 @@ gout:
 	VZEROUPPER
 	RET
 
-// func bnSum4AVX2(x *float32, stride, n int, mean float64, sq bool, out *[16]float64)
+// func bnSum4AVX2(x *float32, stride, n int, mean float64, sq bool, out *float64, groups int)
 // The four partial sums of sum64 (sq false) or sumSq64 (sq true) over the
-// first n elements (n > 0, a multiple of 4) of the four planes at x,
-// x+stride, x+2·stride and x+3·stride: out[4j+l] = Σ float64(plane j[4i+l])
-// or Σ (float64(plane j[4i+l]) − mean)², the product rounded before the
-// add, in order of i: one lane per partial sum, as those loops.
-TEXT ·bnSum4AVX2(SB), NOSPLIT, $0-48
+// first n elements (n > 0, a multiple of 4) of 4·groups planes (groups >
+// 0), plane p at x + p·stride: out[4p+l] = Σ float64(plane p[4i+l]) or
+// Σ (float64(plane p[4i+l]) − mean)², the product rounded before the add,
+// in order of i: one lane per partial sum, as those loops. Four planes at
+// a time, so that four chains of dependent adds are in flight.
+TEXT ·bnSum4AVX2(SB), NOSPLIT, $0-56
 	MOVQ         x+0(FP), SI
 	MOVQ         stride+8(FP), BX
 	SHLQ         $2, BX
@@ -831,16 +832,19 @@ TEXT ·bnSum4AVX2(SB), NOSPLIT, $0-48
 	VBROADCASTSD mean+24(FP), Y8
 	MOVBLZX      sq+32(FP), DX
 	MOVQ         out+40(FP), DI
-	LEAQ         (SI)(BX*1), R8
-	LEAQ         (R8)(BX*1), R9
-	LEAQ         (R9)(BX*1), R10
-	VXORPD       Y0, Y0, Y0
-	VXORPD       Y1, Y1, Y1
-	VXORPD       Y2, Y2, Y2
-	VXORPD       Y3, Y3, Y3
-	XORQ         AX, AX
-	TESTQ        DX, DX
-	JNZ          q4
+	MOVQ         groups+48(FP), R11
+
+sgroup:
+	LEAQ   (SI)(BX*1), R8
+	LEAQ   (R8)(BX*1), R9
+	LEAQ   (R9)(BX*1), R10
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ   AX, AX
+	TESTQ  DX, DX
+	JNZ    q4
 
 s4:
 	VCVTPS2PD (SI)(AX*4), Y4
@@ -882,17 +886,22 @@ sdone:
 	VMOVUPD Y1, 32(DI)
 	VMOVUPD Y2, 64(DI)
 	VMOVUPD Y3, 96(DI)
+	ADDQ    $128, DI
+	LEAQ    (R10)(BX*1), SI
+	DECQ    R11
+	JNZ     sgroup
 	VZEROUPPER
 	RET
 
-// func bnDyXhat4AVX2(x, dy *float32, stride, n int, mean, inv float32, keep uint32, out *[16]float64)
+// func bnDyXhat4AVX2(x, dy *float32, stride, n int, mean, inv float32, keep uint32, out *float64, groups int)
 // The partial sums of sumDyXhat64 over the first n elements (n > 0, even)
-// of four planes of x and dy, plane j at j·stride: with x̂ = (x − mean)·inv
-// in float32 and d = dy, or +0 where x̂ is not positive unless keep is all
-// ones, out[8p..8p+3] = Σd and out[8p+4..8p+7] = Σfloat64(d)·float64(x̂)
-// for planes 2p and 2p+1, two lanes each (even and odd elements), as
-// sumDyXhat64's a0, a1 and b0, b1.
-TEXT ·bnDyXhat4AVX2(SB), NOSPLIT, $0-56
+// of 4·groups planes of x and dy (groups > 0), plane p at p·stride: with
+// x̂ = (x − mean)·inv in float32 and d = dy, or +0 where x̂ is not
+// positive unless keep is all ones, for planes 4g+2h and 4g+2h+1 (h < 2),
+// out[16g+8h..+3] = Σd and out[16g+8h+4..+7] = Σfloat64(d)·float64(x̂),
+// two lanes each (even and odd elements), as sumDyXhat64's a0, a1 and b0,
+// b1.
+TEXT ·bnDyXhat4AVX2(SB), NOSPLIT, $0-64
 	MOVQ         x+0(FP), SI
 	MOVQ         dy+8(FP), DX
 	MOVQ         stride+16(FP), BX
@@ -903,17 +912,19 @@ TEXT ·bnDyXhat4AVX2(SB), NOSPLIT, $0-56
 	VBROADCASTSS keep+40(FP), X11
 	MOVQ         out+48(FP), DI
 	VXORPS       X10, X10, X10
-	LEAQ         (SI)(BX*1), R8
-	LEAQ         (R8)(BX*1), R9
-	LEAQ         (R9)(BX*1), R10
-	LEAQ         (DX)(BX*1), R11
-	LEAQ         (R11)(BX*1), R12
-	LEAQ         (R12)(BX*1), R13
-	VXORPD       Y4, Y4, Y4
-	VXORPD       Y5, Y5, Y5
-	VXORPD       Y6, Y6, Y6
-	VXORPD       Y7, Y7, Y7
-	XORQ         AX, AX
+
+dgroup:
+	LEAQ   (SI)(BX*1), R8
+	LEAQ   (R8)(BX*1), R9
+	LEAQ   (R9)(BX*1), R10
+	LEAQ   (DX)(BX*1), R11
+	LEAQ   (R11)(BX*1), R12
+	LEAQ   (R12)(BX*1), R13
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	XORQ   AX, AX
 
 d2:
 	VMOVSD    (SI)(AX*4), X0       // x, planes 0 and 1
@@ -951,5 +962,10 @@ d2:
 	VMOVUPD   Y5, 32(DI)
 	VMOVUPD   Y6, 64(DI)
 	VMOVUPD   Y7, 96(DI)
+	ADDQ      $128, DI
+	LEAQ      (R10)(BX*1), SI
+	LEAQ      (R13)(BX*1), DX
+	DECQ      groups+56(FP)
+	JNZ       dgroup
 	VZEROUPPER
 	RET
