@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/slotlab/slotlab/framework/codeversion"
+	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/results"
 )
 
@@ -119,4 +120,36 @@ func TestCommittedRunsNameTheirCode(t *testing.T) {
 			t.Errorf("%s: code %s; verify it (slotlab verify --mark, scripts/verify-at.sh) or list it as not yet verified", rel, c.Short())
 		}
 	}
+}
+
+// TestCommittedRunsKeepTheirHash loads every committed run's config.yaml
+// with today's config code and checks that it still hashes to the
+// config_hash of its result.json: a new key whose default is not left out
+// of the hash (as winograd's f2 is) would change every run's id, so that
+// no run resumes and none verifies.
+func TestCommittedRunsKeepTheirHash(t *testing.T) {
+	runs, err := results.Scan(repoFile("docs", "reproduction", "runs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range runs {
+		rel, _ := filepath.Rel(repoFile("docs", "reproduction", "runs"), r.Dir)
+		if r.Result.ConfigHash == "" {
+			continue
+		}
+		e, err := config.Load(filepath.Join(r.Dir, results.ConfigFile), []string{"data.dir=" + t.TempDir()})
+		if err != nil {
+			t.Errorf("%s: %v", rel, err)
+			continue
+		}
+		if h := e.Hash(); h != r.Result.ConfigHash {
+			t.Errorf("%s: config.yaml hashes to %.12s, result.json says %.12s", rel, h, r.Result.ConfigHash)
+		}
+		n++
+	}
+	if n < 20 {
+		t.Errorf("only %d committed runs with a config hash; the scan lost some", n)
+	}
+	t.Logf("%d committed runs keep their hash", n)
 }

@@ -279,6 +279,7 @@ func TestErrors(t *testing.T) {
 		{"module in wrong namespace", goodExp + "selector: sharing.per_connection\n", lenetArch, nil, []string{"exp.yaml:9:11:", "is not a module of selectors"}},
 		{"unknown module option", goodExp + "selector: {id: greedy, evl: sample}\n", lenetArch, nil, []string{"exp.yaml:9:24:", `unknown key "evl" in "selector"; did you mean "eval"?`}},
 		{"module validation", goodExp + "initializers:\n  weights: {id: glorot_uniform, bound: wide}\n", lenetArch, nil, []string{"exp.yaml:10:12:", "bound must be std or glorot"}},
+		{"bad winograd", goodExp + "winograd: f6\n", lenetArch, nil, []string{"exp.yaml:9:11:", `winograd must be f2 (F(2×2, 3×3)) or f4 (F(4×4, 3×3)), not "f6"`}},
 		{"duplicate key", goodExp + "k: 4\n", lenetArch, nil, []string{"exp.yaml:9:1:", `key "k" appears twice`}},
 		{"listed plugin missing", goodExp + "plugins: [bin/slotlab-x]\n", lenetArch, nil, []string{"exp.yaml:9:11:", "plugin bin/slotlab-x: no such file (plugins: paths are relative to the experiment file"}},
 		{"listed plugin empty", goodExp + "plugins: ['']\n", lenetArch, nil, []string{"exp.yaml:9:11:", "plugin path is empty"}},
@@ -331,6 +332,16 @@ func TestHash(t *testing.T) {
 	}
 	if a.Hash() == c.Hash() {
 		t.Error("a different seed gave the same hash")
+	}
+	// winograd: f2 is the default and hashes as a config without the key
+	// (runs written before it existed keep their ids); f4 is another run.
+	f2, _ := Load(p, []string{"winograd=f2"})
+	f4, _ := Load(p, []string{"winograd=f4"})
+	if a.Winograd != "f2" || f2.Hash() != a.Hash() {
+		t.Errorf("default winograd %q; winograd=f2 changed the hash", a.Winograd)
+	}
+	if f4.Hash() == a.Hash() || !f4.NetworkOptions(f4.Method, 8, 8).Winograd4 || a.NetworkOptions(a.Method, 8, 8).Winograd4 {
+		t.Error("winograd=f4 gave the same hash, or did not reach the network's options")
 	}
 }
 

@@ -50,7 +50,14 @@ type Experiment struct {
 	// (draw them again from the seed whenever they are needed: no memory for
 	// them, more computation). Training is bit-identical either way.
 	Storage string `yaml:"storage"`
-	Train   Train  `yaml:"train"`
+	// Winograd is the Winograd variant of the 3×3 stride-1 convolutions'
+	// Forward and BackwardData passes: "f2" (F(2×2, 3×3), the default) or
+	// "f4" (F(4×4, 3×3) where it measured faster, F(2×2) or im2col
+	// elsewhere: fewer multiplications, a larger float32 error, other
+	// roundings, so other numbers than f2 from the same seed). f2 hashes as
+	// configs written before the key existed, so their runs keep their ids.
+	Winograd string `yaml:"winograd,omitempty"`
+	Train    Train  `yaml:"train"`
 	// Finetune configures method finetune.
 	Finetune Finetune `yaml:"finetune"`
 	Data     Data     `yaml:"data"`
@@ -245,6 +252,7 @@ func Default() Experiment {
 		Sharing:     ModuleRef{ID: "sharing.per_connection"},
 		LearnedInit: nn.LearnedInitWeights,
 		Storage:     "stored",
+		Winograd:    "f2",
 		Initializers: Initializers{
 			Weights: ModuleRef{ID: "initializers.glorot_uniform"},
 			Scores:  ModuleRef{ID: "initializers.scaled_uniform"},
@@ -280,6 +288,7 @@ func (e *Experiment) NetworkOptions(method framework.Method, batch, evalBatch in
 		ScoreInit:   e.Initializers.Scores.Module.(framework.Initializer),
 		LearnedInit: e.LearnedInit,
 		Regenerate:  e.Storage == "regenerated",
+		Winograd4:   e.Winograd == "f4",
 	}
 }
 

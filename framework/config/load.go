@@ -136,6 +136,11 @@ func (e *Experiment) resolve() ErrorList {
 	default:
 		bad("storage", "storage must be stored or regenerated, not %q", e.Storage)
 	}
+	switch e.Winograd {
+	case "f2", "f4":
+	default:
+		bad("winograd", "winograd must be f2 (F(2×2, 3×3)) or f4 (F(4×4, 3×3)), not %q", e.Winograd)
+	}
 	switch e.LearnedInit {
 	case nn.LearnedInitWeights, nn.LearnedInitOneOfK:
 	default:
@@ -401,6 +406,9 @@ func (e *Experiment) Hash() string {
 	c.Data.Dir, c.Data.Download = "", nil
 	c.Train.CheckpointEvery = 0
 	c.Storage = "" // bit-identical results either way
+	if c.Winograd == "f2" {
+		c.Winograd = "" // the numbers of configs written before the key existed
+	}
 	c.Sweep = yaml.Node{}
 	c.Reference = nil // published numbers, not part of the run
 	if e.Arch != nil {

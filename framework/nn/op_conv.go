@@ -99,6 +99,11 @@ func convNode(b *builder, st Step, h *G.Node) (*G.Node, error) {
 		return nil, fmt.Errorf("%s: %w", st.Info.Name, err)
 	}
 	ys := tensor.Shape{s.N, s.F, s.OutH(), s.OutW()}
-	op := &convOp{baseOp: newBase("conv", ys, 4, 2), conv: kernels.NewConv(s), needDX: b.needDX, y: newBuffer(ys)}
+	algo := kernels.DefaultAlgo()
+	if algo == kernels.ConvAlgoAuto && b.n.Options.Winograd4 {
+		algo = kernels.ConvAlgoAuto4
+	}
+	conv := kernels.NewConvWith(s, kernels.ConvOptions{Algo: algo})
+	op := &convOp{baseOp: newBase("conv", ys, 4, 2), conv: conv, needDX: b.needDX, y: newBuffer(ys)}
 	return apply(st, op, h, b.weight(st, s.F, s.C*s.KH*s.KW))
 }

@@ -43,7 +43,7 @@ func TestNoAllocations(t *testing.T) {
 		{"SoftmaxCrossEntropyBackward", func() { SoftmaxCrossEntropyBackward(probs, labels, 128, 10, 1, dx) }},
 	}
 	for _, o := range []ConvOptions{{Group: 1}, {Group: 2}, {Strategy: ConvPerGEMM, Group: 1}, {Strategy: ConvPerGEMM, Group: 2},
-		{Algo: ConvWinograd}, {Algo: ConvWinograd, WinoTiles: 1}} {
+		{Algo: ConvWinograd}, {Algo: ConvWinograd, WinoTiles: 1}, {Algo: ConvWinograd4}, {Algo: ConvWinograd4, WinoTiles: 1}} {
 		cs := ConvShape{N: 6, C: 3, H: 8, W: 8, F: 8, KH: 3, KW: 3, Stride: 1, Pad: 1}
 		c := NewConvWith(cs, o)
 		w := to32(randVec(3, cs.WeightSize(), 1))

@@ -221,13 +221,16 @@ func NewConvWith(s ConvShape, o ConvOptions) *Conv {
 		if minTiles <= 0 {
 			minTiles = MinWinoTiles
 		}
-		if o.Algo == ConvWinograd || winoAuto(s, winoForward) {
-			c.winoFwd = newWinoDir(s.N, s.C, s.F, s.H, s.W, s.Pad, false, minTiles)
+		all := o.Algo == ConvWinograd || o.Algo == ConvWinograd4
+		f4 := o.Algo == ConvWinograd4
+		auto4 := o.Algo == ConvAlgoAuto4
+		if fwd4 := auto4 && wino4Auto(s.C, s.F, s.OutH(), s.OutW()); fwd4 || all || winoAuto(s, winoForward) {
+			c.winoFwd = newWinoDirM(s.N, s.C, s.F, s.H, s.W, s.Pad, false, f4 || fwd4, minTiles)
 		}
-		if o.Algo == ConvWinograd || winoAuto(s, winoData) {
-			c.winoData = newWinoDir(s.N, s.F, s.C, s.OutH(), s.OutW(), 2-s.Pad, true, minTiles)
+		if data4 := auto4 && wino4Auto(s.F, s.C, s.H, s.W); data4 || all || winoAuto(s, winoData) {
+			c.winoData = newWinoDirM(s.N, s.F, s.C, s.OutH(), s.OutW(), 2-s.Pad, true, f4 || data4, minTiles)
 		}
-		if o.Algo == ConvWinograd || winoAuto(s, winoFilter) {
+		if all || winoAuto(s, winoFilter) {
 			d := newWinoDir(s.N, s.C, s.F, s.H, s.W, s.Pad, false, minTiles)
 			d.setSlabs(o.Slabs)
 			c.winoFilt = d
@@ -288,7 +291,7 @@ func (c *Conv) WorkspaceBytes() int {
 				}
 				extra += len(d.u)
 				if d.u == nil {
-					extra += 16 * s.C * s.F
+					extra += d.positions() * s.C * s.F
 				}
 			}
 		}
@@ -448,7 +451,7 @@ func (c *Conv) run(worker, lo, hi int) {
 // transform split over the workers, then the groups of images in parallel.
 func (c *Conv) runWino(d *winoDir, src, w, dst []float32) {
 	if d.u == nil {
-		d.u = make([]float32, 16*d.ci*d.co)
+		d.u = make([]float32, d.positions()*d.ci*d.co)
 	}
 	c.wino, c.w, c.winoSrc, c.winoDst = d, w, src, dst
 	c.phase = phaseWinoFilters

@@ -108,3 +108,39 @@ func bnSum4AVX2(x *float32, stride, n int, mean float64, sq bool, out *float64, 
 //
 //go:noescape
 func bnDyXhat4AVX2(x, dy *float32, stride, n int, mean, inv float32, keep uint32, out *float64, groups int)
+
+// wino4FiltersAVX2 is the F(4×4) filter transform of winoDir.filters on blocks
+// of eight filters (wino4_amd64.s): lane l of block b takes g_k =
+// w[b·wadv + idx[l] + k·kstep], k < 9, and writes position pos of its
+// U = G g Gᵀ to u[pos·plane + 8b + l], pos < 36; the caller checks bounds.
+//
+//go:noescape
+func wino4FiltersAVX2(w *float32, kstep int, idx *int32, wadv int, u *float32, plane, blocks int)
+
+// winoPlaneIn6AVX2 is wino4RowIn over every row of tiles of a plane, for
+// winoDir.rowsIn4 (wino4_amd64.s): for r < rows and k < 6, the row
+// x[(4r+k)·ld:] gives tiles q < n of e[(6k+j)·t + r·n + q], j < 6. It may
+// read wino4PlaneSlack floats past the last tile's input; the caller
+// checks bounds.
+//
+//go:noescape
+func winoPlaneIn6AVX2(x *float32, ld, rows, n int, e *float32, t int)
+
+// wino4InAVX2 is wino4In in AVX2 assembly (wino4_amd64.s); the caller
+// checks bounds.
+//
+//go:noescape
+func wino4InAVX2(a *float32, as int, v *float32, vs, n int)
+
+// wino4OutAVX2 is wino4Out in AVX2 assembly (wino4_amd64.s); the caller
+// checks bounds.
+//
+//go:noescape
+func wino4OutAVX2(m *float32, ms int, s *float32, ss, n int)
+
+// winoQuadsAVX2 interleaves four columns of tile outputs into rows of an
+// output plane, for winoDir.scatter4 (wino4_amd64.s): y[r·ys + 4q + b] =
+// s[b·st + r·n + q] for r < rows, q < n, b < 4; the caller checks bounds.
+//
+//go:noescape
+func winoQuadsAVX2(s *float32, st int, y *float32, ys, rows, n int)

@@ -68,3 +68,23 @@ func bnSum4AVX2(x *float32, stride, n int, mean float64, sq bool, out *float64, 
 func bnDyXhat4AVX2(x, dy *float32, stride, n int, mean, inv float32, keep uint32, out *float64, groups int) {
 	panic("kernels: no assembly in this build")
 }
+
+func wino4FiltersAVX2(w *float32, kstep int, idx *int32, wadv int, u *float32, plane, blocks int) {
+	panic("kernels: no assembly in this build")
+}
+
+func winoPlaneIn6AVX2(x *float32, ld, rows, n int, e *float32, t int) {
+	panic("kernels: no assembly in this build")
+}
+
+func wino4InAVX2(a *float32, as int, v *float32, vs, n int) {
+	panic("kernels: no assembly in this build")
+}
+
+func wino4OutAVX2(m *float32, ms int, s *float32, ss, n int) {
+	panic("kernels: no assembly in this build")
+}
+
+func winoQuadsAVX2(s *float32, st int, y *float32, ys, rows, n int) {
+	panic("kernels: no assembly in this build")
+}

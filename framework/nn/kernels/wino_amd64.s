@@ -1,6 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "wino_amd64.h"
 
 DATA half<>+0(SB)/4, $0x3f000000 // 0.5
 GLOBL half<>(SB), RODATA|NOPTR, $4
@@ -28,34 +29,7 @@ TEXT ·winoFiltersAVX2(SB), NOSPLIT, $0-56
 	LEAQ (AX)(AX*2), BX      // three rows
 
 fblock:
-	VMOVDQU    (R9), Y14
-	MOVQ       SI, DX
-	VPCMPEQD   Y15, Y15, Y15
-	VGATHERDPS Y15, (DX)(Y14*4), Y0
-	ADDQ       R8, DX
-	VPCMPEQD   Y15, Y15, Y15
-	VGATHERDPS Y15, (DX)(Y14*4), Y1
-	ADDQ       R8, DX
-	VPCMPEQD   Y15, Y15, Y15
-	VGATHERDPS Y15, (DX)(Y14*4), Y2
-	ADDQ       R8, DX
-	VPCMPEQD   Y15, Y15, Y15
-	VGATHERDPS Y15, (DX)(Y14*4), Y3
-	ADDQ       R8, DX
-	VPCMPEQD   Y15, Y15, Y15
-	VGATHERDPS Y15, (DX)(Y14*4), Y4
-	ADDQ       R8, DX
-	VPCMPEQD   Y15, Y15, Y15
-	VGATHERDPS Y15, (DX)(Y14*4), Y5
-	ADDQ       R8, DX
-	VPCMPEQD   Y15, Y15, Y15
-	VGATHERDPS Y15, (DX)(Y14*4), Y6
-	ADDQ       R8, DX
-	VPCMPEQD   Y15, Y15, Y15
-	VGATHERDPS Y15, (DX)(Y14*4), Y7
-	ADDQ       R8, DX
-	VPCMPEQD   Y15, Y15, Y15
-	VGATHERDPS Y15, (DX)(Y14*4), Y8
+	GATHER9
 	VBROADCASTSS half<>(SB), Y15
 
 	// h = g Gᵀ: row k is [g3k, ½((g3k+g3k+1)+g3k+2), ½((g3k−g3k+1)+g3k+2), g3k+2].

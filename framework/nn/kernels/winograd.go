@@ -49,10 +49,17 @@ const (
 	// BackwardFilter wherever the shape allows it (3×3 kernel, stride 1,
 	// padding 0–2), im2col elsewhere.
 	ConvWinograd
+	// ConvWinograd4 is ConvWinograd with F(4×4, 3×3) (winograd4.go) for
+	// Forward and BackwardData; BackwardFilter stays F(2×2, 3×3).
+	ConvWinograd4
+	// ConvAlgoAuto4 is ConvAlgoAuto with F(4×4, 3×3) for the Forward and
+	// BackwardData passes where wino4Auto says it was measured faster.
+	ConvAlgoAuto4
 )
 
 // ConvAlgoEnv is the environment variable that chooses NewConv's algorithm
-// for a whole process: auto (the default), im2col or winograd. It exists
+// for a whole process: auto (the default), auto4, im2col, winograd or
+// winograd4. It exists
 // to compare the paths on one network (do Winograd's roundings change a
 // result?); the rule of ConvAlgoAuto is what was measured fastest.
 const ConvAlgoEnv = "SLOTLAB_CONV"
@@ -67,8 +74,12 @@ func ParseConvAlgo(name string) (ConvAlgo, error) {
 		return ConvIm2col, nil
 	case "winograd":
 		return ConvWinograd, nil
+	case "winograd4":
+		return ConvWinograd4, nil
+	case "auto4":
+		return ConvAlgoAuto4, nil
 	}
-	return ConvAlgoAuto, fmt.Errorf("%s=%q: use auto, im2col or winograd", ConvAlgoEnv, name)
+	return ConvAlgoAuto, fmt.Errorf("%s=%q: use auto, auto4, im2col, winograd or winograd4", ConvAlgoEnv, name)
 }
 
 var defaultAlgo atomic.Int32
@@ -98,6 +109,10 @@ func (a ConvAlgo) String() string {
 		return "ConvIm2col"
 	case ConvWinograd:
 		return "ConvWinograd"
+	case ConvWinograd4:
+		return "ConvWinograd4"
+	case ConvAlgoAuto4:
+		return "ConvAlgoAuto4"
 	}
 	return "ConvAlgo(?)"
 }
@@ -163,6 +178,7 @@ type winoDir struct {
 	ci, co, h, w, oh, ow, pad int
 	th, tw                    int  // tiles per column and per row
 	rot                       bool // filters read rotated and transposed (BackwardData)
+	f4                        bool // F(4×4, 3×3) (winograd4.go), else F(2×2, 3×3)
 	group, groups             int  // images per GEMM group, ⌈N/group⌉
 	u                         []float32
 
@@ -173,9 +189,18 @@ type winoDir struct {
 }
 
 func newWinoDir(n, ci, co, h, w, pad int, rot bool, minTiles int) *winoDir {
+	return newWinoDirM(n, ci, co, h, w, pad, rot, false, minTiles)
+}
+
+// newWinoDirM is newWinoDir for F(4×4) where f4, else F(2×2).
+func newWinoDirM(n, ci, co, h, w, pad int, rot, f4 bool, minTiles int) *winoDir {
 	oh, ow := h+2*pad-2, w+2*pad-2
-	d := &winoDir{ci: ci, co: co, h: h, w: w, oh: oh, ow: ow, pad: pad, rot: rot,
-		th: (oh + 1) / 2, tw: (ow + 1) / 2}
+	m := 2
+	if f4 {
+		m = 4
+	}
+	d := &winoDir{ci: ci, co: co, h: h, w: w, oh: oh, ow: ow, pad: pad, rot: rot, f4: f4,
+		th: (oh + m - 1) / m, tw: (ow + m - 1) / m}
 	tiles := d.th * d.tw
 	d.group = min(n, max(1, (minTiles+tiles-1)/tiles))
 	d.groups = (n + d.group - 1) / d.group
@@ -200,20 +225,28 @@ func (d *winoDir) setSlabs(slabs int) {
 // transform's sums and results, 12 rows), and a padded input plane.
 func (d *winoDir) wsLen() int {
 	t := d.group * d.th * d.tw
+	if d.f4 { // V, M, 40 rows (winoDir.runGroup4), a padded plane and its slack
+		return 36*(d.ci+d.co)*t + 40*t + (4*d.th+2)*(4*d.tw+2) + wino4PlaneSlack
+	}
 	return 16*(d.ci+d.co)*t + 16*t + (2*d.th+2)*(2*d.tw+2)
 }
 
 // filters computes U for output channels [lo, hi): u[(pos·co+o)·ci+i] is
 // position pos of G g Gᵀ for the filter of input channel i and output
-// channel o. w is the conv's (F, C, 3, 3) weights; in the rotated pass
-// o is the conv's input channel and i its filter. With assembly, blocks of
+// channel o. w is the conv's (F, C, 3, 3) weights; in the rotated pass o
+// is the conv's input channel and i its filter. With assembly, blocks of
 // eight input channels go through winoFiltersAVX2, which does each
-// filter's operations in filterU's order, so the bits are the same.
+// filter's operations in filterU's order, so the bits are the same; for
+// F(4×4), 36 positions by wino4FiltersAVX2 and filterU4.
 func (d *winoDir) filters(w []float32, lo, hi int) {
+	pos, on := 16, useAsm
+	if d.f4 {
+		pos, on = 36, wino4Asm
+	}
 	var g [9]float32
 	plane := d.co * d.ci
 	blocks := 0
-	if useAsm {
+	if on {
 		blocks = d.ci / 8
 	}
 	stride := 9 // floats from one input channel's filter to the next
@@ -225,13 +258,17 @@ func (d *winoDir) filters(w []float32, lo, hi int) {
 		idx[l] = int32(l * stride)
 	}
 	_ = w[d.co*d.ci*9-1]
-	_ = d.u[16*plane-1]
+	_ = d.u[pos*plane-1]
 	for o := lo; o < hi; o++ {
 		if blocks > 0 {
-			if d.rot { // g_k = w[(i·co+o)·9 + 8−k]
-				winoFiltersAVX2(&w[o*9+8], -1, &idx[0], 8*stride, &d.u[o*d.ci], plane, blocks)
-			} else { // g_k = w[(o·ci+i)·9 + k]
-				winoFiltersAVX2(&w[o*d.ci*9], 1, &idx[0], 8*stride, &d.u[o*d.ci], plane, blocks)
+			g0, kstep := &w[o*d.ci*9], 1 // g_k = w[(o·ci+i)·9 + k]
+			if d.rot {
+				g0, kstep = &w[o*9+8], -1 // g_k = w[(i·co+o)·9 + 8−k]
+			}
+			if d.f4 {
+				wino4FiltersAVX2(g0, kstep, &idx[0], 8*stride, &d.u[o*d.ci], plane, blocks)
+			} else {
+				winoFiltersAVX2(g0, kstep, &idx[0], 8*stride, &d.u[o*d.ci], plane, blocks)
 			}
 		}
 		for i := 8 * blocks; i < d.ci; i++ {
@@ -243,7 +280,11 @@ func (d *winoDir) filters(w []float32, lo, hi int) {
 			} else {
 				copy(g[:], w[(o*d.ci+i)*9:])
 			}
-			filterU(&g, d.u, plane, o*d.ci+i)
+			if d.f4 {
+				filterU4(&g, d.u, plane, o*d.ci+i)
+			} else {
+				filterU(&g, d.u, plane, o*d.ci+i)
+			}
 		}
 	}
 }
@@ -274,6 +315,10 @@ func filterU(g *[9]float32, u []float32, plane, at int) {
 // (winoRowIn4, which also gathers the inputs, winoIn4, winoOut2) plus one
 // scatter of the outputs.
 func (d *winoDir) runGroup(ws, src, dst []float32, n0, cnt int) {
+	if d.f4 {
+		d.runGroup4(ws, src, dst, n0, cnt)
+		return
+	}
 	tiles := d.th * d.tw
 	t := cnt * tiles
 	out := d.co * d.oh * d.ow
@@ -430,6 +475,14 @@ func winoOut2(m0, m1, m2, m3, s0, s1 []float32) {
 		s0[i] = m0[i] + m1[i] + m2[i]
 		s1[i] = m1[i] - m2[i] - m3[i]
 	}
+}
+
+// positions returns the transform positions: 16 for F(2×2), 36 for F(4×4).
+func (d *winoDir) positions() int {
+	if d.f4 {
+		return 36
+	}
+	return 16
 }
 
 // wsLenOr0 is wsLen, or 0 for a nil pass.

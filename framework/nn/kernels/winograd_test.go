@@ -86,8 +86,8 @@ func TestWinogradAgainstReference(t *testing.T) {
 	t.Logf("Winograd max relative error: forward %.3g, backward data %.3g, vs im2col %.3g; im2col's own %.3g", worst[0], worst[1], worst[2], direct64)
 }
 
-// The Winograd passes, like the im2col ones, give the same bits whatever
-// GOMAXPROCS and on every run.
+// The Winograd passes, F(2×2) and F(4×4), like the im2col ones, give the
+// same bits whatever GOMAXPROCS and on every run.
 func TestWinogradDeterminism(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, s := range []ConvShape{
@@ -97,8 +97,10 @@ func TestWinogradDeterminism(t *testing.T) {
 		x := to32(randVec(31, s.InSize(), 1))
 		w := to32(randVec(32, s.WeightSize(), 1))
 		dy := to32(randVec(33, s.OutSize(), 1))
-		for _, tiles := range []int{0, 1, 100} {
-			c := NewConvWith(s, ConvOptions{Algo: ConvWinograd, WinoTiles: tiles})
+		for _, o := range []ConvOptions{{Algo: ConvWinograd}, {Algo: ConvWinograd, WinoTiles: 1},
+			{Algo: ConvWinograd, WinoTiles: 100}, {Algo: ConvWinograd4}, {Algo: ConvWinograd4, WinoTiles: 1}} {
+			c := NewConvWith(s, o)
+			tiles := fmt.Sprintf("%v tiles=%d", o.Algo, o.WinoTiles)
 			var ref [2][]float32
 			for _, p := range []int{1, 2, 3, 4, 2, 1} {
 				runtime.GOMAXPROCS(p)
@@ -111,7 +113,7 @@ func TestWinogradDeterminism(t *testing.T) {
 				}
 				for k, name := range []string{"forward", "backward data"} {
 					if !sameBits(out[k], ref[k]) {
-						t.Fatalf("%+v tiles=%d GOMAXPROCS=%d: %s differs in bits", s, tiles, p, name)
+						t.Fatalf("%+v %s GOMAXPROCS=%d: %s differs in bits", s, tiles, p, name)
 					}
 				}
 			}
@@ -281,11 +283,18 @@ func TestWinoRowHelpers(t *testing.T) {
 func TestWinogradWorkspaceBytes(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	runtime.GOMAXPROCS(2)
-	for _, s := range []ConvShape{
-		{N: 16, C: 128, H: 12, W: 12, F: 128, KH: 3, KW: 3, Stride: 1}, // all three passes Winograd
-		{N: 16, C: 64, H: 14, W: 14, F: 128, KH: 3, KW: 3, Stride: 1},  // BackwardData on im2col
+	for _, tc := range []struct {
+		s    ConvShape
+		algo ConvAlgo
+	}{
+		{ConvShape{N: 16, C: 128, H: 12, W: 12, F: 128, KH: 3, KW: 3, Stride: 1}, ConvAlgoAuto},  // all three passes Winograd
+		{ConvShape{N: 16, C: 64, H: 14, W: 14, F: 128, KH: 3, KW: 3, Stride: 1}, ConvAlgoAuto},   // BackwardData on im2col
+		{ConvShape{N: 16, C: 128, H: 12, W: 12, F: 128, KH: 3, KW: 3, Stride: 1}, ConvAlgoAuto4}, // F(2×2) forward, F(4×4) data
+		{ConvShape{N: 16, C: 64, H: 14, W: 14, F: 128, KH: 3, KW: 3, Stride: 1}, ConvAlgoAuto4},  // F(4×4) forward and data
+		{ConvShape{N: 5, C: 9, H: 10, W: 13, F: 7, KH: 3, KW: 3, Stride: 1, Pad: 1}, ConvWinograd4},
 	} {
-		c := NewConv(s)
+		s := tc.s
+		c := NewConvWith(s, ConvOptions{Algo: tc.algo})
 		x, w := make([]float32, s.InSize()), make([]float32, s.WeightSize())
 		y, dw := make([]float32, s.OutSize()), make([]float32, s.WeightSize())
 		c.Forward(x, w, y)
@@ -321,7 +330,8 @@ func TestParseConvAlgo(t *testing.T) {
 		want ConvAlgo
 		err  bool
 	}{{"", ConvAlgoAuto, false}, {"auto", ConvAlgoAuto, false}, {"im2col", ConvIm2col, false},
-		{"winograd", ConvWinograd, false}, {"Winograd", ConvAlgoAuto, true}, {"fft", ConvAlgoAuto, true}} {
+		{"winograd", ConvWinograd, false}, {"winograd4", ConvWinograd4, false}, {"auto4", ConvAlgoAuto4, false},
+		{"Winograd", ConvAlgoAuto, true}, {"fft", ConvAlgoAuto, true}, {"f4", ConvAlgoAuto, true}} {
 		got, err := ParseConvAlgo(tc.name)
 		if got != tc.want || (err != nil) != tc.err {
 			t.Errorf("%q: %v, %v; want %v, error %v", tc.name, got, err, tc.want, tc.err)

@@ -1,0 +1,186 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// wino4Shapes are winoShapes plus shapes of the networks that would use
+// F(4×4): VGG-19's planes of 32×32 down to 2×2, CONV-6's 28×28 and 10×10
+// (whose tiles are partial), and CONV-4's 30×30 unpadded input.
+func wino4Shapes() []ConvShape {
+	return append(winoShapes(),
+		ConvShape{N: 2, C: 16, H: 32, W: 32, F: 8, KH: 3, KW: 3, Stride: 1, Pad: 1},
+		ConvShape{N: 2, C: 256, H: 8, W: 8, F: 32, KH: 3, KW: 3, Stride: 1, Pad: 1},
+		ConvShape{N: 3, C: 40, H: 4, W: 4, F: 24, KH: 3, KW: 3, Stride: 1, Pad: 1},
+		ConvShape{N: 2, C: 24, H: 2, W: 2, F: 9, KH: 3, KW: 3, Stride: 1, Pad: 1},
+		ConvShape{N: 2, C: 64, H: 30, W: 30, F: 8, KH: 3, KW: 3, Stride: 1, Pad: 0},
+		ConvShape{N: 2, C: 9, H: 12, W: 12, F: 16, KH: 3, KW: 3, Stride: 1, Pad: 0},
+		ConvShape{N: 5, C: 8, H: 36, W: 44, F: 3, KH: 3, KW: 3, Stride: 1, Pad: 1},
+	)
+}
+
+// TestWinograd4AgainstReference bounds F(4×4)'s Forward and BackwardData
+// against float64 by wino4Tol, the bound the float32 reference of
+// winograd4_ref_test.go measured, and checks that the assembly transforms
+// give the same bits as the Go ones (winoG6, winoB6, winoA4), pass by pass.
+func TestWinograd4AgainstReference(t *testing.T) {
+	defer func(a bool) { wino4Asm = a }(wino4Asm)
+	var worst [2]float64
+	for si, s := range wino4Shapes() {
+		x := randVec(uint64(10*si+1), s.InSize(), 1)
+		w := randVec(uint64(10*si+2), s.WeightSize(), 1)
+		r := randVec(uint64(10*si+3), s.OutSize(), 1)
+		y64 := refConv(s, x, w)
+		dx64, _ := refConvBackward(s, x, w, r)
+		for _, tiles := range []int{0, 1, 40} {
+			c := NewConvWith(s, ConvOptions{Algo: ConvWinograd4, WinoTiles: tiles})
+			if c.winoFwd == nil || !c.winoFwd.f4 || c.winoData == nil || !c.winoData.f4 {
+				t.Fatalf("%+v: F(4×4) not in use", s)
+			}
+			name := fmt.Sprintf("%+v/tiles=%d/group=%d", s, tiles, c.winoFwd.group)
+			var outs [2][2][]float32 // [asm][forward, data]
+			for k, asm := range []bool{false, true} {
+				if asm && !useAsm {
+					continue
+				}
+				wino4Asm = asm
+				y := make([]float32, s.OutSize())
+				dx := make([]float32, s.InSize())
+				for i := range y {
+					y[i] = float32(math.NaN()) // must be overwritten
+				}
+				for i := range dx {
+					dx[i] = float32(math.NaN())
+				}
+				c.Forward(to32(x), to32(w), y)
+				c.BackwardData(to32(r), to32(w), dx)
+				outs[k] = [2][]float32{y, dx}
+				for p, e := range []float64{relErr(y, y64), relErr(dx, dx64)} {
+					if !(e <= wino4Tol) {
+						t.Errorf("%s asm=%v: %s relative error %.3g > %g", name, asm,
+							[]string{"forward", "backward data"}[p], e, wino4Tol)
+					}
+					worst[p] = math.Max(worst[p], e)
+				}
+			}
+			if useAsm {
+				for p, pass := range []string{"forward", "backward data"} {
+					if !sameBits(outs[0][p], outs[1][p]) {
+						t.Errorf("%s: %s by the assembly transforms differs in bits from the Go ones", name, pass)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("F(4×4) max relative error against float64: forward %.3g, backward data %.3g", worst[0], worst[1])
+}
+
+// TestWino4Helpers checks each F(4×4) transform against the matrices of
+// winograd4_ref_test.go in float64 on one tile, and, where there is
+// assembly, the assembly helpers against the Go loops bit for bit for every
+// length up to 19 (the 8-, 4- and 1-wide steps and their mixes), with
+// values that make every rounding count.
+func TestWino4Helpers(t *testing.T) {
+	defer func(a bool) { wino4Asm = a }(wino4Asm)
+	// The transforms against the matrices.
+	v := to32(randVec(7, 36, 1))
+	b := winoB6(v[0], v[1], v[2], v[3], v[4], v[5])
+	a := winoA4(v[0], v[1], v[2], v[3], v[4], v[5])
+	g := winoG6(v[0], v[1], v[2])
+	for i := range 6 {
+		var wb, wg float64
+		for k := range 6 {
+			wb += float64(wino4BT[i][k]) * float64(v[k])
+		}
+		for k := range 3 {
+			wg += float64(wino4G[i][k]) * float64(v[k])
+		}
+		if math.Abs(float64(b[i])-wb) > 1e-5 || math.Abs(float64(g[i])-wg) > 1e-5 {
+			t.Errorf("row %d: Bᵀd %v want %v, Gg %v want %v", i, b[i], wb, g[i], wg)
+		}
+		if i < 4 {
+			var wa float64
+			for k := range 6 {
+				wa += float64(wino4AT[i][k]) * float64(v[k])
+			}
+			if math.Abs(float64(a[i])-wa) > 1e-5 {
+				t.Errorf("row %d: Aᵀm %v want %v", i, a[i], wa)
+			}
+		}
+	}
+	if !useAsm {
+		t.Skip("no assembly in this build: the transforms are the Go code")
+	}
+	run := func(asm bool, f func()) { wino4Asm = asm; f() }
+	for n := 1; n <= 19; n++ {
+		const st = 23 // row strides that are not multiples of the vector width
+		src := to32(randVec(uint64(n), 6*st+n, 1e3))
+		for i := range src {
+			src[i] *= float32(1 + i%7) // a spread of exponents
+		}
+		var in, out [2][]float32
+		for k, asm := range []bool{false, true} {
+			in[k] = make([]float32, 5*29+n+3)
+			out[k] = make([]float32, 3*31+n+3)
+			run(asm, func() {
+				wino4In(src, st, in[k], 29, n)
+				wino4Out(src, st, out[k], 31, n)
+			})
+		}
+		if !sameBits(in[0], in[1]) {
+			t.Errorf("n=%d: wino4In's assembly differs from Go", n)
+		}
+		if !sameBits(out[0], out[1]) {
+			t.Errorf("n=%d: wino4Out's assembly differs from Go", n)
+		}
+	}
+}
+
+// TestWinograd4Selection: ConvAlgoAuto4 takes F(4×4) for the passes whose
+// 4×4 tiles cover their planes with little waste (VGG-19's 32×32 to 8×8,
+// CONV-4's 28×28 and 30×30, 12×12 and 14×14), and ConvAlgoAuto's choice
+// elsewhere (10×10 outputs, 4×4 and 2×2 planes, fewer than 64 channels).
+func TestWinograd4Selection(t *testing.T) {
+	const im2col, f2, f4 = 0, 2, 4
+	kind := func(d *winoDir) int {
+		switch {
+		case d == nil:
+			return im2col
+		case d.f4:
+			return f4
+		}
+		return f2
+	}
+	for _, tc := range []struct {
+		s          ConvShape
+		fwd, data  int
+		filterWino bool
+	}{
+		{ConvShape{N: 8, C: 64, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 1}, f4, f4, true},
+		{ConvShape{N: 8, C: 128, H: 8, W: 8, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}, f4, f4, true},
+		{ConvShape{N: 8, C: 256, H: 4, W: 4, F: 512, KH: 3, KW: 3, Stride: 1, Pad: 1}, f2, f2, true},
+		{ConvShape{N: 8, C: 512, H: 2, W: 2, F: 512, KH: 3, KW: 3, Stride: 1, Pad: 1}, im2col, im2col, false},
+		{ConvShape{N: 8, C: 3, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 1}, im2col, im2col, false},
+		{ConvShape{N: 8, C: 64, H: 30, W: 30, F: 64, KH: 3, KW: 3, Stride: 1}, f4, f4, true},   // CONV-4's conv2
+		{ConvShape{N: 8, C: 64, H: 14, W: 14, F: 128, KH: 3, KW: 3, Stride: 1}, f4, f4, true},  // conv3
+		{ConvShape{N: 8, C: 128, H: 12, W: 12, F: 128, KH: 3, KW: 3, Stride: 1}, f2, f4, true}, // conv4: 10×10 out
+		{ConvShape{N: 8, C: 256, H: 5, W: 5, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}, im2col, im2col, false},
+		{ConvShape{N: 8, C: 32, H: 12, W: 12, F: 64, KH: 3, KW: 3, Stride: 1}, f2, im2col, false},
+	} {
+		c := NewConvWith(tc.s, ConvOptions{Algo: ConvAlgoAuto4})
+		if kind(c.winoFwd) != tc.fwd || kind(c.winoData) != tc.data || (c.winoFilt != nil) != tc.filterWino ||
+			(c.winoFilt != nil && c.winoFilt.f4) {
+			t.Errorf("%+v: forward %d data %d filter %v, want %d %d %v (0 im2col, 2 F(2×2), 4 F(4×4))", tc.s,
+				kind(c.winoFwd), kind(c.winoData), c.winoFilt != nil, tc.fwd, tc.data, tc.filterWino)
+		}
+		// ConvAlgoAuto never takes F(4×4).
+		c = NewConvWith(tc.s, ConvOptions{})
+		for _, d := range []*winoDir{c.winoFwd, c.winoData, c.winoFilt} {
+			if d != nil && d.f4 {
+				t.Errorf("%+v: ConvAlgoAuto took F(4×4)", tc.s)
+			}
+		}
+	}
+}
