@@ -27,7 +27,7 @@ func benchCmd(args []string) error {
 	suite := fs.Bool("paper", false, "with --compare torch: the paper's five networks (Lenet-300-100, CONV-2/4/6, VGG-19), each as a K=8 slot machine and with learned weights")
 	threads := fs.Int("threads", runtime.NumCPU(), "with --compare: the threads of each side (slotlab's GOMAXPROCS, torch.set_num_threads)")
 	reps := fs.Int("reps", 3, "with --compare: measurements per case and side, interleaved")
-	pos, err := parseArgs(fs, "usage: slotlab bench FILE.yaml [key=value ...] [--steps N] [--warmup N] [--min-seconds S] [--json]\n       slotlab bench [FILE.yaml [key=value ...] | --paper] --compare torch [--threads N] [--reps N] [--min-seconds S]", args, "")
+	pos, err := parseArgs(fs, "usage: slotlab bench FILE.yaml [key=value ...] [--steps N] [--warmup N] [--min-seconds S] [--json]\n       slotlab bench [FILE.yaml | --paper] [key=value ...] --compare torch [--threads N] [--reps N] [--min-seconds S]", args, "")
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,16 @@ func benchCmd(args []string) error {
 		}
 		var cases []bench.Case
 		if *suite {
+			// key=value arguments apply to slotlab's side of every case
+			// (winograd=f4); PyTorch runs its own code.
 			cases = bench.PaperCases()
+			for i := range cases {
+				c := &cases[i]
+				c.Overrides = append(c.Overrides, pos...)
+				if _, err := config.Load(c.Experiment, c.Overrides); err != nil {
+					return fmt.Errorf("--paper %s: %w", strings.Join(pos, " "), err)
+				}
+			}
 		} else {
 			if len(pos) == 0 {
 				return fmt.Errorf("missing experiment file (or --paper)")

@@ -36,4 +36,18 @@ func TestBenchJSON(t *testing.T) {
 			t.Errorf("%v: error %v, want %q", tc.args, err, tc.want)
 		}
 	}
+	// --paper's key=value arguments reach every case's config, checked
+	// before anything runs (from the repository root, as --paper runs).
+	t.Chdir(repoFile())
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--compare", "torch", "--paper", "winograd=f3"}, "winograd must be f2 (F(2×2, 3×3)) or f4"},
+		{[]string{"--compare", "torch", "--paper", "winogard=f4"}, `did you mean "winograd"?`},
+	} {
+		if _, err := capture(t, func() error { return benchCmd(tc.args) }); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want %q", tc.args, err, tc.want)
+		}
+	}
 }
