@@ -119,9 +119,8 @@ func wino4FiltersAVX2(w *float32, kstep int, idx *int32, wadv int, u *float32, p
 
 // winoPlaneIn6AVX2 is wino4RowIn over every row of tiles of a plane, for
 // winoDir.rowsIn4 (wino4_amd64.s): for r < rows and k < 6, the row
-// x[(4r+k)·ld:] gives tiles q < n of e[(6k+j)·t + r·n + q], j < 6. It may
-// read wino4PlaneSlack floats past the last tile's input; the caller
-// checks bounds.
+// x[(4r+k)·ld:] gives tiles q < n of e[(6k+j)·t + r·n + q], j < 6; the
+// caller checks bounds.
 //
 //go:noescape
 func winoPlaneIn6AVX2(x *float32, ld, rows, n int, e *float32, t int)
@@ -140,7 +139,8 @@ func wino4OutAVX2(m *float32, ms int, s *float32, ss, n int)
 
 // winoQuadsAVX2 interleaves four columns of tile outputs into rows of an
 // output plane, for winoDir.scatter4 (wino4_amd64.s): y[r·ys + 4q + b] =
-// s[b·st + r·n + q] for r < rows, q < n, b < 4; the caller checks bounds.
+// s[b·st + r·sn + q] for r < rows, q < n ≤ sn, b < 4; the caller checks
+// bounds.
 //
 //go:noescape
-func winoQuadsAVX2(s *float32, st int, y *float32, ys, rows, n int)
+func winoQuadsAVX2(s *float32, st int, y *float32, ys, rows, n, sn int)

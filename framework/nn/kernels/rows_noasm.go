@@ -85,6 +85,6 @@ func wino4OutAVX2(m *float32, ms int, s *float32, ss, n int) {
 	panic("kernels: no assembly in this build")
 }
 
-func winoQuadsAVX2(s *float32, st int, y *float32, ys, rows, n int) {
+func winoQuadsAVX2(s *float32, st int, y *float32, ys, rows, n, sn int) {
 	panic("kernels: no assembly in this build")
 }

@@ -266,11 +266,11 @@ outdone:
 	VZEROUPPER
 	RET
 
-// func winoQuadsAVX2(s *float32, st int, y *float32, ys, rows, n int)
-// y[r·ys + 4q + b] = s[b·st + r·n + q] for r < rows, q < n, b < 4: a row
-// of tiles' outputs, four columns, interleaved into an output row.
-// rows, n > 0.
-TEXT ·winoQuadsAVX2(SB), NOSPLIT, $0-48
+// func winoQuadsAVX2(s *float32, st int, y *float32, ys, rows, n, sn int)
+// y[r·ys + 4q + b] = s[b·st + r·sn + q] for r < rows, q < n, b < 4: a row
+// of tiles' outputs, four columns, interleaved into an output row; sn ≥ n
+// is the tiles per row of s. rows, n > 0.
+TEXT ·winoQuadsAVX2(SB), NOSPLIT, $0-56
 	MOVQ s+0(FP), SI
 	MOVQ st+8(FP), R8
 	SHLQ $2, R8
@@ -279,6 +279,9 @@ TEXT ·winoQuadsAVX2(SB), NOSPLIT, $0-48
 	SHLQ $2, R13
 	MOVQ rows+32(FP), BX
 	MOVQ n+40(FP), R14
+	MOVQ sn+48(FP), R15
+	SUBQ R14, R15
+	SHLQ $2, R15          // bytes from a row's last tile read to the next row's first
 	LEAQ (SI)(R8*1), DX   // column 1
 	LEAQ (SI)(R8*2), R10  // column 2
 	LEAQ (DX)(R8*2), R11  // column 3
@@ -364,6 +367,10 @@ q1:
 	JMP   q1
 
 qnext:
+	ADDQ R15, SI
+	ADDQ R15, DX
+	ADDQ R15, R10
+	ADDQ R15, R11
 	ADDQ R13, R12
 	DECQ BX
 	JNZ  qrow
@@ -374,8 +381,8 @@ qnext:
 // wino4RowIn on every row of tiles of a plane: for r < rows and k < 6, the
 // row x[(4r+k)·ld:] gives tiles q < n of e[(6k+j)·t + r·n + q], j < 6
 // (winoDir.rowsIn4). Its vector steps read a_l = x[4q+l] of 8 or 4 tiles
-// at once by transposing 4×4 blocks, and may read wino4PlaneSlack floats
-// past the last tile's input. rows, n > 0.
+// at once by transposing 4×4 blocks, and never past the last tile's input.
+// rows, n > 0.
 TEXT ·winoPlaneIn6AVX2(SB), NOSPLIT, $24-48
 	MOVQ x+0(FP), BX
 	MOVQ ld+8(FP), CX
@@ -406,7 +413,9 @@ p6in8:
 	VMOVUPS    16(SI), Y4      // x4..x11
 	VMOVUPS    48(SI), Y5      // x12..x19
 	VMOVUPS    80(SI), Y6      // x20..x27
-	VMOVUPS    112(SI), Y7     // x28..x35
+	VMOVUPS    112(SI), X7     // x28..x31
+	VMOVSD     128(SI), X13    // x32, x33 (not past the last tile's input)
+	VINSERTF128 $1, X13, Y7, Y7 // x28..x33, 0, 0
 	VPERM2F128 $0x20, Y6, Y4, Y8  // x4..x7 | x20..x23
 	VPERM2F128 $0x31, Y6, Y4, Y9  // x8..x11 | x24..x27
 	VPERM2F128 $0x20, Y7, Y5, Y10 // x12..x15 | x28..x31
@@ -445,7 +454,7 @@ p6in4:
 	VMOVUPS   16(SI), X1     // x4..x7
 	VMOVUPS   32(SI), X2     // x8..x11
 	VMOVUPS   48(SI), X3     // x12..x15
-	VMOVUPS   64(SI), X4     // x16..x19
+	VMOVSD    64(SI), X4     // x16, x17 (not past the last tile's input)
 	VUNPCKLPS X2, X1, X8     // x4 x8 x5 x9
 	VUNPCKLPS X4, X3, X9     // x12 x16 x13 x17
 	VUNPCKLPD X9, X8, X14    // a4

@@ -225,8 +225,8 @@ func (d *winoDir) setSlabs(slabs int) {
 // transform's sums and results, 12 rows), and a padded input plane.
 func (d *winoDir) wsLen() int {
 	t := d.group * d.th * d.tw
-	if d.f4 { // V, M, 40 rows (winoDir.runGroup4), a padded plane and its slack
-		return 36*(d.ci+d.co)*t + 40*t + (4*d.th+2)*(4*d.tw+2) + wino4PlaneSlack
+	if d.f4 { // V, M, 40 rows (winoDir.runGroup4) and a padded plane
+		return 36*(d.ci+d.co)*t + 40*t + (4*d.th+2)*(4*d.tw+2)
 	}
 	return 16*(d.ci+d.co)*t + 16*t + (2*d.th+2)*(2*d.tw+2)
 }

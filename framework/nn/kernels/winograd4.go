@@ -138,27 +138,23 @@ func (d *winoDir) inputs4(v, e, pl, src []float32, n0, cnt int) {
 	}
 }
 
-// wino4PlaneSlack is the floats a plane row may be read past its last
-// tile's input by winoPlaneIn6AVX2's vector steps.
-const wino4PlaneSlack = 2
-
 // rowsIn4 writes the row transforms e[6k+j] = Σ_l d[k][l] Bᵀ[j][l] of every
 // tile (r, q) of one input plane x (h×w), where d[k][l] =
 // x[4r+k−pad][4q+l−pad] or 0 in the padding, to e[(6k+j)·t + off + r·tw + q].
 // pl is scratch for a zero-padded copy of the plane, used where tiles reach
-// outside it or the vector steps would read past its end.
+// outside it.
 func (d *winoDir) rowsIn4(x, e []float32, t, off int, pl []float32) {
 	ph, pw := 4*d.th+2, 4*d.tw+2
 	src, ld := x, d.w
-	if d.pad > 0 || ph > d.h || pw+wino4PlaneSlack > d.w {
-		pl = pl[:ph*pw+wino4PlaneSlack]
+	if d.pad > 0 || ph > d.h || pw > d.w {
+		pl = pl[:ph*pw]
 		clear(pl)
 		copyRows(pl[d.pad*pw+d.pad:], pw, x, d.w, d.h, d.w)
 		src, ld = pl, pw
 	}
 	tw := d.tw
 	if wino4Asm {
-		_ = src[(4*d.th+1)*ld+4*tw+1+wino4PlaneSlack] // the last row of the last tiles
+		_ = src[(ph-1)*ld+pw-1] // the last row of the last tiles
 		_ = e[35*t+off+d.th*tw-1]
 		winoPlaneIn6AVX2(&src[0], ld, d.th, tw, &e[off], t)
 		return
@@ -220,24 +216,29 @@ func wino4Out(m []float32, ms int, s []float32, ss, n int) {
 }
 
 // scatter4 writes the outputs res[4a+b][off + r·tw + q] of one plane to
-// y[4r+a][4q+b], dropping those outside the oh×ow plane.
+// y[4r+a][4q+b], dropping those outside the oh×ow plane. With assembly the
+// whole tiles of each row go through winoQuadsAVX2 and a partial last one
+// (ow not a multiple of 4) through the Go loop.
 func (d *winoDir) scatter4(res []float32, t, off int, y []float32) {
 	tw := d.tw
+	q0 := 0 // the first tile of each row left to the Go loop
+	if wino4Asm {
+		q0 = d.ow / 4
+	}
 	for a := 0; a < 4; a++ {
 		rows := (d.oh - a + 3) / 4 // output rows 4r+a inside the plane
 		if rows <= 0 {
 			continue
 		}
 		r0 := res[4*a*t+off:]
-		if wino4Asm && d.ow == 4*tw {
-			_ = r0[3*t+rows*tw-1]
-			_ = y[(4*(rows-1)+a)*d.ow+d.ow-1]
-			winoQuadsAVX2(&r0[0], t, &y[a*d.ow], 4*d.ow, rows, tw)
-			continue
+		if q0 > 0 {
+			_ = r0[3*t+(rows-1)*tw+q0-1]
+			_ = y[(4*(rows-1)+a)*d.ow+4*q0-1]
+			winoQuadsAVX2(&r0[0], t, &y[a*d.ow], 4*d.ow, rows, q0, tw)
 		}
 		for r := 0; r < rows; r++ {
 			yr := y[(4*r+a)*d.ow : (4*r+a+1)*d.ow]
-			for q := 0; q < tw; q++ {
+			for q := q0; q < tw; q++ {
 				for b := 0; b < 4 && 4*q+b < len(yr); b++ {
 					yr[4*q+b] = r0[b*t+r*tw+q]
 				}
