@@ -51,7 +51,7 @@ type Experiment struct {
 	// them, more computation). Training is bit-identical either way.
 	Storage string `yaml:"storage"`
 	// Winograd is the Winograd variant of the 3×3 stride-1 convolutions'
-	// Forward and BackwardData passes: "f2" (F(2×2, 3×3), the default) or
+	// passes: "f2" (F(2×2, 3×3), the default) or
 	// "f4" (F(4×4, 3×3) where it measured faster, F(2×2) or im2col
 	// elsewhere: fewer multiplications, a larger float32 error, other
 	// roundings, so other numbers than f2 from the same seed). f2 hashes as

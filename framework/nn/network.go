@@ -31,7 +31,7 @@ type Options struct {
 	// needed instead of storing them; training is bit-identical either way.
 	Regenerate bool
 	// Winograd4 lets the 3×3 convolutions use Winograd F(4×4, 3×3) for
-	// their Forward and BackwardData passes where it measured faster
+	// the passes where it measured faster
 	// (kernels.ConvAlgoAuto4); other roundings than F(2×2, 3×3), so other
 	// numbers. SLOTLAB_CONV, where set to anything but auto, overrides it.
 	Winograd4 bool

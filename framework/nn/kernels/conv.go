@@ -230,8 +230,8 @@ func NewConvWith(s ConvShape, o ConvOptions) *Conv {
 		if data4 := auto4 && wino4Auto(s.F, s.C, s.H, s.W); data4 || all || winoAuto(s, winoData) {
 			c.winoData = newWinoDirM(s.N, s.F, s.C, s.OutH(), s.OutW(), 2-s.Pad, true, f4 || data4, minTiles)
 		}
-		if all || winoAuto(s, winoFilter) {
-			d := newWinoDir(s.N, s.C, s.F, s.H, s.W, s.Pad, false, minTiles)
+		if filt4 := auto4 && wino4Auto(s.C, s.F, s.OutH(), s.OutW()); filt4 || all || winoAuto(s, winoFilter) {
+			d := newWinoDirM(s.N, s.C, s.F, s.H, s.W, s.Pad, false, f4 || filt4, minTiles)
 			d.setSlabs(o.Slabs)
 			c.winoFilt = d
 		}
@@ -285,7 +285,7 @@ func (c *Conv) WorkspaceBytes() int {
 			if d != nil {
 				wl, groups = max(wl, d.wsLen()), max(groups, d.groups)
 				if d == c.winoFilt {
-					extra += d.slabs * 16 * s.C * s.F // ∂U per slab
+					extra += d.slabs * d.positions() * s.C * s.F // ∂U per slab
 					groups = max(groups, d.slabs)
 					continue
 				}
@@ -478,7 +478,7 @@ func (c *Conv) winoWorkspaces(workers int) {
 func (c *Conv) runWinoFilter(x, dy, dw []float32) {
 	d := c.winoFilt
 	if d.du == nil {
-		d.du = make([]float32, d.slabs*16*d.ci*d.co)
+		d.du = make([]float32, d.slabs*d.positions()*d.ci*d.co)
 	}
 	c.x, c.dy, c.dw = x, dy, dw
 	workers := min(procs(), d.slabs)

@@ -144,3 +144,23 @@ func wino4OutAVX2(m *float32, ms int, s *float32, ss, n int)
 //
 //go:noescape
 func winoQuadsAVX2(s *float32, st int, y *float32, ys, rows, n, sn int)
+
+// wino4GradAVX2 is wino4Grad in AVX2 assembly (wino4_amd64.s); the caller
+// checks bounds.
+//
+//go:noescape
+func wino4GradAVX2(a *float32, as int, v *float32, vs, n int)
+
+// winoPlaneGrad6AVX2 is winoGrad6 on the whole tiles of the whole tile rows
+// of a plane of ∂y, for winoDir.rowsGrad4 (wino4_amd64.s): for r < rows
+// and a < 4, tiles q < n of the row y[(4r+a)·ld:] give
+// e[(6a+j)·t + r·sn + q], j < 6; the caller checks bounds.
+//
+//go:noescape
+func winoPlaneGrad6AVX2(y *float32, ld, rows, n, sn int, e *float32, t int)
+
+// wino4GradFiltersAVX2 is winoDir.gradFilters4 on blocks of eight filters
+// (wino4_amd64.s); the caller checks bounds.
+//
+//go:noescape
+func wino4GradFiltersAVX2(du *float32, plane, slab, slabs int, dw *float32, blocks int)

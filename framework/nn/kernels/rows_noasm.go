@@ -88,3 +88,15 @@ func wino4OutAVX2(m *float32, ms int, s *float32, ss, n int) {
 func winoQuadsAVX2(s *float32, st int, y *float32, ys, rows, n, sn int) {
 	panic("kernels: no assembly in this build")
 }
+
+func winoPlaneGrad6AVX2(y *float32, ld, rows, n, sn int, e *float32, t int) {
+	panic("kernels: no assembly in this build")
+}
+
+func wino4GradAVX2(a *float32, as int, v *float32, vs, n int) {
+	panic("kernels: no assembly in this build")
+}
+
+func wino4GradFiltersAVX2(du *float32, plane, slab, slabs int, dw *float32, blocks int) {
+	panic("kernels: no assembly in this build")
+}

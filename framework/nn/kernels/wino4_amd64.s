@@ -583,3 +583,313 @@ f4block:
 	JNZ  f4block
 	VZEROUPPER
 	RET
+
+// GRAD6 is winoGrad6 on p0..p3 into six stores by ST to (R8), (R8)(DX*1),
+// (R8)(DX*2), (R9), (R8)(DX*4), (R9)(DX*2); t0..t3 are scratch, the p are
+// kept.
+#define GRAD6(p0, p1, p2, p3, t0, t1, t2, t3, ST) \
+	ST     p0, (R8);             \
+	VADDPS p2, p0, t0;           \
+	VADDPS p3, p1, t1;           \
+	VADDPS t1, t0, t2;           \
+	ST     t2, (R8)(DX*1);       \
+	VSUBPS t1, t0, t2;           \
+	ST     t2, (R8)(DX*2);       \
+	VMULPS w4four<>(SB), p2, t0; \
+	VADDPS t0, p0, t0;           \
+	VMULPS w4four<>(SB), p3, t1; \
+	VADDPS t1, p1, t1;           \
+	VMULPS w4two<>(SB), t1, t1;  \
+	VADDPS t1, t0, t2;           \
+	ST     t2, (R9);             \
+	VSUBPS t1, t0, t3;           \
+	ST     t3, (R8)(DX*4);       \
+	ST     p3, (R9)(DX*2)
+
+// func wino4GradAVX2(a *float32, as int, v *float32, vs, n int)
+// v[j·vs + i] = (A p_i)[j] for j < 6, i < n, where p_i = (a[k·as + i])_k,
+// k < 4; n > 0.
+TEXT ·wino4GradAVX2(SB), NOSPLIT, $0-40
+	MOVQ a+0(FP), SI
+	MOVQ as+8(FP), R10
+	SHLQ $2, R10
+	MOVQ v+16(FP), R8
+	MOVQ vs+24(FP), DX
+	SHLQ $2, DX
+	MOVQ n+32(FP), CX
+	LEAQ (SI)(R10*2), R11
+	ADDQ R10, R11         // a3
+	LEAQ (R8)(DX*2), R9
+	ADDQ DX, R9           // v3
+
+gr8:
+	CMPQ    CX, $8
+	JLT     gr1
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R10*1), Y1
+	VMOVUPS (SI)(R10*2), Y2
+	VMOVUPS (R11), Y3
+	GRAD6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, VMOVUPS)
+	ADDQ    $32, SI
+	ADDQ    $32, R11
+	ADDQ    $32, R8
+	ADDQ    $32, R9
+	SUBQ    $8, CX
+	JMP     gr8
+
+gr1:
+	TESTQ  CX, CX
+	JZ     grdone
+	VMOVSS (SI), X0
+	VMOVSS (SI)(R10*1), X1
+	VMOVSS (SI)(R10*2), X2
+	VMOVSS (R11), X3
+	GRAD6(X0, X1, X2, X3, X4, X5, X6, X7, VMOVSS)
+	ADDQ   $4, SI
+	ADDQ   $4, R11
+	ADDQ   $4, R8
+	ADDQ   $4, R9
+	DECQ   CX
+	JMP    gr1
+
+grdone:
+	VZEROUPPER
+	RET
+
+// func winoPlaneGrad6AVX2(y *float32, ld, rows, n, sn int, e *float32, t int)
+// winoGrad6 on the whole tiles of the whole tile rows of a plane of ∂y:
+// for r < rows and a < 4, tiles q < n of the row y[(4r+a)·ld:] (their
+// p_b = y[4r+a][4q+b]) give e[(6a+j)·t + r·sn + q], j < 6
+// (winoDir.rowsGrad4). The 8- and 4-wide steps transpose 4×4 blocks.
+// rows, n > 0.
+TEXT ·winoPlaneGrad6AVX2(SB), NOSPLIT, $24-56
+	MOVQ y+0(FP), BX
+	MOVQ ld+8(FP), CX
+	SHLQ $2, CX
+	MOVQ rows+16(FP), AX
+	MOVQ AX, 16(SP)
+	MOVQ n+24(FP), R12
+	MOVQ sn+32(FP), R14
+	MOVQ e+40(FP), R10
+	MOVQ R10, 8(SP)
+	MOVQ t+48(FP), DX
+	SHLQ $2, DX
+
+g6row:
+	MOVQ BX, 0(SP)  // row 4r
+	MOVQ 8(SP), R10 // e at r·sn
+	MOVQ $4, AX
+
+g6a:
+	MOVQ BX, SI
+	MOVQ R10, R8
+	LEAQ (R10)(DX*2), R9
+	ADDQ DX, R9          // three positions on
+	MOVQ R12, R13
+
+g6in8:
+	CMPQ       R13, $8
+	JLT        g6in4
+	VMOVUPS    (SI), Y0           // x0..x7
+	VMOVUPS    32(SI), Y1         // x8..x15
+	VMOVUPS    64(SI), Y2         // x16..x23
+	VMOVUPS    96(SI), Y3         // x24..x31
+	VPERM2F128 $0x20, Y2, Y0, Y8  // x0..x3 | x16..x19
+	VPERM2F128 $0x31, Y2, Y0, Y9  // x4..x7 | x20..x23
+	VPERM2F128 $0x20, Y3, Y1, Y10 // x8..x11 | x24..x27
+	VPERM2F128 $0x31, Y3, Y1, Y11 // x12..x15 | x28..x31
+	VUNPCKLPS  Y9, Y8, Y4         // x0 x4 x1 x5 | …
+	VUNPCKHPS  Y9, Y8, Y5         // x2 x6 x3 x7 | …
+	VUNPCKLPS  Y11, Y10, Y6       // x8 x12 x9 x13 | …
+	VUNPCKHPS  Y11, Y10, Y7       // x10 x14 x11 x15 | …
+	VUNPCKLPD  Y6, Y4, Y0         // p0 = x[4q], q < 8
+	VUNPCKHPD  Y6, Y4, Y1         // p1
+	VUNPCKLPD  Y7, Y5, Y2         // p2
+	VUNPCKHPD  Y7, Y5, Y3         // p3
+	GRAD6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, VMOVUPS)
+	ADDQ       $128, SI
+	ADDQ       $32, R8
+	ADDQ       $32, R9
+	SUBQ       $8, R13
+	JMP        g6in8
+
+g6in4:
+	CMPQ      R13, $4
+	JLT       g6in1
+	VMOVUPS   (SI), X0
+	VMOVUPS   16(SI), X1
+	VMOVUPS   32(SI), X2
+	VMOVUPS   48(SI), X3
+	VUNPCKLPS X1, X0, X8     // x0 x4 x1 x5
+	VUNPCKHPS X1, X0, X9     // x2 x6 x3 x7
+	VUNPCKLPS X3, X2, X10    // x8 x12 x9 x13
+	VUNPCKHPS X3, X2, X11    // x10 x14 x11 x15
+	VUNPCKLPD X10, X8, X0    // p0
+	VUNPCKHPD X10, X8, X1    // p1
+	VUNPCKLPD X11, X9, X2    // p2
+	VUNPCKHPD X11, X9, X3    // p3
+	GRAD6(X0, X1, X2, X3, X4, X5, X6, X7, VMOVUPS)
+	ADDQ      $64, SI
+	ADDQ      $16, R8
+	ADDQ      $16, R9
+	SUBQ      $4, R13
+
+g6in1:
+	TESTQ  R13, R13
+	JZ     g6next
+	VMOVSS (SI), X0
+	VMOVSS 4(SI), X1
+	VMOVSS 8(SI), X2
+	VMOVSS 12(SI), X3
+	GRAD6(X0, X1, X2, X3, X4, X5, X6, X7, VMOVSS)
+	ADDQ   $16, SI
+	ADDQ   $4, R8
+	ADDQ   $4, R9
+	DECQ   R13
+	JMP    g6in1
+
+g6next:
+	ADDQ CX, BX            // the next row of ∂y
+	LEAQ (R10)(DX*4), R10
+	LEAQ (R10)(DX*2), R10  // six positions on
+	DECQ AX
+	JNZ  g6a
+	MOVQ 0(SP), BX
+	LEAQ (BX)(CX*4), BX    // four rows on
+	MOVQ 8(SP), R10
+	LEAQ (R10)(R14*4), R10
+	MOVQ R10, 8(SP)
+	DECQ 16(SP)
+	JNZ  g6row
+	VZEROUPPER
+	RET
+
+// GT3 is winoGt3 on u0..u5 into D0, D1, D2; t0..t5 are scratch.
+#define GT3(u0, u1, u2, u3, u4, u5, t0, t1, t2, t3, t4, t5, D0, D1, D2) \
+	VADDPS  u2, u1, t0;              \
+	VADDPS  u4, u3, t1;              \
+	VSUBPS  u2, u1, t2;              \
+	VSUBPS  u4, u3, t3;              \
+	VMULPS  w4c6n<>(SB), t0, t0;     \
+	VMULPS  w4quarter<>(SB), u0, t4; \
+	VADDPS  t0, t4, t4;              \
+	VMULPS  w4c24<>(SB), t1, t5;     \
+	VADDPS  t5, t4, t4;              \
+	VMOVUPS t4, D0;                  \
+	VMULPS  w4c6n<>(SB), t2, t4;     \
+	VMULPS  w4c12<>(SB), t3, t5;     \
+	VADDPS  t5, t4, t4;              \
+	VMOVUPS t4, D1;                  \
+	VMULPS  w4c6<>(SB), t1, t5;      \
+	VADDPS  t5, t0, t4;              \
+	VADDPS  u5, t4, t4;              \
+	VMOVUPS t4, D2
+
+// HROW is row k of h = ∂U G: from ∂U's positions 6k..6k+5 at 0(SP) to
+// h[k][0..2] at 1152(SP).
+#define HROW(k) \
+	VMOVUPS ((6*k+0)*32)(SP), Y0; \
+	VMOVUPS ((6*k+1)*32)(SP), Y1; \
+	VMOVUPS ((6*k+2)*32)(SP), Y2; \
+	VMOVUPS ((6*k+3)*32)(SP), Y3; \
+	VMOVUPS ((6*k+4)*32)(SP), Y4; \
+	VMOVUPS ((6*k+5)*32)(SP), Y5; \
+	GT3(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, (1152+(3*k+0)*32)(SP), (1152+(3*k+1)*32)(SP), (1152+(3*k+2)*32)(SP))
+
+// GCOL is column l of ∂g = Gᵀ h: from h[0..5][l] to ∂g[0..2][l], element
+// 3k+l of ∂g at 1728+(3k+l)·32(SP).
+#define GCOL(l) \
+	VMOVUPS (1152+(0+l)*32)(SP), Y0;  \
+	VMOVUPS (1152+(3+l)*32)(SP), Y1;  \
+	VMOVUPS (1152+(6+l)*32)(SP), Y2;  \
+	VMOVUPS (1152+(9+l)*32)(SP), Y3;  \
+	VMOVUPS (1152+(12+l)*32)(SP), Y4; \
+	VMOVUPS (1152+(15+l)*32)(SP), Y5; \
+	GT3(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, (1728+(0+l)*32)(SP), (1728+(3+l)*32)(SP), (1728+(6+l)*32)(SP))
+
+// func wino4GradFiltersAVX2(du *float32, plane, slab, slabs int, dw *float32, blocks int)
+// winoDir.gradFilters4 on blocks of eight filters, each lane with the Go
+// code's operations: lane l of block b sums position p of ∂U over the
+// slabs, du[s·slab + p·plane + 8b + l] for s = 0, 1, …, slabs−1 in that
+// order, p < 36, takes h = ∂U G and ∂g = Gᵀ h by winoGt3 and writes its
+// 3×3 ∂g to dw[(8b+l)·9:]; slabs, blocks > 0. ∂U, h and ∂g go through the
+// stack (36, 18 and 9 vectors), too large a frame for NOSPLIT.
+TEXT ·wino4GradFiltersAVX2(SB), 0, $2016-48
+	MOVQ du+0(FP), SI
+	MOVQ plane+8(FP), R8
+	SHLQ $2, R8           // a position's stride in bytes
+	MOVQ slab+16(FP), R9
+	SHLQ $2, R9           // a slab's stride in bytes
+	MOVQ slabs+24(FP), R10
+	MOVQ dw+32(FP), DI
+	MOVQ blocks+40(FP), R11
+
+g4block:
+	// ∂U position p summed over the slabs, to p·32(SP).
+	MOVQ SI, DX
+	XORQ R12, R12
+
+g4pos:
+	VMOVUPS (DX), Y0
+	LEAQ    (DX)(R9*1), BX
+	MOVQ    R10, CX
+	DECQ    CX
+	JZ      g4sum
+
+g4slab:
+	VADDPS (BX), Y0, Y0
+	ADDQ   R9, BX
+	DECQ   CX
+	JNZ    g4slab
+
+g4sum:
+	VMOVUPS Y0, 0(SP)(R12*1)
+	ADDQ    R8, DX
+	ADDQ    $32, R12
+	CMPQ    R12, $1152
+	JLT     g4pos
+
+	HROW(0)
+	HROW(1)
+	HROW(2)
+	HROW(3)
+	HROW(4)
+	HROW(5)
+	GCOL(0)
+	GCOL(1)
+	GCOL(2)
+
+	// dw[(8b+l)·9 + k] = element k of lane l.
+	XORQ AX, AX
+	MOVQ DI, BX
+
+g4out:
+	MOVL 1728(SP)(AX*4), CX
+	MOVL CX, 0(BX)
+	MOVL 1760(SP)(AX*4), CX
+	MOVL CX, 4(BX)
+	MOVL 1792(SP)(AX*4), CX
+	MOVL CX, 8(BX)
+	MOVL 1824(SP)(AX*4), CX
+	MOVL CX, 12(BX)
+	MOVL 1856(SP)(AX*4), CX
+	MOVL CX, 16(BX)
+	MOVL 1888(SP)(AX*4), CX
+	MOVL CX, 20(BX)
+	MOVL 1920(SP)(AX*4), CX
+	MOVL CX, 24(BX)
+	MOVL 1952(SP)(AX*4), CX
+	MOVL CX, 28(BX)
+	MOVL 1984(SP)(AX*4), CX
+	MOVL CX, 32(BX)
+	ADDQ $36, BX
+	INCQ AX
+	CMPQ AX, $8
+	JLT  g4out
+
+	ADDQ $32, SI
+	ADDQ $288, DI
+	DECQ R11
+	JNZ  g4block
+	VZEROUPPER
+	RET

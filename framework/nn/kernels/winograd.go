@@ -49,11 +49,11 @@ const (
 	// BackwardFilter wherever the shape allows it (3×3 kernel, stride 1,
 	// padding 0–2), im2col elsewhere.
 	ConvWinograd
-	// ConvWinograd4 is ConvWinograd with F(4×4, 3×3) (winograd4.go) for
-	// Forward and BackwardData; BackwardFilter stays F(2×2, 3×3).
+	// ConvWinograd4 is ConvWinograd with F(4×4, 3×3) (winograd4.go) in
+	// all three passes.
 	ConvWinograd4
-	// ConvAlgoAuto4 is ConvAlgoAuto with F(4×4, 3×3) for the Forward and
-	// BackwardData passes where wino4Auto says it was measured faster.
+	// ConvAlgoAuto4 is ConvAlgoAuto with F(4×4, 3×3) for the passes where
+	// wino4Auto says it was measured faster.
 	ConvAlgoAuto4
 )
 
@@ -213,7 +213,7 @@ func newWinoDirM(n, ci, co, h, w, pad int, rot, f4 bool, minTiles int) *winoDir 
 func (d *winoDir) setSlabs(slabs int) {
 	if slabs <= 0 {
 		slabs = DefaultSlabs
-		for slabs > 1 && slabs*64*d.ci*d.co > slabBudget {
+		for slabs > 1 && slabs*4*d.positions()*d.ci*d.co > slabBudget {
 			slabs /= 2
 		}
 	}

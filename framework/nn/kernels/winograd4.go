@@ -5,8 +5,9 @@ import (
 )
 
 // This file holds Winograd F(4×4, 3×3) (Lavin & Gray 2016, interpolation
-// points 0, ±1, ±2, ∞), used by Forward and BackwardData where
-// ConvWinograd4 asks for it. Each 4×4 block of outputs comes from a 6×6
+// points 0, ±1, ±2, ∞), used by Forward and BackwardData (BackwardFilter's
+// is in winograd4_filter.go) where ConvWinograd4 or ConvAlgoAuto4 ask for
+// it. Each 4×4 block of outputs comes from a 6×6
 // block of input with 36 products per tile and channel pair where
 // F(2×2, 3×3) takes 64 for the same 16 outputs and direct convolution 144:
 //
@@ -247,18 +248,20 @@ func (d *winoDir) scatter4(res []float32, t, off int, y []float32) {
 	}
 }
 
-// wino4Auto reports whether ConvAlgoAuto4 uses F(4×4) for a Forward or
-// BackwardData pass from ci to co channels with oh×ow outputs.
+// wino4Auto reports whether ConvAlgoAuto4 uses F(4×4) for a pass from ci
+// to co channels with oh×ow outputs (for BackwardFilter: the conv's
+// forward ci, co and outputs, whose tiles it sums over).
 //
-// BenchmarkWinograd at batch 128 (docs/perf/winograd-f4.txt) measured
-// F(4×4) 1.1–1.6× faster than F(2×2) on VGG-19's convs of 32×32, 16×16
-// and 8×8 outputs, both passes, and on CONV-4's 64- and 128-channel
-// passes whose outputs are 28×28, 30×30, 12×12 and 14×14, where its 4×4
-// tiles cover at most 35% more than the plane. It was slower where they
-// cover more (10×10 outputs: 12×12 of tiles, 0.83×), on 4×4 and 2×2
-// planes (one tile per image or less: its 36 filter transforms per
-// channel pair cost more than the products save, 0.5–0.9×), and on 5×5
-// (CONV-6's padded convs, even). Those keep ConvAlgoAuto's choice.
+// BenchmarkWinograd at batch 128 (docs/perf/winograd-f4.txt and
+// winograd-f4-filter.txt) measured F(4×4) 1.1–1.6× faster than F(2×2) in
+// every pass on VGG-19's convs of 32×32, 16×16 and 8×8 outputs, and on
+// CONV-4's 64- and 128-channel passes whose outputs are 28×28, 30×30,
+// 12×12 and 14×14, where its 4×4 tiles cover at most 35% more than the
+// plane. It was slower where they cover more (10×10 outputs: 12×12 of
+// tiles, 0.78–0.83×), on 4×4 and 2×2 planes (one tile per image or less:
+// its 36 transforms per channel pair cost more than the products save,
+// 0.4–1.0×), and on 5×5 (CONV-6's padded convs, 0.87–1.0×). Those keep
+// ConvAlgoAuto's choice.
 func wino4Auto(ci, co, oh, ow int) bool {
 	if ci < 64 || co < 64 || oh < 8 || ow < 8 {
 		return false

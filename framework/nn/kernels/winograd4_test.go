@@ -110,6 +110,25 @@ func TestWino4Helpers(t *testing.T) {
 			}
 		}
 	}
+	gr := winoGrad6(v[0], v[1], v[2], v[3])
+	gt := winoGt3(v[0], v[1], v[2], v[3], v[4], v[5])
+	for i := range 6 { // A = (Aᵀ)ᵀ and Gᵀ
+		var wa, wg float64
+		for k := range 4 {
+			wa += float64(wino4AT[k][i]) * float64(v[k])
+		}
+		if i < 3 {
+			for k := range 6 {
+				wg += float64(wino4G[k][i]) * float64(v[k])
+			}
+			if math.Abs(float64(gt[i])-wg) > 1e-5 {
+				t.Errorf("row %d: Gᵀu %v want %v", i, gt[i], wg)
+			}
+		}
+		if math.Abs(float64(gr[i])-wa) > 1e-5 {
+			t.Errorf("row %d: A p %v want %v", i, gr[i], wa)
+		}
+	}
 	if !useAsm {
 		t.Skip("no assembly in this build: the transforms are the Go code")
 	}
@@ -120,14 +139,19 @@ func TestWino4Helpers(t *testing.T) {
 		for i := range src {
 			src[i] *= float32(1 + i%7) // a spread of exponents
 		}
-		var in, out [2][]float32
+		var in, out, grad [2][]float32
 		for k, asm := range []bool{false, true} {
 			in[k] = make([]float32, 5*29+n+3)
 			out[k] = make([]float32, 3*31+n+3)
+			grad[k] = make([]float32, 5*29+n+3)
 			run(asm, func() {
 				wino4In(src, st, in[k], 29, n)
 				wino4Out(src, st, out[k], 31, n)
+				wino4Grad(src, st, grad[k], 29, n)
 			})
+		}
+		if !sameBits(grad[0], grad[1]) {
+			t.Errorf("n=%d: wino4Grad's assembly differs from Go", n)
 		}
 		if !sameBits(in[0], in[1]) {
 			t.Errorf("n=%d: wino4In's assembly differs from Go", n)
@@ -154,26 +178,24 @@ func TestWinograd4Selection(t *testing.T) {
 		return f2
 	}
 	for _, tc := range []struct {
-		s          ConvShape
-		fwd, data  int
-		filterWino bool
+		s               ConvShape
+		fwd, data, filt int
 	}{
-		{ConvShape{N: 8, C: 64, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 1}, f4, f4, true},
-		{ConvShape{N: 8, C: 128, H: 8, W: 8, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}, f4, f4, true},
-		{ConvShape{N: 8, C: 256, H: 4, W: 4, F: 512, KH: 3, KW: 3, Stride: 1, Pad: 1}, f2, f2, true},
-		{ConvShape{N: 8, C: 512, H: 2, W: 2, F: 512, KH: 3, KW: 3, Stride: 1, Pad: 1}, im2col, im2col, false},
-		{ConvShape{N: 8, C: 3, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 1}, im2col, im2col, false},
-		{ConvShape{N: 8, C: 64, H: 30, W: 30, F: 64, KH: 3, KW: 3, Stride: 1}, f4, f4, true},   // CONV-4's conv2
-		{ConvShape{N: 8, C: 64, H: 14, W: 14, F: 128, KH: 3, KW: 3, Stride: 1}, f4, f4, true},  // conv3
-		{ConvShape{N: 8, C: 128, H: 12, W: 12, F: 128, KH: 3, KW: 3, Stride: 1}, f2, f4, true}, // conv4: 10×10 out
-		{ConvShape{N: 8, C: 256, H: 5, W: 5, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}, im2col, im2col, false},
-		{ConvShape{N: 8, C: 32, H: 12, W: 12, F: 64, KH: 3, KW: 3, Stride: 1}, f2, im2col, false},
+		{ConvShape{N: 8, C: 64, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 1}, f4, f4, f4},
+		{ConvShape{N: 8, C: 128, H: 8, W: 8, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}, f4, f4, f4},
+		{ConvShape{N: 8, C: 256, H: 4, W: 4, F: 512, KH: 3, KW: 3, Stride: 1, Pad: 1}, f2, f2, f2},
+		{ConvShape{N: 8, C: 512, H: 2, W: 2, F: 512, KH: 3, KW: 3, Stride: 1, Pad: 1}, im2col, im2col, im2col},
+		{ConvShape{N: 8, C: 3, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 1}, im2col, im2col, im2col},
+		{ConvShape{N: 8, C: 64, H: 30, W: 30, F: 64, KH: 3, KW: 3, Stride: 1}, f4, f4, f4},   // CONV-4's conv2
+		{ConvShape{N: 8, C: 64, H: 14, W: 14, F: 128, KH: 3, KW: 3, Stride: 1}, f4, f4, f4},  // conv3
+		{ConvShape{N: 8, C: 128, H: 12, W: 12, F: 128, KH: 3, KW: 3, Stride: 1}, f2, f4, f2}, // conv4: 10×10 out
+		{ConvShape{N: 8, C: 256, H: 5, W: 5, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}, im2col, im2col, im2col},
+		{ConvShape{N: 8, C: 32, H: 12, W: 12, F: 64, KH: 3, KW: 3, Stride: 1}, f2, im2col, im2col},
 	} {
 		c := NewConvWith(tc.s, ConvOptions{Algo: ConvAlgoAuto4})
-		if kind(c.winoFwd) != tc.fwd || kind(c.winoData) != tc.data || (c.winoFilt != nil) != tc.filterWino ||
-			(c.winoFilt != nil && c.winoFilt.f4) {
-			t.Errorf("%+v: forward %d data %d filter %v, want %d %d %v (0 im2col, 2 F(2×2), 4 F(4×4))", tc.s,
-				kind(c.winoFwd), kind(c.winoData), c.winoFilt != nil, tc.fwd, tc.data, tc.filterWino)
+		if kind(c.winoFwd) != tc.fwd || kind(c.winoData) != tc.data || kind(c.winoFilt) != tc.filt {
+			t.Errorf("%+v: forward %d data %d filter %d, want %d %d %d (0 im2col, 2 F(2×2), 4 F(4×4))", tc.s,
+				kind(c.winoFwd), kind(c.winoData), kind(c.winoFilt), tc.fwd, tc.data, tc.filt)
 		}
 		// ConvAlgoAuto never takes F(4×4).
 		c = NewConvWith(tc.s, ConvOptions{})
@@ -183,4 +205,58 @@ func TestWinograd4Selection(t *testing.T) {
 			}
 		}
 	}
+}
+
+// wino4FilterTol bounds F(4×4)'s BackwardFilter error relative to the
+// largest gradient element, about 3× the largest measured over
+// wino4Shapes (see the test's log).
+const wino4FilterTol = 2e-5
+
+// TestWinograd4FilterAgainstReference checks F(4×4)'s BackwardFilter
+// against float64 over wino4Shapes, at group sizes of one image, a few and
+// the default and at several slab counts, and, where there is assembly,
+// that the assembly transforms give the Go ones' bits.
+func TestWinograd4FilterAgainstReference(t *testing.T) {
+	defer func(a bool) { wino4Asm = a }(wino4Asm)
+	var worst float64
+	for si, s := range wino4Shapes() {
+		x := randVec(uint64(10*si+1), s.InSize(), 1)
+		w := randVec(uint64(10*si+2), s.WeightSize(), 1)
+		r := randVec(uint64(10*si+3), s.OutSize(), 1)
+		_, dw64 := refConvBackward(s, x, w, r)
+		for _, o := range []ConvOptions{
+			{Algo: ConvWinograd4},
+			{Algo: ConvWinograd4, WinoTiles: 1},
+			{Algo: ConvWinograd4, WinoTiles: 40, Slabs: 3},
+			{Algo: ConvWinograd4, WinoTiles: 1, Slabs: 1},
+		} {
+			c := NewConvWith(s, o)
+			if c.winoFilt == nil || !c.winoFilt.f4 {
+				t.Fatalf("%+v: F(4×4) BackwardFilter not in use", s)
+			}
+			name := fmt.Sprintf("%+v/tiles=%d/group=%d/slabs=%d", s, o.WinoTiles, c.winoFilt.group, c.winoFilt.slabs)
+			var dws [2][]float32
+			for k, asm := range []bool{false, true} {
+				if asm && !useAsm {
+					continue
+				}
+				wino4Asm = asm
+				dw := make([]float32, s.WeightSize())
+				for i := range dw {
+					dw[i] = float32(math.NaN()) // must be overwritten
+				}
+				c.BackwardFilter(to32(x), to32(r), dw)
+				dws[k] = dw
+				if e := relErr(dw, dw64); !(e <= wino4FilterTol) {
+					t.Errorf("%s asm=%v: relative error %.3g > %g", name, asm, e, wino4FilterTol)
+				} else {
+					worst = math.Max(worst, e)
+				}
+			}
+			if useAsm && !sameBits(dws[0], dws[1]) {
+				t.Errorf("%s: the assembly transforms' bits differ from the Go ones'", name)
+			}
+		}
+	}
+	t.Logf("F(4×4) backward filter max relative error against float64: %.3g", worst)
 }

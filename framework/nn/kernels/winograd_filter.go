@@ -2,7 +2,8 @@ package kernels
 
 import "github.com/slotlab/slotlab/framework/nn/gemm"
 
-// This file holds the Winograd F(2×2, 3×3) path of BackwardFilter. Forward
+// This file holds the Winograd F(2×2, 3×3) path of BackwardFilter
+// (F(4×4)'s is in winograd4_filter.go). Forward
 // computes each output tile as y = Aᵀ [U ⊙ V] A with U = G g Gᵀ and
 // V = Bᵀ d B (see winograd.go), so the gradient of the filter g is
 //
@@ -26,24 +27,30 @@ import "github.com/slotlab/slotlab/framework/nn/gemm"
 // filterSlab accumulates ∂U of the groups of slab sl of x (the conv's input,
 // (N, ci, h, w)) and dy ((N, co, oh, ow)) into d.du's slab sl.
 func (d *winoDir) filterSlab(ws, x, dy []float32, sl, n int) {
-	du := d.du[sl*16*d.co*d.ci : (sl+1)*16*d.co*d.ci]
+	np := d.positions()
+	du := d.du[sl*np*d.co*d.ci : (sl+1)*np*d.co*d.ci]
 	g0, g1 := sl*d.groups/d.slabs, (sl+1)*d.groups/d.slabs
 	tiles := d.th * d.tw
 	for g := g0; g < g1; g++ {
 		n0 := g * d.group
 		cnt := min(d.group, n-n0)
 		t := cnt * tiles
-		v := ws[:16*d.ci*t]
-		m := ws[16*d.ci*t : 16*(d.ci+d.co)*t]
-		rest := ws[16*(d.ci+d.co)*t:]
-		e, pl := rest[:16*t], rest[16*t:]
-		d.inputs(v, e, pl, x, n0, cnt)
-		d.outputGrads(m, e[:8*t], dy, n0, cnt)
+		v := ws[:np*d.ci*t]
+		m := ws[np*d.ci*t : np*(d.ci+d.co)*t]
+		rest := ws[np*(d.ci+d.co)*t:]
+		if d.f4 { // V's row transforms take 36·t of rest, ∂y's 24·t
+			d.inputs4(v, rest[:36*t], rest[40*t:], x, n0, cnt)
+			d.outputGrads4(m, rest[:24*t], dy, n0, cnt)
+		} else {
+			e, pl := rest[:16*t], rest[16*t:]
+			d.inputs(v, e, pl, x, n0, cnt)
+			d.outputGrads(m, e[:8*t], dy, n0, cnt)
+		}
 		beta := float32(1)
 		if g == g0 {
 			beta = 0
 		}
-		for pos := 0; pos < 16; pos++ {
+		for pos := 0; pos < np; pos++ {
 			gemm.Sgemm(false, true, d.co, d.ci, t, 1, m[pos*d.co*t:], t,
 				v[pos*d.ci*t:], t, beta, du[pos*d.co*d.ci:], d.ci)
 		}
@@ -108,6 +115,10 @@ func (d *winoDir) rowsGrad(y, e []float32, t, off int) {
 // row and column 3 undone. With assembly, blocks of eight input channels go
 // through winoGradFiltersAVX2, with the same operations in the same order.
 func (d *winoDir) gradFilters(dw []float32, lo, hi int) {
+	if d.f4 {
+		d.gradFilters4(dw, lo, hi)
+		return
+	}
 	plane := d.co * d.ci
 	slab := 16 * plane
 	var u [16]float32

@@ -227,6 +227,8 @@ func TestWinogradFilterDeterminism(t *testing.T) {
 			{Algo: ConvWinograd, WinoTiles: 1},
 			{Algo: ConvWinograd, WinoTiles: 100, Slabs: 3},
 			{Algo: ConvWinograd, WinoTiles: 1, Slabs: 7},
+			{Algo: ConvWinograd4},
+			{Algo: ConvWinograd4, WinoTiles: 1, Slabs: 7},
 		} {
 			c := NewConvWith(s, o)
 			var ref []float32
