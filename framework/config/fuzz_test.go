@@ -20,7 +20,8 @@ func FuzzParse(f *testing.F) {
 	}
 	for _, s := range []string{goodExp, "", "k: [", "a: &x [*x]", "train: {schedule: {type: multistep, milestones: [3, 1]}}",
 		"architecture: {name: x, input: [1, 28, 28], classes: 10, layers: [{type: dense, out: 10}]}\ndataset: mnist",
-		"selector: {plugin: ./x}", "sweep: 3", "k: 99999999999999999999", "data: {val_fraction: .nan}"} {
+		"selector: {plugin: ./x}", "sweep: 3", "k: 99999999999999999999", "data: {val_fraction: .nan}",
+		goodExp + "winograd: f4\n", "winograd: [f4]", "winograd: F4"} {
 		f.Add([]byte(s))
 	}
 	path := filepath.Join(dir, "exp.yaml")
