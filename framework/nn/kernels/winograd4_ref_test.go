@@ -6,10 +6,10 @@ import (
 )
 
 // Winograd F(4×4, 3×3) (Lavin & Gray 2016, interpolation points 0, ±1, ±2
-// and ∞) is the lever #26 names for VGG-19 and CONV-6; slotlab does not
-// use it yet. wino4Forward is a plain float32 reference of its forward
-// pass, one tile at a time, so that its accuracy is measured, not assumed,
-// before vector kernels are written for it.
+// and ∞), slotlab's winograd: f4 (winograd4.go). wino4Forward is a plain
+// float32 reference of its forward pass written from the matrices, one
+// tile at a time, independent of the fast path's factored transforms: the
+// accuracy the fast path is held to (wino4Tol) was measured on it first.
 
 // The F(4×4, 3×3) matrices: Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A on 6×6 tiles d.
 var (
