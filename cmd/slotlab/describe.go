@@ -27,6 +27,7 @@ func describeCmd(args []string) error {
 		arch       *config.Architecture
 		sharing    framework.Sharing
 		regenerate bool
+		winograd4  bool
 	)
 	if isArchitecture(pos[0]) {
 		if arch, err = config.LoadArchitecture(pos[0]); err != nil {
@@ -40,6 +41,7 @@ func describeCmd(args []string) error {
 		arch, *k, *method = e.Arch, e.K, string(e.Method)
 		sharing = e.Sharing.Module.(framework.Sharing)
 		regenerate = e.Storage == "regenerated"
+		winograd4 = e.Winograd == "f4"
 	}
 	m := framework.Method(*method)
 	if m != framework.MethodSlot && m != framework.MethodLearned && m != framework.MethodFinetune {
@@ -54,19 +56,35 @@ func describeCmd(args []string) error {
 		return err
 	}
 	fmt.Printf("%s (%s, K=%d): input %s, %d classes; memory is the trainable state (scores, momentum, weights, selection)\n", arch.Name, *method, *k, nn.Shape(arch.Input), arch.Classes)
+	// A column for the convolutions' algorithms, where there are any.
+	algos := nn.ConvAlgorithms(plan, winograd4)
+	header := []string{"#", "layer", "output", "weights", "mult-adds", "memory"}
+	align := []tw.Align{tw.AlignRight, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight}
+	if len(algos) > 0 {
+		header = append(header, "conv: forward / ∂x / ∂w")
+		align = append(align, tw.AlignLeft)
+	}
 	t := tablewriter.NewTable(os.Stdout, tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: []tw.Align{tw.AlignRight, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight}}))
-	t.Header([]string{"#", "layer", "output", "weights", "mult-adds", "memory"})
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}))
+	t.Header(header)
 	for _, r := range d.Rows {
 		name := string(r.Kind)
 		if r.Name != "" {
 			name = r.Name + " (" + name + ")"
 		}
-		if err := t.Append([]string{fmt.Sprint(r.Index), name, nn.Shape(r.Out), blank(r.Weights), blank(r.MACs), byteSize(r.StateBytes)}); err != nil {
+		row := []string{fmt.Sprint(r.Index), name, nn.Shape(r.Out), blank(r.Weights), blank(r.MACs), byteSize(r.StateBytes)}
+		if len(algos) > 0 {
+			row = append(row, algos[r.Index])
+		}
+		if err := t.Append(row); err != nil {
 			return err
 		}
 	}
-	t.Footer([]string{"", "total", "", commas(d.Weights), commas(d.MACs), byteSize(d.Memory)})
+	footer := []string{"", "total", "", commas(d.Weights), commas(d.MACs), byteSize(d.Memory)}
+	if len(algos) > 0 {
+		footer = append(footer, "")
+	}
+	t.Footer(footer)
 	return t.Render()
 }
 

@@ -93,17 +93,56 @@ func (op *convOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 
 // convNode adds a conv layer and its weight node to the graph.
 func convNode(b *builder, st Step, h *G.Node) (*G.Node, error) {
-	l := st.Layer
-	s := kernels.ConvShape{N: b.gr.batch, C: st.In[0], H: st.In[1], W: st.In[2], F: l.Out, KH: l.Kernel, KW: l.Kernel, Stride: l.Stride, Pad: l.Padding}
+	s := convShape(st, b.gr.batch)
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", st.Info.Name, err)
 	}
 	ys := tensor.Shape{s.N, s.F, s.OutH(), s.OutW()}
-	algo := kernels.DefaultAlgo()
-	if algo == kernels.ConvAlgoAuto && b.n.Options.Winograd4 {
-		algo = kernels.ConvAlgoAuto4
-	}
-	conv := kernels.NewConvWith(s, kernels.ConvOptions{Algo: algo})
+	conv := kernels.NewConvWith(s, kernels.ConvOptions{Algo: convAlgo(b.n.Options.Winograd4)})
 	op := &convOp{baseOp: newBase("conv", ys, 4, 2), conv: conv, needDX: b.needDX, y: newBuffer(ys)}
 	return apply(st, op, h, b.weight(st, s.F, s.C*s.KH*s.KW))
+}
+
+// convShape is the kernel shape of conv step st at batch n.
+func convShape(st Step, n int) kernels.ConvShape {
+	l := st.Layer
+	return kernels.ConvShape{N: n, C: st.In[0], H: st.In[1], W: st.In[2], F: l.Out, KH: l.Kernel, KW: l.Kernel, Stride: l.Stride, Pad: l.Padding}
+}
+
+// convAlgo is the algorithm of a network's convs: SLOTLAB_CONV's where it
+// is set to other than auto, else auto, with F(4×4) where winograd4
+// (Options.Winograd4).
+func convAlgo(winograd4 bool) kernels.ConvAlgo {
+	a := kernels.DefaultAlgo()
+	if a == kernels.ConvAlgoAuto && winograd4 {
+		a = kernels.ConvAlgoAuto4
+	}
+	return a
+}
+
+// ConvAlgorithms names the algorithm of each pass of every conv layer of p
+// as a network with Options.Winograd4 = winograd4 would run it, by step
+// index: "forward / input gradient / filter gradient", each im2col, F(2×2)
+// or F(4×4), and "–" for the input gradient below the first weighted
+// layer, which is never computed (slotlab describe's column).
+func ConvAlgorithms(p *Plan, winograd4 bool) map[int]string {
+	out := map[int]string{}
+	weighted := false
+	for _, st := range p.Steps {
+		first := !weighted
+		weighted = weighted || st.Weighted
+		if st.Layer.Kind != framework.Conv {
+			continue
+		}
+		s := convShape(st, 1)
+		if s.Validate() != nil {
+			continue
+		}
+		f, d, w := kernels.ConvPasses(s, convAlgo(winograd4))
+		if first {
+			d = "–"
+		}
+		out[st.Index] = f + " / " + d + " / " + w
+	}
+	return out
 }

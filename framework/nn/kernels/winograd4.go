@@ -274,3 +274,21 @@ func wino4Auto(ci, co, oh, ow int) bool {
 // AVX2 helpers run (useAsm). Tests turn it off to compare the assembly
 // with the Go code, pass by pass, bit for bit.
 var wino4Asm = useAsm
+
+// ConvPasses names the algorithm each pass of a Conv for s with algorithm
+// a uses: "im2col", "F(2×2)" or "F(4×4)" for Forward, BackwardData and
+// BackwardFilter (what slotlab describe prints). s.N does not matter.
+func ConvPasses(s ConvShape, a ConvAlgo) (forward, data, filter string) {
+	s.N = 1
+	c := NewConvWith(s, ConvOptions{Algo: a})
+	name := func(d *winoDir) string {
+		switch {
+		case d == nil:
+			return "im2col"
+		case d.f4:
+			return "F(4×4)"
+		}
+		return "F(2×2)"
+	}
+	return name(c.winoFwd), name(c.winoData), name(c.winoFilt)
+}

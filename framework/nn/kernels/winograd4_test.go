@@ -197,6 +197,10 @@ func TestWinograd4Selection(t *testing.T) {
 			t.Errorf("%+v: forward %d data %d filter %d, want %d %d %d (0 im2col, 2 F(2×2), 4 F(4×4))", tc.s,
 				kind(c.winoFwd), kind(c.winoData), kind(c.winoFilt), tc.fwd, tc.data, tc.filt)
 		}
+		names := map[int]string{im2col: "im2col", f2: "F(2×2)", f4: "F(4×4)"}
+		if f, d, w := ConvPasses(tc.s, ConvAlgoAuto4); f != names[tc.fwd] || d != names[tc.data] || w != names[tc.filt] {
+			t.Errorf("%+v: ConvPasses says %s / %s / %s", tc.s, f, d, w)
+		}
 		// ConvAlgoAuto never takes F(4×4).
 		c = NewConvWith(tc.s, ConvOptions{})
 		for _, d := range []*winoDir{c.winoFwd, c.winoData, c.winoFilt} {
