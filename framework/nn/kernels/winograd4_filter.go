@@ -132,13 +132,7 @@ func (d *winoDir) gradFilters4(dw []float32, lo, hi int) {
 		}
 		for i := 8 * blocks; i < d.ci; i++ {
 			at := o*d.ci + i
-			for p := range u {
-				s := d.du[p*plane+at]
-				for sl := 1; sl < d.slabs; sl++ {
-					s += d.du[sl*slab+p*plane+at]
-				}
-				u[p] = s
-			}
+			d.sumSlabs(u[:], at)
 			for k := range h { // h = ∂U G, row k
 				h[k] = winoGt3(u[6*k], u[6*k+1], u[6*k+2], u[6*k+3], u[6*k+4], u[6*k+5])
 			}

@@ -135,13 +135,7 @@ func (d *winoDir) gradFilters(dw []float32, lo, hi int) {
 		}
 		for i := 8 * blocks; i < d.ci; i++ {
 			at := o*d.ci + i
-			for p := range u {
-				s := d.du[p*plane+at]
-				for sl := 1; sl < d.slabs; sl++ {
-					s += d.du[sl*slab+p*plane+at]
-				}
-				u[p] = s
-			}
+			d.sumSlabs(u[:], at)
 			for k := 0; k < 4; k++ { // h = S∂U S G (row k), 4×3
 				u0, u1, u2, u3 := u[4*k], u[4*k+1], u[4*k+2], u[4*k+3]
 				h[3*k] = u0 + 0.5*(u1+u2)
@@ -190,5 +184,19 @@ func winoGrad4(a0, a1, v0, v1, v2, v3 []float32) {
 	for i := range a0 {
 		p, q := a0[i], a1[i]
 		v0[i], v1[i], v2[i], v3[i] = p, p+q, p-q, q
+	}
+}
+
+// sumSlabs sets u[p], for every position p < len(u), to the slabs' ∂U of
+// filter at (o·ci + i), summed in slab order.
+func (d *winoDir) sumSlabs(u []float32, at int) {
+	plane := d.co * d.ci
+	slab := len(u) * plane
+	for p := range u {
+		s := d.du[p*plane+at]
+		for sl := 1; sl < d.slabs; sl++ {
+			s += d.du[sl*slab+p*plane+at]
+		}
+		u[p] = s
 	}
 }
