@@ -7,9 +7,9 @@ import (
 // This file holds Winograd F(4×4, 3×3) (Lavin & Gray 2016, interpolation
 // points 0, ±1, ±2, ∞), used by Forward and BackwardData (BackwardFilter's
 // is in winograd4_filter.go) where ConvWinograd4 or ConvAlgoAuto4 ask for
-// it. Each 4×4 block of outputs comes from a 6×6
-// block of input with 36 products per tile and channel pair where
-// F(2×2, 3×3) takes 64 for the same 16 outputs and direct convolution 144:
+// it. Each 4×4 block of outputs comes from a 6×6 block of input with 36
+// products per tile and channel pair, where F(2×2, 3×3) takes 64 for the
+// same 16 outputs and direct convolution 144:
 //
 //	Bᵀ = | 4  0 −5  0  1  0 |   G = |  1/4    0     0   |   Aᵀ = | 1  1  1  1  1  0 |
 //	     | 0 −4 −4  1  1  0 |       | −1/6  −1/6  −1/6  |        | 0  1 −1  2 −2  0 |
