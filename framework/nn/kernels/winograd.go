@@ -351,7 +351,7 @@ func (d *winoDir) runGroup(ws, src, dst []float32, n0, cnt int) {
 
 // inputs writes V = Bᵀ d B of images [n0, n0+cnt) of src to v, position
 // pos of channel c at v[(pos·ci+c)·t:], t = cnt·th·tw; e is 16·t floats of
-// scratch and pl a padded plane.
+// scratch (36·t for F(4×4)) and pl a padded plane.
 func (d *winoDir) inputs(v, e, pl, src []float32, n0, cnt int) {
 	tiles := d.th * d.tw
 	t := cnt * tiles
@@ -360,7 +360,17 @@ func (d *winoDir) inputs(v, e, pl, src []float32, n0, cnt int) {
 	for c := 0; c < d.ci; c++ {
 		for i := 0; i < cnt; i++ {
 			x := src[(n0+i)*in+c*d.h*d.w : (n0+i)*in+(c+1)*d.h*d.w]
-			d.rowsIn(x, e, t, i*tiles, pl)
+			if d.f4 {
+				d.rowsIn4(x, e, t, i*tiles, pl)
+			} else {
+				d.rowsIn(x, e, t, i*tiles, pl)
+			}
+		}
+		if d.f4 { // 6 columns of 6 rows, strided
+			for j := 0; j < 6; j++ {
+				wino4In(e[j*t:], 6*t, v[(j*d.ci+c)*t:], 6*d.ci*t, t)
+			}
+			continue
 		}
 		for j := 0; j < 4; j++ { // columns: V[i][j] = Σ_k Bᵀ[i][k] e[k][j]
 			vp := func(i int) []float32 { return v[((4*i+j)*d.ci+c)*t : ((4*i+j)*d.ci+c+1)*t] }

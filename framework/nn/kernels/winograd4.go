@@ -99,7 +99,7 @@ func (d *winoDir) runGroup4(ws, src, dst []float32, n0, cnt int) {
 	m := ws[36*d.ci*t : 36*(d.ci+d.co)*t]
 	rest := ws[36*(d.ci+d.co)*t:]
 	e, pl := rest[:36*t], rest[40*t:]
-	d.inputs4(v, e, pl, src, n0, cnt)
+	d.inputs(v, e, pl, src, n0, cnt)
 	for pos := 0; pos < 36; pos++ {
 		gemm.Sgemm(false, false, d.co, t, d.ci, 1, d.u[pos*d.co*d.ci:], d.ci,
 			v[pos*d.ci*t:], t, 0, m[pos*d.co*t:], t)
@@ -117,24 +117,6 @@ func (d *winoDir) runGroup4(ws, src, dst []float32, n0, cnt int) {
 		for i := 0; i < cnt; i++ {
 			y := dst[(n0+i)*out+o*d.oh*d.ow : (n0+i)*out+(o+1)*d.oh*d.ow]
 			d.scatter4(res, t, i*tiles, y)
-		}
-	}
-}
-
-// inputs4 writes V = Bᵀ d B of images [n0, n0+cnt) of src to v, position
-// pos of channel c at v[(pos·ci+c)·t:]; e is 36·t floats of scratch and pl
-// room for a padded plane (wsLen).
-func (d *winoDir) inputs4(v, e, pl, src []float32, n0, cnt int) {
-	tiles := d.th * d.tw
-	t := cnt * tiles
-	in := d.ci * d.h * d.w
-	for c := 0; c < d.ci; c++ {
-		for i := 0; i < cnt; i++ {
-			x := src[(n0+i)*in+c*d.h*d.w : (n0+i)*in+(c+1)*d.h*d.w]
-			d.rowsIn4(x, e, t, i*tiles, pl)
-		}
-		for j := 0; j < 6; j++ { // columns: V[i][j] = Σ_k Bᵀ[i][k] e[k][j]
-			wino4In(e[j*t:], 6*t, v[(j*d.ci+c)*t:], 6*d.ci*t, t)
 		}
 	}
 }

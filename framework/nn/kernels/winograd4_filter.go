@@ -6,7 +6,7 @@ package kernels
 //	∂g = Gᵀ ∂U G,   ∂U(pos) = Σ_tiles ∂M(pos) · V(pos),   ∂M = A ∂y Aᵀ
 //
 // with A = (Aᵀ)ᵀ of winograd4.go (6×4) and 36 GEMMs per group; V is the
-// forward pass's input transform (inputs4). Slabs and the order of every
+// forward pass's input transform (inputs). Slabs and the order of every
 // sum are as in F(2×2).
 
 // winoGrad6 returns A·(p0, p1, p2, p3)ᵀ, ∂y's transform, in its fixed order
