@@ -161,7 +161,10 @@ type Conv struct {
 	winoFwd, winoData, winoFilt *winoDir
 	winoWS                      [][]float32
 	wino                        *winoDir // the pass in progress
-	winoSrc, winoDst            []float32
+	// wg is the transform-GEMM Winograd of small planes
+	// (winograd_gemm.go), which then does all three passes.
+	wg               *winoGEMM
+	winoSrc, winoDst []float32
 
 	// state of the call in progress
 	phase               convPhase
@@ -216,7 +219,10 @@ func NewConvWith(s ConvShape, o ConvOptions) *Conv {
 		}
 		c.group = (minCols + ohw - 1) / ohw
 	}
-	if o.Algo != ConvIm2col && winoEligible(s) {
+	if m := winoGEMMTile(s.OutH(), s.OutW()); m > 0 && winoEligible(s) &&
+		(o.Algo == ConvWinogradGEMM || o.Algo == ConvAlgoAuto4 && winoGEMMAuto(s)) {
+		c.wg = newWinoGEMM(s, m)
+	} else if o.Algo != ConvIm2col && winoEligible(s) {
 		minTiles := o.WinoTiles
 		if minTiles <= 0 {
 			minTiles = MinWinoTiles
@@ -263,6 +269,9 @@ func (c *Conv) Group() int { return c.group }
 // method has run with the current GOMAXPROCS.
 func (c *Conv) WorkspaceBytes() int {
 	s := &c.s
+	if c.wg != nil {
+		return 4 * c.wg.wsLen()
+	}
 	ld := c.group * s.OutH() * s.OutW()
 	per := s.C * s.KH * s.KW * ld
 	if c.group > 1 {
@@ -334,6 +343,10 @@ func (c *Conv) Forward(x, w, y []float32) {
 	checkLen("conv x", len(x), s.InSize())
 	checkLen("conv w", len(w), s.WeightSize())
 	checkLen("conv y", len(y), s.OutSize())
+	if c.wg != nil {
+		c.wg.Forward(x, w, y)
+		return
+	}
 	if c.winoFwd != nil {
 		c.runWino(c.winoFwd, x, w, y)
 		return
@@ -355,6 +368,10 @@ func (c *Conv) BackwardData(dy, w, dx []float32) {
 	checkLen("conv dy", len(dy), s.OutSize())
 	checkLen("conv w", len(w), s.WeightSize())
 	checkLen("conv dx", len(dx), s.InSize())
+	if c.wg != nil {
+		c.wg.BackwardData(dy, w, dx)
+		return
+	}
 	if c.winoData != nil {
 		c.runWino(c.winoData, dy, w, dx)
 		return
@@ -378,6 +395,10 @@ func (c *Conv) BackwardFilter(x, dy, dw []float32) {
 	checkLen("conv x", len(x), s.InSize())
 	checkLen("conv dy", len(dy), s.OutSize())
 	checkLen("conv dw", len(dw), s.WeightSize())
+	if c.wg != nil {
+		c.wg.BackwardFilter(x, dy, dw)
+		return
+	}
 	if c.winoFilt != nil {
 		c.runWinoFilter(x, dy, dw)
 		return

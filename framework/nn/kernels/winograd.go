@@ -53,8 +53,14 @@ const (
 	// all three passes.
 	ConvWinograd4
 	// ConvAlgoAuto4 is ConvAlgoAuto with F(4×4, 3×3) for the passes where
-	// wino4Auto says it was measured faster.
+	// wino4Auto says it was measured faster, and the transform-GEMM
+	// Winograd of winograd_gemm.go for the small planes where
+	// winoGEMMAuto says it was.
 	ConvAlgoAuto4
+	// ConvWinogradGEMM uses the transform-GEMM Winograd of
+	// winograd_gemm.go wherever the shape allows it (3×3 kernel, stride 1,
+	// padding 0–2, at most four tiles per plane), im2col elsewhere.
+	ConvWinogradGEMM
 )
 
 // ConvAlgoEnv is the environment variable that chooses NewConv's algorithm
@@ -78,8 +84,10 @@ func ParseConvAlgo(name string) (ConvAlgo, error) {
 		return ConvWinograd4, nil
 	case "auto4":
 		return ConvAlgoAuto4, nil
+	case "winogradgemm":
+		return ConvWinogradGEMM, nil
 	}
-	return ConvAlgoAuto, fmt.Errorf("%s=%q: use auto, auto4, im2col, winograd or winograd4", ConvAlgoEnv, name)
+	return ConvAlgoAuto, fmt.Errorf("%s=%q: use auto, auto4, im2col, winograd, winograd4 or winogradgemm", ConvAlgoEnv, name)
 }
 
 var defaultAlgo atomic.Int32
@@ -113,6 +121,8 @@ func (a ConvAlgo) String() string {
 		return "ConvWinograd4"
 	case ConvAlgoAuto4:
 		return "ConvAlgoAuto4"
+	case ConvWinogradGEMM:
+		return "ConvWinogradGEMM"
 	}
 	return "ConvAlgo(?)"
 }

@@ -263,6 +263,10 @@ var wino4Asm = useAsm
 func ConvPasses(s ConvShape, a ConvAlgo) (forward, data, filter string) {
 	s.N = 1
 	c := NewConvWith(s, ConvOptions{Algo: a})
+	if c.wg != nil {
+		n := c.wg.name()
+		return n, n, n
+	}
 	name := func(d *winoDir) string {
 		switch {
 		case d == nil:

@@ -164,12 +164,16 @@ func TestWino4Helpers(t *testing.T) {
 
 // TestWinograd4Selection: ConvAlgoAuto4 takes F(4×4) for the passes whose
 // 4×4 tiles cover their planes with little waste (VGG-19's 32×32 to 8×8,
-// CONV-4's 28×28 and 30×30, 12×12 and 14×14), and ConvAlgoAuto's choice
-// elsewhere (10×10 outputs, 4×4 and 2×2 planes, fewer than 64 channels).
+// CONV-4's 28×28 and 30×30, 12×12 and 14×14), the transform-GEMM path for
+// outputs of at most 6×6 with 64 channels or more (VGG-19's 4×4 and 2×2,
+// CONV-6's 5×5), and ConvAlgoAuto's choice elsewhere (10×10 outputs, fewer
+// than 64 channels).
 func TestWinograd4Selection(t *testing.T) {
-	const im2col, f2, f4 = 0, 2, 4
-	kind := func(d *winoDir) int {
+	const im2col, f2, f4 = "im2col", "F(2×2)", "F(4×4)"
+	kind := func(c *Conv, d *winoDir) string {
 		switch {
+		case c.wg != nil:
+			return c.wg.name()
 		case d == nil:
 			return im2col
 		case d.f4:
@@ -179,30 +183,32 @@ func TestWinograd4Selection(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		s               ConvShape
-		fwd, data, filt int
+		fwd, data, filt string
 	}{
 		{ConvShape{N: 8, C: 64, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 1}, f4, f4, f4},
 		{ConvShape{N: 8, C: 128, H: 8, W: 8, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}, f4, f4, f4},
-		{ConvShape{N: 8, C: 256, H: 4, W: 4, F: 512, KH: 3, KW: 3, Stride: 1, Pad: 1}, f2, f2, f2},
-		{ConvShape{N: 8, C: 512, H: 2, W: 2, F: 512, KH: 3, KW: 3, Stride: 1, Pad: 1}, im2col, im2col, im2col},
+		{ConvShape{N: 8, C: 256, H: 4, W: 4, F: 512, KH: 3, KW: 3, Stride: 1, Pad: 1}, "F(4×4) GEMM", "F(4×4) GEMM", "F(4×4) GEMM"},
+		{ConvShape{N: 8, C: 512, H: 2, W: 2, F: 512, KH: 3, KW: 3, Stride: 1, Pad: 1}, "F(2×2) GEMM", "F(2×2) GEMM", "F(2×2) GEMM"},
 		{ConvShape{N: 8, C: 3, H: 32, W: 32, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 1}, im2col, im2col, im2col},
 		{ConvShape{N: 8, C: 64, H: 30, W: 30, F: 64, KH: 3, KW: 3, Stride: 1}, f4, f4, f4},   // CONV-4's conv2
 		{ConvShape{N: 8, C: 64, H: 14, W: 14, F: 128, KH: 3, KW: 3, Stride: 1}, f4, f4, f4},  // conv3
 		{ConvShape{N: 8, C: 128, H: 12, W: 12, F: 128, KH: 3, KW: 3, Stride: 1}, f2, f4, f2}, // conv4: 10×10 out
-		{ConvShape{N: 8, C: 256, H: 5, W: 5, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}, im2col, im2col, im2col},
+		{ConvShape{N: 8, C: 256, H: 5, W: 5, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}, "F(3×3) GEMM", "F(3×3) GEMM", "F(3×3) GEMM"},
+		{ConvShape{N: 8, C: 32, H: 5, W: 5, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1}, im2col, im2col, im2col},
 		{ConvShape{N: 8, C: 32, H: 12, W: 12, F: 64, KH: 3, KW: 3, Stride: 1}, f2, im2col, im2col},
 	} {
 		c := NewConvWith(tc.s, ConvOptions{Algo: ConvAlgoAuto4})
-		if kind(c.winoFwd) != tc.fwd || kind(c.winoData) != tc.data || kind(c.winoFilt) != tc.filt {
-			t.Errorf("%+v: forward %d data %d filter %d, want %d %d %d (0 im2col, 2 F(2×2), 4 F(4×4))", tc.s,
-				kind(c.winoFwd), kind(c.winoData), kind(c.winoFilt), tc.fwd, tc.data, tc.filt)
+		if f, d, w := kind(c, c.winoFwd), kind(c, c.winoData), kind(c, c.winoFilt); f != tc.fwd || d != tc.data || w != tc.filt {
+			t.Errorf("%+v: forward %s data %s filter %s, want %s %s %s", tc.s, f, d, w, tc.fwd, tc.data, tc.filt)
 		}
-		names := map[int]string{im2col: "im2col", f2: "F(2×2)", f4: "F(4×4)"}
-		if f, d, w := ConvPasses(tc.s, ConvAlgoAuto4); f != names[tc.fwd] || d != names[tc.data] || w != names[tc.filt] {
+		if f, d, w := ConvPasses(tc.s, ConvAlgoAuto4); f != tc.fwd || d != tc.data || w != tc.filt {
 			t.Errorf("%+v: ConvPasses says %s / %s / %s", tc.s, f, d, w)
 		}
-		// ConvAlgoAuto never takes F(4×4).
+		// ConvAlgoAuto never takes F(4×4) or the transform-GEMM path.
 		c = NewConvWith(tc.s, ConvOptions{})
+		if c.wg != nil {
+			t.Errorf("%+v: ConvAlgoAuto took the transform-GEMM path", tc.s)
+		}
 		for _, d := range []*winoDir{c.winoFwd, c.winoData, c.winoFilt} {
 			if d != nil && d.f4 {
 				t.Errorf("%+v: ConvAlgoAuto took F(4×4)", tc.s)

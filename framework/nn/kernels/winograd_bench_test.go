@@ -27,7 +27,8 @@ var winoBenchShapes = []struct {
 	{"vgg-512-2", ConvShape{C: 512, H: 2, W: 2, F: 512, KH: 3, KW: 3, Stride: 1, Pad: 1}},
 }
 
-// BenchmarkWinograd compares Winograd F(2×2) and F(4×4) with im2col on CONV-2/4/6's convs at
+// BenchmarkWinograd compares Winograd F(2×2), F(4×4) and the transform-GEMM path (small
+// planes only: elsewhere it is im2col) with im2col on CONV-2/4/6's and VGG-19's convs at
 // batch 128, for Forward, BackwardData and BackwardFilter; run it under
 // SLOTLAB_ISA=avx2 and the default to cover both gemm paths. GFLOP/s count
 // the direct convolution's flops.
@@ -41,7 +42,7 @@ func BenchmarkWinograd(b *testing.B) {
 		dx := make([]float32, s.InSize())
 		dw := make([]float32, s.WeightSize())
 		for _, pass := range []string{"Forward", "BackwardData", "BackwardFilter"} {
-			for _, algo := range []ConvAlgo{ConvIm2col, ConvWinograd, ConvWinograd4} {
+			for _, algo := range []ConvAlgo{ConvIm2col, ConvWinograd, ConvWinograd4, ConvWinogradGEMM} {
 				c := NewConvWith(s, ConvOptions{Algo: algo})
 				f := func() { c.Forward(x, w, y) }
 				switch pass {
