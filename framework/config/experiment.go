@@ -52,9 +52,10 @@ type Experiment struct {
 	Storage string `yaml:"storage"`
 	// Winograd is the Winograd variant of the 3×3 stride-1 convolutions'
 	// passes: "f2" (F(2×2, 3×3), the default) or
-	// "f4" (F(4×4, 3×3) where it measured faster, F(2×2) or im2col
-	// elsewhere: fewer multiplications, a larger float32 error, other
-	// roundings, so other numbers than f2 from the same seed). f2 hashes as
+	// "f4" (F(4×4, 3×3) where it measured faster, Winograd by transform
+	// GEMMs on outputs of 6×6 and less, F(2×2) or im2col elsewhere: fewer
+	// multiplications, a larger float32 error, other roundings, so other
+	// numbers than f2 from the same seed). f2 hashes as
 	// configs written before the key existed, so their runs keep their ids.
 	Winograd string `yaml:"winograd,omitempty"`
 	Train    Train  `yaml:"train"`

@@ -31,9 +31,10 @@ type Options struct {
 	// needed instead of storing them; training is bit-identical either way.
 	Regenerate bool
 	// Winograd4 lets the 3×3 convolutions use Winograd F(4×4, 3×3) for
-	// the passes where it measured faster
-	// (kernels.ConvAlgoAuto4); other roundings than F(2×2, 3×3), so other
-	// numbers. SLOTLAB_CONV, where set to anything but auto, overrides it.
+	// the passes where it measured faster, and the transform-GEMM Winograd
+	// on outputs of 6×6 and less (kernels.ConvAlgoAuto4); other roundings
+	// than F(2×2, 3×3), so other numbers. SLOTLAB_CONV, where set to
+	// anything but auto, overrides it.
 	Winograd4 bool
 }
 

@@ -110,8 +110,8 @@ func convShape(st Step, n int) kernels.ConvShape {
 }
 
 // convAlgo is the algorithm of a network's convs: SLOTLAB_CONV's where it
-// is set to other than auto, else auto, with F(4×4) where winograd4
-// (Options.Winograd4).
+// is set to other than auto, else auto, with F(4×4) and the transform-GEMM
+// path of small planes where winograd4 (Options.Winograd4).
 func convAlgo(winograd4 bool) kernels.ConvAlgo {
 	a := kernels.DefaultAlgo()
 	if a == kernels.ConvAlgoAuto && winograd4 {
@@ -122,8 +122,8 @@ func convAlgo(winograd4 bool) kernels.ConvAlgo {
 
 // ConvAlgorithms names the algorithm of each pass of every conv layer of p
 // as a network with Options.Winograd4 = winograd4 would run it, by step
-// index: "forward / input gradient / filter gradient", each im2col, F(2×2)
-// or F(4×4), and "–" for the input gradient below the first weighted
+// index: "forward / input gradient / filter gradient", each im2col, F(2×2),
+// F(4×4) or, for small planes, "F(m×m) GEMM" (kernels.ConvPasses), and "–" for the input gradient below the first weighted
 // layer, which is never computed (slotlab describe's column).
 func ConvAlgorithms(p *Plan, winograd4 bool) map[int]string {
 	out := map[int]string{}

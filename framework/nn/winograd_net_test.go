@@ -17,7 +17,8 @@ import (
 // layer's state after the step (the per-connection coefficient that the
 // step's gradient moved) against a float64-free tolerance: the two paths
 // differ by rounding only. The same with Options.Winograd4 (winograd: f4),
-// whose F(4×4) takes the 64→64 conv of 8×8 planes. A second step is not compared: the selections
+// whose F(4×4) takes the 64→64 conv of 8×8 planes and the transform-GEMM
+// path the one of 4×4 planes. A second step is not compared: the selections
 // may then flip on those roundings, as they do between seeds.
 func TestPaddedWinogradStepMatchesIm2col(t *testing.T) {
 	spec := arch([]int{3, 8, 8},

@@ -258,8 +258,9 @@ func wino4Auto(ci, co, oh, ow int) bool {
 var wino4Asm = useAsm
 
 // ConvPasses names the algorithm each pass of a Conv for s with algorithm
-// a uses: "im2col", "F(2×2)" or "F(4×4)" for Forward, BackwardData and
-// BackwardFilter (what slotlab describe prints). s.N does not matter.
+// a uses: "im2col", "F(2×2)", "F(4×4)" or, for the transform-GEMM path of
+// small planes (all three passes), "F(m×m) GEMM" for Forward, BackwardData
+// and BackwardFilter (what slotlab describe prints). s.N does not matter.
 func ConvPasses(s ConvShape, a ConvAlgo) (forward, data, filter string) {
 	s.N = 1
 	c := NewConvWith(s, ConvOptions{Algo: a})

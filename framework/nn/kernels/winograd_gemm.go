@@ -295,10 +295,12 @@ func (g *winoGEMM) BackwardFilter(x, dy, dw []float32) {
 
 // winoGEMMAuto reports whether ConvAlgoAuto4 uses the transform-GEMM path
 // for s: outputs of at most 6×6 and C, F ≥ 64. BenchmarkWinograd at batch
-// 128 (docs/perf/winograd-gemm.txt) measured it 1.3–2.0× faster than the
-// best of im2col, F(2×2) and F(4×4) on VGG-19's 4×4 and 2×2 outputs and
-// CONV-6's 5×5, in every pass on both gemm paths; on 8×8 outputs it was
-// within ±15% of F(4×4), faster in some passes and slower in others, so
+// 128, medians of 3 (docs/perf/winograd-gemm.txt), on VGG-19's 4×4 and 2×2
+// outputs and CONV-6's 5×5, every pass, both gemm paths: 1.2–2.1× faster
+// than what ConvAlgoAuto4 took before (F(2×2) on 4×4, im2col on 2×2 and
+// 5×5) and never slower than the best of im2col, F(2×2) and F(4×4)
+// (1.0–2.1×). On VGG-19's 8×8 outputs it was 0.91–1.07× F(4×4), and a
+// whole VGG-19 step with it there 1.01× (AVX-512) and 0.98× (AVX2), so
 // F(4×4) keeps them.
 func winoGEMMAuto(s ConvShape) bool {
 	return s.C >= 64 && s.F >= 64 && s.OutH() <= 6 && s.OutW() <= 6
