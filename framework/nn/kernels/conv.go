@@ -223,21 +223,27 @@ func NewConvWith(s ConvShape, o ConvOptions) *Conv {
 		(o.Algo == ConvWinogradGEMM || o.Algo == ConvAlgoAuto4 && winoGEMMAuto(s)) {
 		c.wg = newWinoGEMM(s, m)
 	} else if o.Algo != ConvIm2col && winoEligible(s) {
-		minTiles := o.WinoTiles
-		if minTiles <= 0 {
-			minTiles = MinWinoTiles
+		// tiles returns the least tiles of a group for a pass, F(4×4) if f4.
+		tiles := func(f4 bool) int {
+			switch {
+			case o.WinoTiles > 0:
+				return o.WinoTiles
+			case f4:
+				return MinWino4Tiles
+			}
+			return MinWinoTiles
 		}
 		all := o.Algo == ConvWinograd || o.Algo == ConvWinograd4
 		f4 := o.Algo == ConvWinograd4
 		auto4 := o.Algo == ConvAlgoAuto4
 		if fwd4 := auto4 && wino4Auto(s.C, s.F, s.OutH(), s.OutW()); fwd4 || all || winoAuto(s, winoForward) {
-			c.winoFwd = newWinoDirM(s.N, s.C, s.F, s.H, s.W, s.Pad, false, f4 || fwd4, minTiles)
+			c.winoFwd = newWinoDirM(s.N, s.C, s.F, s.H, s.W, s.Pad, false, f4 || fwd4, tiles(f4 || fwd4))
 		}
 		if data4 := auto4 && wino4Auto(s.F, s.C, s.H, s.W); data4 || all || winoAuto(s, winoData) {
-			c.winoData = newWinoDirM(s.N, s.F, s.C, s.OutH(), s.OutW(), 2-s.Pad, true, f4 || data4, minTiles)
+			c.winoData = newWinoDirM(s.N, s.F, s.C, s.OutH(), s.OutW(), 2-s.Pad, true, f4 || data4, tiles(f4 || data4))
 		}
 		if filt4 := auto4 && wino4Auto(s.C, s.F, s.OutH(), s.OutW()); filt4 || all || winoAuto(s, winoFilter) {
-			d := newWinoDirM(s.N, s.C, s.F, s.H, s.W, s.Pad, false, f4 || filt4, minTiles)
+			d := newWinoDirM(s.N, s.C, s.F, s.H, s.W, s.Pad, false, f4 || filt4, tiles(f4 || filt4))
 			d.setSlabs(o.Slabs)
 			c.winoFilt = d
 		}
