@@ -23,7 +23,9 @@ Run with Debian's python3 (python3-torch 1.13):
 import argparse
 import json
 import math
+import os
 import resource
+import subprocess
 import sys
 import time
 
@@ -153,7 +155,23 @@ def info(threads):
             cap = line.split(":", 1)[1].strip()
     return {"version": torch.__version__, "threads": torch.get_num_threads(), "cpu_capability": cap,
             "mkldnn": bool(torch.backends.mkldnn.is_available()), "blas_libraries": blas_libraries(),
-            "mm_gflops": gflops}
+            "mm_gflops": gflops, "onednn_isa": onednn_isa()}
+
+
+def onednn_isa():
+    """The instruction set oneDNN's convolutions run on in this environment
+    (ONEDNN_MAX_CPU_ISA caps it), from its verbose mode in a child process,
+    or "" if it does not say."""
+    code = "import torch; torch.nn.functional.conv2d(torch.rand(16, 32, 16, 16), torch.rand(32, 32, 3, 3))"
+    env = dict(os.environ, ONEDNN_VERBOSE="1", DNNL_VERBOSE="1")
+    try:
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    for line in out.splitlines():
+        if ",isa:" in line:
+            return line.split(",isa:", 1)[1].strip()
+    return ""
 
 
 def main():

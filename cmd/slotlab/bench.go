@@ -27,7 +27,8 @@ func benchCmd(args []string) error {
 	suite := fs.Bool("paper", false, "with --compare torch: the paper's five networks (Lenet-300-100, CONV-2/4/6, VGG-19), each as a K=8 slot machine and with learned weights")
 	threads := fs.Int("threads", runtime.NumCPU(), "with --compare: the threads of each side (slotlab's GOMAXPROCS, torch.set_num_threads)")
 	reps := fs.Int("reps", 3, "with --compare: measurements per case and side, interleaved")
-	pos, err := parseArgs(fs, "usage: slotlab bench FILE.yaml [key=value ...] [--steps N] [--warmup N] [--min-seconds S] [--json]\n       slotlab bench [FILE.yaml | --paper] [key=value ...] --compare torch [--threads N] [--reps N] [--min-seconds S]", args, "")
+	torchISA := fs.String("torch-isa", "match", "with --compare: match caps PyTorch's kernels (oneDNN, OpenBLAS, ATen) at slotlab's instruction-set path, as on a CPU that has only that path (SLOTLAB_ISA=avx2 stands for an AVX2 machine); native lets PyTorch use the widest the CPU has")
+	pos, err := parseArgs(fs, "usage: slotlab bench FILE.yaml [key=value ...] [--steps N] [--warmup N] [--min-seconds S] [--json]\n       slotlab bench [FILE.yaml | --paper] [key=value ...] --compare torch [--threads N] [--reps N] [--min-seconds S] [--torch-isa match|native]", args, "")
 	if err != nil {
 		return err
 	}
@@ -38,6 +39,13 @@ func benchCmd(args []string) error {
 		}
 		if *reps < 1 || *threads < 1 {
 			return fmt.Errorf("--reps and --threads must be at least 1")
+		}
+		switch *torchISA {
+		case "match":
+			o.TorchEnv = bench.TorchISAEnv(gemm.ISA())
+		case "native":
+		default:
+			return fmt.Errorf("--torch-isa %q: use match or native", *torchISA)
 		}
 		if !flagSet(fs, "min-seconds") {
 			o.MinSeconds = 3
@@ -108,7 +116,7 @@ func compareTorch(cases []bench.Case, o bench.Options, reps int) error {
 	if err != nil {
 		return err
 	}
-	ti, err := bench.TorchEnv(py, script, o.Threads)
+	ti, err := bench.TorchEnv(py, script, o.Threads, o.TorchEnv)
 	if err != nil {
 		return err
 	}
@@ -125,6 +133,9 @@ func compareTorch(cases []bench.Case, o bench.Options, reps int) error {
 	fmt.Printf("CPU: %s, %d cores\n", bench.CPUModel(), runtime.NumCPU())
 	fmt.Printf("slotlab: gemm %s, %d threads (GOMAXPROCS)\n", gemm.Backend(), o.Threads)
 	fmt.Printf("PyTorch: %s\n", ti)
+	if len(o.TorchEnv) > 0 {
+		fmt.Printf("PyTorch capped at slotlab's path (--torch-isa match): %s\n", strings.Join(o.TorchEnv, " "))
+	}
 	// The machine's SGEMM rate, measured before and after the cases so
 	// that a change of load during the run shows; the efficiency column
 	// uses their mean.

@@ -31,6 +31,7 @@ func TestBenchJSON(t *testing.T) {
 		{[]string{"--compare", "jax", repoFile("experiments", "lenet.yaml")}, "only torch"},
 		{[]string{"--compare", "torch", "--reps", "0", repoFile("experiments", "lenet.yaml")}, "--reps and --threads must be at least 1"},
 		{[]string{"--compare", "torch"}, "missing experiment file (or --paper)"},
+		{[]string{"--compare", "torch", "--torch-isa", "avx2", repoFile("experiments", "lenet.yaml")}, `--torch-isa "avx2": use match or native`},
 	} {
 		if _, err := capture(t, func() error { return benchCmd(tc.args) }); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v, want %q", tc.args, err, tc.want)

@@ -58,6 +58,9 @@ type Options struct {
 	// Threads is the number of threads each side runs on (a comparison
 	// only; Run uses GOMAXPROCS).
 	Threads int
+	// TorchEnv is added to the environment of the PyTorch processes of a
+	// comparison (TorchISAEnv).
+	TorchEnv []string
 }
 
 // Run builds the experiment's network and times at least Steps training

@@ -43,6 +43,47 @@ func TestTorchInfoBLASAndCheck(t *testing.T) {
 	}
 }
 
+// TestTorchISAEnv: a comparison of slotlab forced onto AVX2 (or the
+// portable path) caps every kernel library of PyTorch's at the same path,
+// and the widest path leaves PyTorch alone; the header names oneDNN's ISA.
+func TestTorchISAEnv(t *testing.T) {
+	for _, tc := range []struct {
+		isa  string
+		want []string
+	}{
+		{"avx512", nil},
+		{"avx2", []string{"ONEDNN_MAX_CPU_ISA=AVX2", "DNNL_MAX_CPU_ISA=AVX2", "OPENBLAS_CORETYPE=Haswell", "ATEN_CPU_CAPABILITY=avx2"}},
+		{"generic", []string{"ONEDNN_MAX_CPU_ISA=SSE41", "DNNL_MAX_CPU_ISA=SSE41", "OPENBLAS_CORETYPE=Nehalem", "ATEN_CPU_CAPABILITY=default"}},
+	} {
+		if got := TorchISAEnv(tc.isa); fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("TorchISAEnv(%q) = %v, want %v", tc.isa, got, tc.want)
+		}
+	}
+	ti := TorchInfo{Version: "1.13", Threads: 2, MKLDNN: true, OneDNNISA: "Intel AVX2"}
+	if s := ti.String(); !strings.Contains(s, "oneDNN (mkldnn) on, Intel AVX2") {
+		t.Errorf("header %q does not name oneDNN's ISA", s)
+	}
+}
+
+// TestTorchISACapTakes runs the PyTorch script's --info with the AVX2 cap
+// and checks that oneDNN then reports AVX2 (the cap is what the variables
+// name, and the script reads it back). It needs Debian's python3-torch, which
+// CI does not install; it runs where a comparison can.
+func TestTorchISACapTakes(t *testing.T) {
+	py, err := FindPython()
+	if err != nil {
+		t.Skipf("no PyTorch to compare against: %v", err)
+	}
+	script := filepath.Join("..", "..", "bench", "torch_bench.py")
+	ti, err := TorchEnv(py, script, 1, TorchISAEnv("avx2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ti.MKLDNN && ti.OneDNNISA != "Intel AVX2" {
+		t.Errorf("oneDNN under the AVX2 cap reports %q, want Intel AVX2", ti.OneDNNISA)
+	}
+}
+
 // TestInterleave checks the order of the measurements (sides alternate
 // which goes first, round by round), that every case gets reps of each, and
 // that a failure stops that case only.

@@ -144,7 +144,28 @@ func TorchMeasure(python, script string, c Case, batch int, o Options) (Result, 
 	cmd := exec.Command(python, script, "--net", c.Net, "--method", string(c.Method), fmt.Sprint("--k=", c.K),
 		fmt.Sprint("--batch=", batch), fmt.Sprint("--steps=", o.Steps), fmt.Sprint("--warmup=", o.Warmup),
 		fmt.Sprint("--threads=", o.Threads), fmt.Sprintf("--min-seconds=%g", o.MinSeconds))
+	if len(o.TorchEnv) > 0 {
+		cmd.Env = append(os.Environ(), o.TorchEnv...)
+	}
 	return runJSON(cmd)
+}
+
+// TorchISAEnv returns the environment that caps PyTorch's kernels at the
+// instruction-set path isa (gemm.ISA: "avx512", "avx2" or "generic"), so
+// that a comparison of slotlab forced onto a path (SLOTLAB_ISA) stands for
+// a CPU that has only that path: oneDNN's convolutions and matrix products
+// (ONEDNN_MAX_CPU_ISA, and DNNL_MAX_CPU_ISA for older oneDNN), OpenBLAS
+// (OPENBLAS_CORETYPE) and ATen's own kernels (ATEN_CPU_CAPABILITY). Without
+// it, PyTorch's oneDNN takes AVX-512 on an AVX-512 CPU whatever slotlab
+// runs. "avx512" (the widest path) returns nil: PyTorch picks for itself.
+func TorchISAEnv(isa string) []string {
+	switch isa {
+	case "avx2":
+		return []string{"ONEDNN_MAX_CPU_ISA=AVX2", "DNNL_MAX_CPU_ISA=AVX2", "OPENBLAS_CORETYPE=Haswell", "ATEN_CPU_CAPABILITY=avx2"}
+	case "generic":
+		return []string{"ONEDNN_MAX_CPU_ISA=SSE41", "DNNL_MAX_CPU_ISA=SSE41", "OPENBLAS_CORETYPE=Nehalem", "ATEN_CPU_CAPABILITY=default"}
+	}
+	return nil
 }
 
 func runJSON(cmd *exec.Cmd) (Result, error) {

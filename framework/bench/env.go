@@ -25,6 +25,9 @@ type TorchInfo struct {
 	BLASLibraries []string `json:"blas_libraries"`
 	// MMGFLOPS is the speed of a 512×512 float32 matrix product.
 	MMGFLOPS float64 `json:"mm_gflops"`
+	// OneDNNISA is the instruction set oneDNN's convolutions run on, as its
+	// verbose mode names it ("Intel AVX2"), or "" if it did not say.
+	OneDNNISA string `json:"onednn_isa"`
 }
 
 // BLAS names the BLAS torch's matrix products run on, from the libraries
@@ -69,15 +72,21 @@ func (t TorchInfo) String() string {
 	conv := "oneDNN off"
 	if t.MKLDNN {
 		conv = "oneDNN (mkldnn) on"
+		if t.OneDNNISA != "" {
+			conv += ", " + t.OneDNNISA
+		}
 	}
 	return fmt.Sprintf("torch %s, %d threads, CPU capability %s, BLAS %s (%.1f GFLOP/s on a 512×512 product), convolutions: %s",
 		t.Version, t.Threads, t.CPUCapability, t.BLAS(), t.MMGFLOPS, conv)
 }
 
 // TorchEnv asks the PyTorch script about the torch it runs on, at the given
-// number of threads.
-func TorchEnv(python, script string, threads int) (TorchInfo, error) {
+// number of threads, with env added to its environment (TorchISAEnv).
+func TorchEnv(python, script string, threads int, env []string) (TorchInfo, error) {
 	cmd := exec.Command(python, script, "--info", fmt.Sprint("--threads=", threads))
+	if len(env) > 0 {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
