@@ -28,16 +28,50 @@ func TestBatchNormReLUFusedSameBits(t *testing.T) {
 		LayerSpec{Kind: framework.Flatten},
 		LayerSpec{Kind: framework.Dense, Out: 10},
 	)
+	checkFusedSameBits(t, spec, &fuseBNReLU)
+}
+
+// TestConvReLUFusedSameBits is TestBatchNormReLUFusedSameBits for a
+// CONV-like network whose convs do the ReLU after them
+// (kernels.Conv.ReLU): im2col (the 3-channel conv, and the 5×5 one under
+// f2), F(2×2) (10×10, f2 and f4) and the transform GEMMs (5×5, under
+// winograd: f4); one conv, followed by a pool, stays alone.
+func TestConvReLUFusedSameBits(t *testing.T) {
+	spec := arch([]int{3, 10, 10},
+		LayerSpec{Kind: framework.Conv, Out: 64, Kernel: 3, Stride: 1, Padding: 1},
+		LayerSpec{Kind: framework.ReLU},
+		LayerSpec{Kind: framework.Conv, Out: 64, Kernel: 3, Stride: 1, Padding: 1},
+		LayerSpec{Kind: framework.ReLU},
+		LayerSpec{Kind: framework.Conv, Out: 64, Kernel: 3, Stride: 1, Padding: 1},
+		LayerSpec{Kind: framework.MaxPool, Size: 2, Stride: 2},
+		LayerSpec{Kind: framework.Conv, Out: 64, Kernel: 3, Stride: 1, Padding: 1},
+		LayerSpec{Kind: framework.ReLU},
+		LayerSpec{Kind: framework.Flatten},
+		LayerSpec{Kind: framework.Dense, Out: 10},
+	)
+	checkFusedSameBits(t, spec, &fuseConvReLU)
+	checkFusedSameBitsWith(t, spec, &fuseConvReLU, true)
+}
+
+// checkFusedSameBits trains spec three steps with *fuse on and off and
+// requires the same bits and fewer graph nodes fused.
+func checkFusedSameBits(t *testing.T, spec Spec, fuse *bool) {
+	checkFusedSameBitsWith(t, spec, fuse, false)
+}
+
+func checkFusedSameBitsWith(t *testing.T, spec Spec, fuseVar *bool, winograd4 bool) {
+	t.Helper()
 	type outcome struct {
 		nodes   int
 		metrics []float64
 		state   [][]float32
 	}
 	run := func(method framework.Method, fuse bool) outcome {
-		defer func(v bool) { fuseBNReLU = v }(fuseBNReLU)
-		fuseBNReLU = fuse
+		defer func(v bool) { *fuseVar = v }(*fuseVar)
+		*fuseVar = fuse
 		o := testOptions(method, 8, 16)
 		o.WeightInit, o.ScoreInit = paperInit{}, paperInit{lambda: 1}
+		o.Winograd4 = winograd4
 		n, err := Build(spec, o)
 		if err != nil {
 			t.Fatal(err)

@@ -91,22 +91,33 @@ type builder struct {
 	needDX bool
 	widx   int     // the index of the next weighted layer
 	wnodes G.Nodes // the weight nodes, in order, for the backward pass
-	// fuseReLU tells the step being built (a batch norm) to do the ReLU
-	// that follows it, which the graph then leaves out (fusesReLU).
+	// fuseReLU tells the step being built (a batch norm or a conv) to do
+	// the ReLU that follows it, which the graph then leaves out
+	// (fusesReLU).
 	fuseReLU bool
 }
 
-// fuseBNReLU turns on the fusing of a batch norm and the ReLU after it
-// (tests turn it off to compare).
-var fuseBNReLU = true
+// fuseBNReLU and fuseConvReLU turn on the fusing of a batch norm, and of
+// a conv, with the ReLU after it (tests turn them off to compare).
+var fuseBNReLU, fuseConvReLU = true, true
 
-// fusesReLU reports whether step i is a batch norm that does the ReLU of
-// step i+1 in the same pass (kernels.BatchNorm.ReLU). The two give the
-// bits of the layers run one after the other, with one pass over the
-// tensor less each way and one buffer less.
+// fusesReLU reports whether step i does the ReLU of step i+1: a batch norm
+// in the same pass (kernels.BatchNorm.ReLU: one pass over the tensor less
+// each way), or a conv on each group of images as it writes them
+// (kernels.Conv.ReLU: one pass less forward; its gradient is still a pass
+// of its own, before the conv's). Either gives the bits of the layers run
+// one after the other, with one buffer less.
 func fusesReLU(steps []Step, i int) bool {
-	return fuseBNReLU && i+1 < len(steps) &&
-		steps[i].Layer.Kind == framework.BatchNorm && steps[i+1].Layer.Kind == framework.ReLU
+	if i+1 >= len(steps) || steps[i+1].Layer.Kind != framework.ReLU {
+		return false
+	}
+	switch steps[i].Layer.Kind {
+	case framework.BatchNorm:
+		return fuseBNReLU
+	case framework.Conv:
+		return fuseConvReLU
+	}
+	return false
 }
 
 // shape returns the shape of a batch of st's input (in) and output.

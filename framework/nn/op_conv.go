@@ -68,10 +68,19 @@ func (op *convOp) Do(v ...G.Value) (G.Value, error) {
 
 func (op *convOp) DiffWRT(int) []bool { return []bool{op.needDX, true} }
 
-func (op *convOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+func (op *convOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	s := op.conv.Shape()
 	out := make(G.Nodes, 2)
 	var err error
+	if op.conv.ReLU {
+		// The fused ReLU's gradient first: ∂L/∂(conv) = ∂L/∂y where y > 0.
+		grad, err = applyKernel("relu_grad", op.shape, func(v []G.Value, dx []float32) {
+			kernels.ReLUBackward(f32(v[0]), f32(v[1]), dx)
+		}, output, grad)
+		if err != nil {
+			return nil, err
+		}
+	}
 	if op.needDX {
 		// ∂L/∂x from the weights and ∂L/∂y.
 		out[0], err = applyKernel("conv_dx", tensor.Shape{s.N, s.C, s.H, s.W}, func(v []G.Value, dx []float32) {
@@ -99,6 +108,7 @@ func convNode(b *builder, st Step, h *G.Node) (*G.Node, error) {
 	}
 	ys := tensor.Shape{s.N, s.F, s.OutH(), s.OutW()}
 	conv := kernels.NewConvWith(s, kernels.ConvOptions{Algo: convAlgo(b.n.Options.Winograd4)})
+	conv.ReLU = b.fuseReLU
 	op := &convOp{baseOp: newBase("conv", ys, 4, 2), conv: conv, needDX: b.needDX, y: newBuffer(ys)}
 	return apply(st, op, h, b.weight(st, s.F, s.C*s.KH*s.KW))
 }

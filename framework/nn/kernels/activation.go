@@ -50,25 +50,29 @@ func runElt(t *eltTask, n int) {
 	eltTasks.Put(t)
 }
 
+// reluSerial writes y = max(x, 0) on the calling goroutine; y may be x.
+func reluSerial(x, y []float32) {
+	y = y[:len(x)]
+	if n := len(x) &^ 7; useAsm && n > 0 {
+		reluAVX2(&x[0], &y[0], n) // the same bits, eight at a time
+		x, y = x[n:], y[n:]
+	}
+	// Written so that the compiler emits CMOV: random signs would
+	// make a branch mispredict half the time.
+	for i, v := range x {
+		b := math.Float32bits(v) // outside the if, for CMOV
+		var r uint32
+		if !(v < 0) {
+			r = b
+		}
+		y[i] = math.Float32frombits(r)
+	}
+}
+
 func (t *eltTask) Range(_, lo, hi int) {
 	switch t.kind {
 	case reluForward:
-		x, y := t.a[lo:hi], t.b[lo:hi]
-		y = y[:len(x)]
-		if n := len(x) &^ 7; useAsm && n > 0 {
-			reluAVX2(&x[0], &y[0], n) // the same bits, eight at a time
-			x, y = x[n:], y[n:]
-		}
-		// Written so that the compiler emits CMOV: random signs would
-		// make a branch mispredict half the time.
-		for i, v := range x {
-			b := math.Float32bits(v) // outside the if, for CMOV
-			var r uint32
-			if !(v < 0) {
-				r = b
-			}
-			y[i] = math.Float32frombits(r)
-		}
+		reluSerial(t.a[lo:hi], t.b[lo:hi])
 	case reluBackward:
 		y, dy, dx := t.a[lo:hi], t.b[lo:hi], t.c[lo:hi]
 		dy, dx = dy[:len(y)], dx[:len(y)]

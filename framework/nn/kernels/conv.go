@@ -146,6 +146,12 @@ const (
 // images places their columns side by side, (CKK, G·OH·OW); outputs and
 // output gradients are then copied between NCHW and (F, G·OH·OW).
 type Conv struct {
+	// ReLU makes Forward write max(conv, 0): the ReLU that follows the
+	// conv, done on each group of images as it is written, while its
+	// outputs are still in cache, instead of in a pass of its own. The bits
+	// are those of the two layers one after the other.
+	ReLU bool
+
 	s        ConvShape
 	plan     colPlan
 	strategy ConvStrategy
@@ -161,6 +167,7 @@ type Conv struct {
 	winoFwd, winoData, winoFilt *winoDir
 	winoWS                      [][]float32
 	wino                        *winoDir // the pass in progress
+	winoReLU                    bool     // the pass in progress is a Forward with ReLU
 	// wg is the transform-GEMM Winograd of small planes
 	// (winograd_gemm.go), which then does all three passes.
 	wg               *winoGEMM
@@ -343,7 +350,7 @@ func checkLen(what string, got, want int) {
 }
 
 // Forward computes y (N, F, OH, OW) = conv(x (N, C, H, W), w (F, C·KH·KW)),
-// overwriting y.
+// overwriting y; with c.ReLU, max(conv, 0).
 func (c *Conv) Forward(x, w, y []float32) {
 	s := &c.s
 	checkLen("conv x", len(x), s.InSize())
@@ -351,10 +358,15 @@ func (c *Conv) Forward(x, w, y []float32) {
 	checkLen("conv y", len(y), s.OutSize())
 	if c.wg != nil {
 		c.wg.Forward(x, w, y)
+		if c.ReLU {
+			ReLUForward(y[:s.OutSize()], y)
+		}
 		return
 	}
 	if c.winoFwd != nil {
+		c.winoReLU = c.ReLU
 		c.runWino(c.winoFwd, x, w, y)
+		c.winoReLU = false
 		return
 	}
 	c.x, c.w, c.y = x, w, y
@@ -463,7 +475,13 @@ func (c *Conv) run(worker, lo, hi int) {
 		d := c.wino
 		for g := lo; g < hi; g++ {
 			n0 := g * d.group
-			d.runGroup(c.winoWS[worker], c.winoSrc, c.winoDst, n0, min(d.group, c.s.N-n0))
+			cnt := min(d.group, c.s.N-n0)
+			d.runGroup(c.winoWS[worker], c.winoSrc, c.winoDst, n0, cnt)
+			if c.winoReLU {
+				out := d.co * d.oh * d.ow
+				y := c.winoDst[n0*out : (n0+cnt)*out]
+				reluSerial(y, y)
+			}
 		}
 	case phaseWinoFilterSlabs:
 		for sl := lo; sl < hi; sl++ {
@@ -553,6 +571,11 @@ func (c *Conv) forwardGroup(ws *convWorkspace, g int) {
 		c.plan.im2col(c.x[(n0+i)*in:], ws.cols[i*ohw:], ld, 0, ckk)
 	}
 	c.forwardGEMM(ws, n0, cnt)
+	if c.ReLU {
+		out := s.F * ohw
+		y := c.y[n0*out : (n0+cnt)*out]
+		reluSerial(y, y)
+	}
 }
 
 // The GEMM of each pass over a group of cnt images from n0, whose columns

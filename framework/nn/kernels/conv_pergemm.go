@@ -45,6 +45,11 @@ func (c *Conv) forwardSerial() {
 	for g := 0; g < c.groups; g++ {
 		c.im2colGroup(g, workers)
 		c.forwardGEMM(&c.ws[0], c.n0, c.cnt)
+		if c.ReLU {
+			out := c.s.F * c.s.OutH() * c.s.OutW()
+			y := c.y[c.n0*out : (c.n0+c.cnt)*out]
+			ReLUForward(y, y)
+		}
 	}
 }
 
