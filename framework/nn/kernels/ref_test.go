@@ -20,13 +20,7 @@ func randVec(seed uint64, n int, scale float64) []float64 {
 	return v
 }
 
-func to32(v []float64) []float32 {
-	o := make([]float32, len(v))
-	for i, x := range v {
-		o[i] = float32(x)
-	}
-	return o
-}
+func to32(v []float64) []float32 { return toFloat32(v) }
 
 func to64(v []float32) []float64 {
 	o := make([]float64, len(v))

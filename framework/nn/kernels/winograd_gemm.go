@@ -206,6 +206,7 @@ func newWinoGEMM(s ConvShape, m int) *winoGEMM {
 	return g
 }
 
+// toFloat32 returns s rounded to float32.
 func toFloat32(s []float64) []float32 {
 	out := make([]float32, len(s))
 	for i, v := range s {

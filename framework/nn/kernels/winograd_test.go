@@ -86,32 +86,40 @@ func TestWinogradAgainstReference(t *testing.T) {
 	t.Logf("Winograd max relative error: forward %.3g, backward data %.3g, vs im2col %.3g; im2col's own %.3g", worst[0], worst[1], worst[2], direct64)
 }
 
-// The Winograd passes, F(2×2) and F(4×4), like the im2col ones, give the
-// same bits whatever GOMAXPROCS and on every run.
+// The Winograd passes, F(2×2), F(4×4) and the transform GEMMs (on the
+// small planes of the last two shapes), like the im2col ones, give the
+// same bits whatever GOMAXPROCS and on every run, all three passes.
 func TestWinogradDeterminism(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, s := range []ConvShape{
 		{N: 21, C: 4, H: 9, W: 9, F: 6, KH: 3, KW: 3, Stride: 1, Pad: 1},
 		{N: 7, C: 40, H: 13, W: 11, F: 36, KH: 3, KW: 3, Stride: 1, Pad: 0},
+		{N: 9, C: 70, H: 5, W: 5, F: 66, KH: 3, KW: 3, Stride: 1, Pad: 1},
+		{N: 7, C: 96, H: 4, W: 4, F: 80, KH: 3, KW: 3, Stride: 1, Pad: 1},
 	} {
 		x := to32(randVec(31, s.InSize(), 1))
 		w := to32(randVec(32, s.WeightSize(), 1))
 		dy := to32(randVec(33, s.OutSize(), 1))
 		for _, o := range []ConvOptions{{Algo: ConvWinograd}, {Algo: ConvWinograd, WinoTiles: 1},
-			{Algo: ConvWinograd, WinoTiles: 100}, {Algo: ConvWinograd4}, {Algo: ConvWinograd4, WinoTiles: 1}} {
+			{Algo: ConvWinograd, WinoTiles: 100}, {Algo: ConvWinograd4}, {Algo: ConvWinograd4, WinoTiles: 1},
+			{Algo: ConvWinogradGEMM}} {
 			c := NewConvWith(s, o)
+			if o.Algo == ConvWinogradGEMM && s.H <= 6 && c.wg == nil {
+				t.Fatalf("%+v: the transform-GEMM path is not in use", s)
+			}
 			tiles := fmt.Sprintf("%v tiles=%d", o.Algo, o.WinoTiles)
-			var ref [2][]float32
-			for _, p := range []int{1, 2, 3, 4, 2, 1} {
+			var ref [3][]float32
+			for _, p := range []int{1, 2, 3, 4, 8, 2, 1} {
 				runtime.GOMAXPROCS(p)
-				out := [2][]float32{make([]float32, s.OutSize()), make([]float32, s.InSize())}
+				out := [3][]float32{make([]float32, s.OutSize()), make([]float32, s.InSize()), make([]float32, s.WeightSize())}
 				c.Forward(x, w, out[0])
 				c.BackwardData(dy, w, out[1])
+				c.BackwardFilter(x, dy, out[2])
 				if ref[0] == nil {
 					ref = out
 					continue
 				}
-				for k, name := range []string{"forward", "backward data"} {
+				for k, name := range []string{"forward", "backward data", "backward filter"} {
 					if !sameBits(out[k], ref[k]) {
 						t.Fatalf("%+v %s GOMAXPROCS=%d: %s differs in bits", s, tiles, p, name)
 					}
