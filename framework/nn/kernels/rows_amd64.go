@@ -12,6 +12,12 @@ import (
 // CPU has AVX2 and SLOTLAB_ISA does not force the generic path.
 var useAsm = cpu.X86.HasAVX2 && isa.Selected() >= isa.AVX2
 
+// useAVX512 reports whether the AVX-512 forms of the per-plane Winograd
+// gathers and scatters (wino_avx512_amd64.s) run here: the CPU has
+// AVX-512F and VL and SLOTLAB_ISA selects the AVX-512 path. They give the
+// same bits as the AVX2 forms; tests turn it off to compare them.
+var useAVX512 = useAsm && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && isa.Selected() >= isa.AVX512
+
 // copyRowsAVX2 is copyRows in AVX2 assembly; the caller checks bounds.
 //
 //go:noescape
@@ -164,3 +170,29 @@ func winoPlaneGrad6AVX2(y *float32, ld, rows, n, sn int, e *float32, t int)
 //
 //go:noescape
 func wino4GradFiltersAVX2(du *float32, plane, slab, slabs int, dw *float32, blocks int)
+
+// winoPlaneIn6AVX512 is winoPlaneIn6AVX2 with each row's last n mod 8
+// tiles in one masked step (wino_avx512_amd64.s); the caller checks bounds.
+//
+//go:noescape
+func winoPlaneIn6AVX512(x *float32, ld, rows, n int, e *float32, t int)
+
+// winoQuadsAVX512 is winoQuadsAVX2 with each row's last n mod 8 tiles in
+// one masked step (wino_avx512_amd64.s); the caller checks bounds.
+//
+//go:noescape
+func winoQuadsAVX512(s *float32, st int, y *float32, ys, rows, n, sn int)
+
+// winoPlaneIn4AVX512 is winoPlaneIn4AVX2 sixteen tiles at a time, each
+// row's last n mod 16 in one masked step (wino_avx512_amd64.s); the caller
+// checks bounds.
+//
+//go:noescape
+func winoPlaneIn4AVX512(x *float32, ld, rows, n int, e *float32, t int)
+
+// winoPairsAVX512 is winoPairsAVX2 sixteen tiles at a time, each row's
+// last n mod 16 in one masked step (wino_avx512_amd64.s); the caller
+// checks bounds.
+//
+//go:noescape
+func winoPairsAVX512(s0, s1, y *float32, ys, rows, n int)

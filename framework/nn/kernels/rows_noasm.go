@@ -5,6 +5,9 @@ package kernels
 // useAsm is false: this build has no assembly.
 const useAsm = false
 
+// useAVX512 is false: this build has no assembly.
+const useAVX512 = false
+
 func copyRowsAVX2(dst *float32, ds int, src *float32, ss, rows, cols int) {
 	panic("kernels: no assembly in this build")
 }
@@ -98,5 +101,21 @@ func wino4GradAVX2(a *float32, as int, v *float32, vs, n int) {
 }
 
 func wino4GradFiltersAVX2(du *float32, plane, slab, slabs int, dw *float32, blocks int) {
+	panic("kernels: no assembly in this build")
+}
+
+func winoPlaneIn6AVX512(x *float32, ld, rows, n int, e *float32, t int) {
+	panic("kernels: no assembly in this build")
+}
+
+func winoQuadsAVX512(s *float32, st int, y *float32, ys, rows, n, sn int) {
+	panic("kernels: no assembly in this build")
+}
+
+func winoPlaneIn4AVX512(x *float32, ld, rows, n int, e *float32, t int) {
+	panic("kernels: no assembly in this build")
+}
+
+func winoPairsAVX512(s0, s1, y *float32, ys, rows, n int) {
 	panic("kernels: no assembly in this build")
 }

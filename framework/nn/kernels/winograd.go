@@ -415,7 +415,11 @@ func (d *winoDir) rowsIn(x, e []float32, t, off int, pl []float32) {
 	if useAsm {
 		_ = src[(2*d.th+1)*ld+2*tw+1] // the last row of the last tiles
 		_ = e[15*t+off+d.th*tw-1]
-		winoPlaneIn4AVX2(&src[0], ld, d.th, tw, &e[off], t)
+		if useAVX512 && tw > 8 {
+			winoPlaneIn4AVX512(&src[0], ld, d.th, tw, &e[off], t)
+		} else {
+			winoPlaneIn4AVX2(&src[0], ld, d.th, tw, &e[off], t)
+		}
 		return
 	}
 	for r := 0; r < d.th; r++ {
@@ -438,7 +442,11 @@ func (d *winoDir) scatter(res []float32, t, off int, y []float32) {
 			_ = r0[rows*tw-1]
 			_ = r1[rows*tw-1]
 			_ = y[(2*(rows-1)+a)*d.ow+d.ow-1]
-			winoPairsAVX2(&r0[0], &r1[0], &y[a*d.ow], 2*d.ow, rows, tw)
+			if useAVX512 && tw > 8 {
+				winoPairsAVX512(&r0[0], &r1[0], &y[a*d.ow], 2*d.ow, rows, tw)
+			} else {
+				winoPairsAVX2(&r0[0], &r1[0], &y[a*d.ow], 2*d.ow, rows, tw)
+			}
 			continue
 		}
 		for r := 0; r < rows; r++ {

@@ -139,7 +139,11 @@ func (d *winoDir) rowsIn4(x, e []float32, t, off int, pl []float32) {
 	if wino4Asm {
 		_ = src[(ph-1)*ld+pw-1] // the last row of the last tiles
 		_ = e[35*t+off+d.th*tw-1]
-		winoPlaneIn6AVX2(&src[0], ld, d.th, tw, &e[off], t)
+		if useAVX512 {
+			winoPlaneIn6AVX512(&src[0], ld, d.th, tw, &e[off], t)
+		} else {
+			winoPlaneIn6AVX2(&src[0], ld, d.th, tw, &e[off], t)
+		}
 		return
 	}
 	for r := 0; r < d.th; r++ {
@@ -217,7 +221,11 @@ func (d *winoDir) scatter4(res []float32, t, off int, y []float32) {
 		if q0 > 0 {
 			_ = r0[3*t+(rows-1)*tw+q0-1]
 			_ = y[(4*(rows-1)+a)*d.ow+4*q0-1]
-			winoQuadsAVX2(&r0[0], t, &y[a*d.ow], 4*d.ow, rows, q0, tw)
+			if useAVX512 {
+				winoQuadsAVX512(&r0[0], t, &y[a*d.ow], 4*d.ow, rows, q0, tw)
+			} else {
+				winoQuadsAVX2(&r0[0], t, &y[a*d.ow], 4*d.ow, rows, q0, tw)
+			}
 		}
 		for r := 0; r < rows; r++ {
 			yr := y[(4*r+a)*d.ow : (4*r+a+1)*d.ow]

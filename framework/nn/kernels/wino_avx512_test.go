@@ -1,0 +1,127 @@
+//go:build linux && amd64 && !purego
+
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// filled returns n float32s set to a NaN pattern no kernel writes, so
+// that a store outside a kernel's lanes shows in a comparison of bits.
+func filled(n int) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = math.Float32frombits(0x7fc0beef)
+	}
+	return v
+}
+
+// TestWinoAVX512MatchesAVX2 runs the AVX-512 forms of the per-plane
+// Winograd gathers and scatters against the AVX2 forms, on rows of 1 to
+// 40 tiles (every mix of whole and masked steps) and 1 to 3 rows of
+// tiles: the same bits in every output, nothing written outside them, and
+// nothing read past the last tile's input (the inputs end at an
+// unreadable page).
+func TestWinoAVX512MatchesAVX2(t *testing.T) {
+	if !useAVX512 {
+		t.Skip("no AVX-512 path here")
+	}
+	for n := 1; n <= 40; n++ {
+		for rows := 1; rows <= 3; rows++ {
+			name := fmt.Sprintf("n=%d/rows=%d", n, rows)
+			seed := uint64(100*n + rows)
+
+			// F(4×4) input gather: planes of (4·rows+2)×(4n+2).
+			ld := 4*n + 2
+			x := guarded(t, (4*rows+2)*ld)
+			copy(x, specials(to32(randVec(seed, len(x), 1))))
+			tt := rows*n + 3
+			e2, e5 := filled(36*tt), filled(36*tt)
+			winoPlaneIn6AVX2(&x[0], ld, rows, n, &e2[0], tt)
+			winoPlaneIn6AVX512(&x[0], ld, rows, n, &e5[0], tt)
+			if !sameBits(e2, e5) {
+				t.Errorf("%s: winoPlaneIn6AVX512 differs from winoPlaneIn6AVX2", name)
+			}
+
+			// F(2×2) input gather: planes of (2·rows+2)×(2n+2).
+			ld = 2*n + 2
+			x = guarded(t, (2*rows+2)*ld)
+			copy(x, specials(to32(randVec(seed+1, len(x), 1))))
+			e2, e5 = filled(16*tt), filled(16*tt)
+			winoPlaneIn4AVX2(&x[0], ld, rows, n, &e2[0], tt)
+			winoPlaneIn4AVX512(&x[0], ld, rows, n, &e5[0], tt)
+			if !sameBits(e2, e5) {
+				t.Errorf("%s: winoPlaneIn4AVX512 differs from winoPlaneIn4AVX2", name)
+			}
+
+			// F(4×4) output scatter: four columns of rows·sn tiles, sn > n.
+			sn, st := n+2, rows*(n+2)+5
+			s := guarded(t, 3*st+rows*sn)
+			copy(s, specials(to32(randVec(seed+2, len(s), 1))))
+			ys := 4*n + 3
+			y2, y5 := filled(rows*ys), filled(rows*ys)
+			winoQuadsAVX2(&s[0], st, &y2[0], ys, rows, n, sn)
+			winoQuadsAVX512(&s[0], st, &y5[0], ys, rows, n, sn)
+			if !sameBits(y2, y5) {
+				t.Errorf("%s: winoQuadsAVX512 differs from winoQuadsAVX2", name)
+			}
+
+			// F(2×2) output scatter: two columns of rows·n tiles.
+			s0 := guarded(t, rows*n)
+			copy(s0, specials(to32(randVec(seed+3, len(s0), 1))))
+			s1 := to32(randVec(seed+4, rows*n, 1))
+			ys = 2*n + 1
+			y2, y5 = filled(rows*ys), filled(rows*ys)
+			winoPairsAVX2(&s0[0], &s1[0], &y2[0], ys, rows, n)
+			winoPairsAVX512(&s0[0], &s1[0], &y5[0], ys, rows, n)
+			if !sameBits(y2, y5) {
+				t.Errorf("%s: winoPairsAVX512 differs from winoPairsAVX2", name)
+			}
+		}
+	}
+}
+
+// BenchmarkWinoGathers times the AVX2 and AVX-512 forms of the per-plane
+// gathers and scatters side by side, on a batch's worth of the row widths
+// CIFAR-10's convs give (tiles per row: F(4×4) 3 and 7 of 10×10 to 28×28
+// outputs, 8 of 30×30; F(2×2) 5, 6, 14, 15).
+func BenchmarkWinoGathers(b *testing.B) {
+	if !useAVX512 {
+		b.Skip("no AVX-512 path here")
+	}
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"in6", 3}, {"in6", 7}, {"in6", 8}, {"quads", 3}, {"quads", 7}, {"in4", 5}, {"in4", 14}, {"in4", 15}, {"pairs", 5}, {"pairs", 15}} {
+		n, rows := c.n, c.n
+		for _, z := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s/n=%d/avx512=%v", c.name, n, z), func(b *testing.B) {
+				x := to32(randVec(1, (4*rows+2)*(4*n+2)+64, 1))
+				e := make([]float32, 36*rows*n+64)
+				y := make([]float32, 4*rows*4*n+64)
+				for i := 0; i < b.N; i++ {
+					switch {
+					case c.name == "in6" && z:
+						winoPlaneIn6AVX512(&x[0], 4*n+2, rows, n, &e[0], rows*n)
+					case c.name == "in6":
+						winoPlaneIn6AVX2(&x[0], 4*n+2, rows, n, &e[0], rows*n)
+					case c.name == "quads" && z:
+						winoQuadsAVX512(&e[0], rows*n, &y[0], 4*n, rows, n, n)
+					case c.name == "quads":
+						winoQuadsAVX2(&e[0], rows*n, &y[0], 4*n, rows, n, n)
+					case c.name == "in4" && z:
+						winoPlaneIn4AVX512(&x[0], 2*n+2, rows, n, &e[0], rows*n)
+					case c.name == "in4":
+						winoPlaneIn4AVX2(&x[0], 2*n+2, rows, n, &e[0], rows*n)
+					case c.name == "pairs" && z:
+						winoPairsAVX512(&x[0], &x[rows*n], &y[0], 2*n, rows, n)
+					default:
+						winoPairsAVX2(&x[0], &x[rows*n], &y[0], 2*n, rows, n)
+					}
+				}
+			})
+		}
+	}
+}
