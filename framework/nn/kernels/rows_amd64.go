@@ -14,9 +14,9 @@ var useAsm = cpu.X86.HasAVX2 && isa.Selected() >= isa.AVX2
 
 // useAVX512 reports whether the AVX-512 forms of the per-plane Winograd
 // gathers and scatters (wino_avx512_amd64.s) run here: the CPU has
-// AVX-512F and VL and SLOTLAB_ISA selects the AVX-512 path. They give the
+// AVX-512F and VL (and BMI2) and SLOTLAB_ISA selects the AVX-512 path. They give the
 // same bits as the AVX2 forms; tests turn it off to compare them.
-var useAVX512 = useAsm && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && isa.Selected() >= isa.AVX512
+var useAVX512 = useAsm && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasBMI2 && isa.Selected() >= isa.AVX512
 
 // copyRowsAVX2 is copyRows in AVX2 assembly; the caller checks bounds.
 //
@@ -196,3 +196,22 @@ func winoPlaneIn4AVX512(x *float32, ld, rows, n int, e *float32, t int)
 //
 //go:noescape
 func winoPairsAVX512(s0, s1, y *float32, ys, rows, n int)
+
+// wino4InAVX512 is wino4InAVX2 sixteen lanes at a time, the last n mod 16
+// in one masked step (wino_avx512_amd64.s); the caller checks bounds.
+//
+//go:noescape
+func wino4InAVX512(a *float32, as int, v *float32, vs, n int)
+
+// wino4OutAVX512 is wino4OutAVX2 sixteen lanes at a time, the last n mod
+// 16 in one masked step (wino_avx512_amd64.s); the caller checks bounds.
+//
+//go:noescape
+func wino4OutAVX512(m *float32, ms int, s *float32, ss, n int)
+
+// wino4GradAVX512 is wino4GradAVX2 sixteen lanes at a time, the last n
+// mod 16 in one masked step (wino_avx512_amd64.s); the caller checks
+// bounds.
+//
+//go:noescape
+func wino4GradAVX512(a *float32, as int, v *float32, vs, n int)

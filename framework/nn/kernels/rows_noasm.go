@@ -119,3 +119,15 @@ func winoPlaneIn4AVX512(x *float32, ld, rows, n int, e *float32, t int) {
 func winoPairsAVX512(s0, s1, y *float32, ys, rows, n int) {
 	panic("kernels: no assembly in this build")
 }
+
+func wino4InAVX512(a *float32, as int, v *float32, vs, n int) {
+	panic("kernels: no assembly in this build")
+}
+
+func wino4OutAVX512(m *float32, ms int, s *float32, ss, n int) {
+	panic("kernels: no assembly in this build")
+}
+
+func wino4GradAVX512(a *float32, as int, v *float32, vs, n int) {
+	panic("kernels: no assembly in this build")
+}

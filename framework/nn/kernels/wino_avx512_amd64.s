@@ -575,3 +575,239 @@ zpnext:
 	JNZ  zprow
 	VZEROUPPER
 	RET
+
+// F(4×4)'s constants for broadcasts: 2, 4, 5, 8.
+DATA z4c<>+0(SB)/4, $0x40000000
+DATA z4c<>+4(SB)/4, $0x40800000
+DATA z4c<>+8(SB)/4, $0x40a00000
+DATA z4c<>+12(SB)/4, $0x41000000
+GLOBL z4c<>(SB), RODATA|NOPTR, $16
+
+// ZCONST puts 2, 4, 5 and 8 in every lane of Z26, Z24, Z25 and Z27, and
+// K6 = all lanes; K5 = the lanes of the last n mod 16 from CX (n), using
+// AX and BX.
+#define ZCONST \
+	VBROADCASTSS z4c<>+0(SB), Z26;  \
+	VBROADCASTSS z4c<>+4(SB), Z24;  \
+	VBROADCASTSS z4c<>+8(SB), Z25;  \
+	VBROADCASTSS z4c<>+12(SB), Z27; \
+	MOVQ         $0xffff, AX;       \
+	KMOVW        AX, K6;            \
+	MOVQ         CX, BX;            \
+	ANDQ         $15, BX;           \
+	MOVQ         $1, AX;            \
+	SHLXQ        BX, AX, AX;        \
+	DECQ         AX;                \
+	KMOVW        AX, K5
+
+// IN6R is IN6 (winoB6) on sixteen lanes with the constants in Z24 (4),
+// Z25 (5), Z26 (2) and its stores under mask MK.
+#define IN6R(d0, d1, d2, d3, d4, d5, t0, t1, t2, t3, MK) \
+	VMULPS  Z24, d0, t0;       \
+	VMULPS  Z25, d2, t1;       \
+	VSUBPS  t1, t0, t0;        \
+	VADDPS  d4, t0, t0;        \
+	VMOVUPS t0, MK, (R8);      \
+	VADDPS  d4, d3, t0;        \
+	VADDPS  d2, d1, t1;        \
+	VMULPS  Z24, t1, t1;       \
+	VSUBPS  t1, t0, t0;        \
+	VMOVUPS t0, MK, (R8)(DX*1); \
+	VSUBPS  d3, d4, t0;        \
+	VSUBPS  d2, d1, t1;        \
+	VMULPS  Z24, t1, t1;       \
+	VADDPS  t1, t0, t0;        \
+	VMOVUPS t0, MK, (R8)(DX*2); \
+	VSUBPS  d2, d4, t0;        \
+	VSUBPS  d1, d3, t1;        \
+	VMULPS  Z26, t1, t1;       \
+	VADDPS  t1, t0, t2;        \
+	VMOVUPS t2, MK, (R9);      \
+	VSUBPS  t1, t0, t3;        \
+	VMOVUPS t3, MK, (R8)(DX*4); \
+	VMULPS  Z24, d1, t0;       \
+	VMULPS  Z25, d3, t1;       \
+	VSUBPS  t1, t0, t0;        \
+	VADDPS  d5, t0, t0;        \
+	VMOVUPS t0, MK, (R9)(DX*2)
+
+// OUT4R is OUT4 (winoA4) on sixteen lanes, constants in Z26 (2), Z24 (4)
+// and Z27 (8), stores under mask MK; m1 is overwritten.
+#define OUT4R(m0, m1, m2, m3, m4, m5, t0, t1, t2, t3, t4, t5, MK) \
+	VADDPS  m2, m1, t0;         \
+	VSUBPS  m2, m1, t1;         \
+	VADDPS  m4, m3, t2;         \
+	VSUBPS  m4, m3, t3;         \
+	VADDPS  t0, m0, t4;         \
+	VADDPS  t2, t4, t4;         \
+	VMOVUPS t4, MK, (R8);       \
+	VMULPS  Z26, t3, t5;        \
+	VADDPS  t5, t1, t5;         \
+	VMOVUPS t5, MK, (R8)(DX*1); \
+	VMULPS  Z24, t2, t4;        \
+	VADDPS  t4, t0, t4;         \
+	VMOVUPS t4, MK, (R8)(DX*2); \
+	VMULPS  Z27, t3, m1;        \
+	VADDPS  m1, t1, m1;         \
+	VADDPS  m5, m1, m1;         \
+	VMOVUPS m1, MK, (R9)
+
+// GRAD6R is GRAD6 (winoGrad6) on sixteen lanes, constants in Z24 (4) and
+// Z26 (2), stores under mask MK.
+#define GRAD6R(p0, p1, p2, p3, t0, t1, t2, t3, MK) \
+	VMOVUPS p0, MK, (R8);       \
+	VADDPS  p2, p0, t0;         \
+	VADDPS  p3, p1, t1;         \
+	VADDPS  t1, t0, t2;         \
+	VMOVUPS t2, MK, (R8)(DX*1); \
+	VSUBPS  t1, t0, t2;         \
+	VMOVUPS t2, MK, (R8)(DX*2); \
+	VMULPS  Z24, p2, t0;        \
+	VADDPS  t0, p0, t0;         \
+	VMULPS  Z24, p3, t1;        \
+	VADDPS  t1, p1, t1;         \
+	VMULPS  Z26, t1, t1;        \
+	VADDPS  t1, t0, t2;         \
+	VMOVUPS t2, MK, (R9);       \
+	VSUBPS  t1, t0, t3;         \
+	VMOVUPS t3, MK, (R8)(DX*4); \
+	VMOVUPS p3, MK, (R9)(DX*2)
+
+// ELEMARGS loads the arguments (a *float32, as int, v *float32, vs, n int)
+// of wino4In, wino4Out and wino4Grad: SI = a, R10 = as in bytes, R11 =
+// a's row 3, R8 = v, DX = vs in bytes, R9 = v's row 3, CX = n.
+#define ELEMARGS \
+	MOVQ a+0(FP), SI;       \
+	MOVQ as+8(FP), R10;     \
+	SHLQ $2, R10;           \
+	MOVQ v+16(FP), R8;      \
+	MOVQ vs+24(FP), DX;     \
+	SHLQ $2, DX;            \
+	MOVQ n+32(FP), CX;      \
+	LEAQ (SI)(R10*2), R11;  \
+	ADDQ R10, R11;          \
+	LEAQ (R8)(DX*2), R9;    \
+	ADDQ DX, R9
+
+// func wino4InAVX512(a *float32, as int, v *float32, vs, n int)
+// wino4InAVX2 sixteen lanes at a time, the last n mod 16 in one masked
+// step; n > 0.
+TEXT ·wino4InAVX512(SB), NOSPLIT, $0-40
+	ELEMARGS
+	ZCONST
+
+zin16:
+	CMPQ    CX, $16
+	JLT     zintail
+	VMOVUPS (SI), Z0
+	VMOVUPS (SI)(R10*1), Z1
+	VMOVUPS (SI)(R10*2), Z2
+	VMOVUPS (R11), Z3
+	VMOVUPS (SI)(R10*4), Z4
+	VMOVUPS (R11)(R10*2), Z5
+	IN6R(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, K6)
+	ADDQ    $64, SI
+	ADDQ    $64, R11
+	ADDQ    $64, R8
+	ADDQ    $64, R9
+	SUBQ    $16, CX
+	JMP     zin16
+
+zintail:
+	TESTQ     CX, CX
+	JZ        zindone
+	VMOVUPS.Z (SI), K5, Z0
+	VMOVUPS.Z (SI)(R10*1), K5, Z1
+	VMOVUPS.Z (SI)(R10*2), K5, Z2
+	VMOVUPS.Z (R11), K5, Z3
+	VMOVUPS.Z (SI)(R10*4), K5, Z4
+	VMOVUPS.Z (R11)(R10*2), K5, Z5
+	IN6R(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, K5)
+
+zindone:
+	VZEROUPPER
+	RET
+
+// func wino4OutAVX512(m *float32, ms int, s *float32, ss, n int)
+// wino4OutAVX2 sixteen lanes at a time, the last n mod 16 in one masked
+// step; n > 0.
+TEXT ·wino4OutAVX512(SB), NOSPLIT, $0-40
+	MOVQ m+0(FP), SI
+	MOVQ ms+8(FP), R10
+	SHLQ $2, R10
+	MOVQ s+16(FP), R8
+	MOVQ ss+24(FP), DX
+	SHLQ $2, DX
+	MOVQ n+32(FP), CX
+	LEAQ (SI)(R10*2), R11
+	ADDQ R10, R11         // m3
+	LEAQ (R8)(DX*2), R9
+	ADDQ DX, R9           // s3
+	ZCONST
+
+zout16:
+	CMPQ    CX, $16
+	JLT     zouttail
+	VMOVUPS (SI), Z0
+	VMOVUPS (SI)(R10*1), Z1
+	VMOVUPS (SI)(R10*2), Z2
+	VMOVUPS (R11), Z3
+	VMOVUPS (SI)(R10*4), Z4
+	VMOVUPS (R11)(R10*2), Z5
+	OUT4R(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, K6)
+	ADDQ    $64, SI
+	ADDQ    $64, R11
+	ADDQ    $64, R8
+	ADDQ    $64, R9
+	SUBQ    $16, CX
+	JMP     zout16
+
+zouttail:
+	TESTQ     CX, CX
+	JZ        zoutdone
+	VMOVUPS.Z (SI), K5, Z0
+	VMOVUPS.Z (SI)(R10*1), K5, Z1
+	VMOVUPS.Z (SI)(R10*2), K5, Z2
+	VMOVUPS.Z (R11), K5, Z3
+	VMOVUPS.Z (SI)(R10*4), K5, Z4
+	VMOVUPS.Z (R11)(R10*2), K5, Z5
+	OUT4R(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, K5)
+
+zoutdone:
+	VZEROUPPER
+	RET
+
+// func wino4GradAVX512(a *float32, as int, v *float32, vs, n int)
+// wino4GradAVX2 sixteen lanes at a time, the last n mod 16 in one masked
+// step; n > 0.
+TEXT ·wino4GradAVX512(SB), NOSPLIT, $0-40
+	ELEMARGS
+	ZCONST
+
+zgr16:
+	CMPQ    CX, $16
+	JLT     zgrtail
+	VMOVUPS (SI), Z0
+	VMOVUPS (SI)(R10*1), Z1
+	VMOVUPS (SI)(R10*2), Z2
+	VMOVUPS (R11), Z3
+	GRAD6R(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, K6)
+	ADDQ    $64, SI
+	ADDQ    $64, R11
+	ADDQ    $64, R8
+	ADDQ    $64, R9
+	SUBQ    $16, CX
+	JMP     zgr16
+
+zgrtail:
+	TESTQ     CX, CX
+	JZ        zgrdone
+	VMOVUPS.Z (SI), K5, Z0
+	VMOVUPS.Z (SI)(R10*1), K5, Z1
+	VMOVUPS.Z (SI)(R10*2), K5, Z2
+	VMOVUPS.Z (R11), K5, Z3
+	GRAD6R(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, K5)
+
+zgrdone:
+	VZEROUPPER
+	RET

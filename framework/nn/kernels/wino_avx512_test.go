@@ -83,6 +83,40 @@ func TestWinoAVX512MatchesAVX2(t *testing.T) {
 	}
 }
 
+// TestWino4ElementwiseAVX512MatchesAVX2 runs the AVX-512 forms of
+// F(4×4)'s elementwise transforms (Bᵀ, Aᵀ and the ∂y transform) against
+// the AVX2 forms for n = 1 to 70 (every mix of whole and masked steps):
+// the same bits, nothing written outside their rows, and nothing read past
+// the last row (which ends at an unreadable page).
+func TestWino4ElementwiseAVX512MatchesAVX2(t *testing.T) {
+	if !useAVX512 {
+		t.Skip("no AVX-512 path here")
+	}
+	for n := 1; n <= 70; n++ {
+		as, vs := n+3, n+5
+		a := guarded(t, 5*as+n)
+		copy(a, specials(to32(randVec(uint64(n), len(a), 1))))
+		for _, c := range []struct {
+			name    string
+			in, out int // rows read and written
+			avx2    func(a *float32, as int, v *float32, vs, n int)
+			avx512  func(a *float32, as int, v *float32, vs, n int)
+		}{
+			{"wino4In", 6, 6, wino4InAVX2, wino4InAVX512},
+			{"wino4Out", 6, 4, wino4OutAVX2, wino4OutAVX512},
+			{"wino4Grad", 4, 6, wino4GradAVX2, wino4GradAVX512},
+		} {
+			src := a[(6-c.in)*as:] // the last row ends at the page
+			v2, v5 := filled((c.out-1)*vs+n+4), filled((c.out-1)*vs+n+4)
+			c.avx2(&src[0], as, &v2[0], vs, n)
+			c.avx512(&src[0], as, &v5[0], vs, n)
+			if !sameBits(v2, v5) {
+				t.Errorf("n=%d: %sAVX512 differs from %sAVX2", n, c.name, c.name)
+			}
+		}
+	}
+}
+
 // BenchmarkWinoGathers times the AVX2 and AVX-512 forms of the per-plane
 // gathers and scatters side by side, on a batch's worth of the row widths
 // CIFAR-10's convs give (tiles per row: F(4×4) 3 and 7 of 10×10 to 28×28
@@ -122,6 +156,38 @@ func BenchmarkWinoGathers(b *testing.B) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// BenchmarkWino4Elementwise times the AVX2 and AVX-512 forms of F(4×4)'s
+// elementwise transforms side by side, on a group's worth of tiles.
+func BenchmarkWino4Elementwise(b *testing.B) {
+	if !useAVX512 {
+		b.Skip("no AVX-512 path here")
+	}
+	for _, n := range []int{64, 98, 256} {
+		a := to32(randVec(1, 6*n, 1))
+		v := make([]float32, 6*n)
+		for _, c := range []struct {
+			name         string
+			avx2, avx512 func(a *float32, as int, v *float32, vs, n int)
+		}{
+			{"in", wino4InAVX2, wino4InAVX512},
+			{"out", wino4OutAVX2, wino4OutAVX512},
+			{"grad", wino4GradAVX2, wino4GradAVX512},
+		} {
+			for _, z := range []bool{false, true} {
+				f := c.avx2
+				if z {
+					f = c.avx512
+				}
+				b.Run(fmt.Sprintf("%s/n=%d/avx512=%v", c.name, n, z), func(b *testing.B) {
+					for i := 0; i < b.N; i++ {
+						f(&a[0], n, &v[0], n, n)
+					}
+				})
+			}
 		}
 	}
 }

@@ -139,7 +139,7 @@ func (d *winoDir) rowsIn4(x, e []float32, t, off int, pl []float32) {
 	if wino4Asm {
 		_ = src[(ph-1)*ld+pw-1] // the last row of the last tiles
 		_ = e[35*t+off+d.th*tw-1]
-		if useAVX512 {
+		if useAVX512 && tw%8 != 0 { // a partial group of tiles
 			winoPlaneIn6AVX512(&src[0], ld, d.th, tw, &e[off], t)
 		} else {
 			winoPlaneIn6AVX2(&src[0], ld, d.th, tw, &e[off], t)
@@ -174,7 +174,11 @@ func wino4In(a []float32, as int, v []float32, vs, n int) {
 	_ = a[5*as+n-1]
 	_ = v[5*vs+n-1]
 	if wino4Asm && n > 0 {
-		wino4InAVX2(&a[0], as, &v[0], vs, n)
+		if useAVX512 {
+			wino4InAVX512(&a[0], as, &v[0], vs, n)
+		} else {
+			wino4InAVX2(&a[0], as, &v[0], vs, n)
+		}
 		return
 	}
 	for i := 0; i < n; i++ {
@@ -191,7 +195,11 @@ func wino4Out(m []float32, ms int, s []float32, ss, n int) {
 	_ = m[5*ms+n-1]
 	_ = s[3*ss+n-1]
 	if wino4Asm && n > 0 {
-		wino4OutAVX2(&m[0], ms, &s[0], ss, n)
+		if useAVX512 {
+			wino4OutAVX512(&m[0], ms, &s[0], ss, n)
+		} else {
+			wino4OutAVX2(&m[0], ms, &s[0], ss, n)
+		}
 		return
 	}
 	for i := 0; i < n; i++ {

@@ -100,7 +100,11 @@ func wino4Grad(a []float32, as int, v []float32, vs, n int) {
 	_ = a[3*as+n-1]
 	_ = v[5*vs+n-1]
 	if wino4Asm && n > 0 {
-		wino4GradAVX2(&a[0], as, &v[0], vs, n)
+		if useAVX512 {
+			wino4GradAVX512(&a[0], as, &v[0], vs, n)
+		} else {
+			wino4GradAVX2(&a[0], as, &v[0], vs, n)
+		}
 		return
 	}
 	for i := 0; i < n; i++ {
