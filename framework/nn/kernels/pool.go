@@ -188,6 +188,12 @@ func avgPlane(p *Pool2D, x, y []float32, backward bool) {
 // let NaN win.
 func maxPlane2x2(p *Pool2D, x, y []float32, arg []int32) bool {
 	oh, ow := p.OutH(), p.OutW()
+	if useAVX512 && oh > 0 && ow > 0 {
+		_ = x[(2*oh-1)*p.W+2*ow-1]
+		_ = y[oh*ow-1]
+		_ = arg[oh*ow-1]
+		return maxPool2x2AVX512(&x[0], p.W, &y[0], &arg[0], oh, ow) == 0xffff
+	}
 	var bad float32
 	for i := 0; i < oh; i++ {
 		r0 := x[2*i*p.W : (2*i+1)*p.W]

@@ -215,3 +215,10 @@ func wino4OutAVX512(m *float32, ms int, s *float32, ss, n int)
 //
 //go:noescape
 func wino4GradAVX512(a *float32, as int, v *float32, vs, n int)
+
+// maxPool2x2AVX512 is maxPlane2x2 on one plane, sixteen windows at a time
+// (pool_avx512_amd64.s): it returns 0xffff unless the plane holds a NaN or
+// an infinity, where the caller reruns the plane; the caller checks bounds.
+//
+//go:noescape
+func maxPool2x2AVX512(x *float32, w int, y *float32, arg *int32, oh, ow int) uint32

@@ -131,3 +131,7 @@ func wino4OutAVX512(m *float32, ms int, s *float32, ss, n int) {
 func wino4GradAVX512(a *float32, as int, v *float32, vs, n int) {
 	panic("kernels: no assembly in this build")
 }
+
+func maxPool2x2AVX512(x *float32, w int, y *float32, arg *int32, oh, ow int) uint32 {
+	panic("kernels: no assembly in this build")
+}

@@ -191,3 +191,75 @@ func BenchmarkWino4Elementwise(b *testing.B) {
 		}
 	}
 }
+
+// TestMaxPool2x2AVX512MatchesGo runs 2×2 max pooling with stride 2 by the
+// AVX-512 kernel and by the Go loop on planes 2 to 70 wide (odd widths
+// too: the last column is dropped), with ties, signed zeros, and planes
+// holding a NaN or an infinity (which the kernel hands back to the Go
+// loop): the same maxima, bit for bit, and the same argmax. The input ends
+// at an unreadable page.
+func TestMaxPool2x2AVX512MatchesGo(t *testing.T) {
+	if !useAVX512 {
+		t.Skip("no AVX-512 path here")
+	}
+	defer func(v bool) { useAVX512 = v }(useAVX512)
+	for w := 2; w <= 70; w++ {
+		for _, h := range []int{2, 3, 6} {
+			for _, sp := range []struct {
+				v  float32
+				at int // v0..v3 of a window in the second plane
+			}{{0, 0}, {float32(math.NaN()), 0}, {float32(math.NaN()), 1}, {float32(math.NaN()), 2}, {float32(math.NaN()), 3}, {float32(math.Inf(-1)), 3}} {
+				special := sp.v
+				p := Pool2D{N: 2, C: 1, H: h, W: w, Size: 2, Stride: 2}
+				x := guarded(t, p.InSize())
+				for i, v := range randVec(uint64(w*10+h), len(x), 1) {
+					x[i] = float32(math.Round(v*4) / 4) // ties
+					if i%5 == 0 {
+						x[i] = float32(math.Copysign(0, v))
+					}
+				}
+				if special != 0 {
+					x[h*w+(sp.at/2)*w+2*(w/4)+sp.at%2] = special
+				}
+				var y [2][]float32
+				var arg [2][]int32
+				for k, z := range []bool{false, true} {
+					useAVX512 = z
+					y[k], arg[k] = filled(p.OutSize()), make([]int32, p.OutSize())
+					MaxPoolForward(p, x, y[k], arg[k])
+				}
+				if !sameBits(y[0], y[1]) {
+					t.Errorf("%d×%d, special %v: the AVX-512 maxima differ from Go's", h, w, special)
+				}
+				for i := range arg[0] {
+					if arg[0][i] != arg[1][i] {
+						t.Errorf("%d×%d, special %v: argmax[%d] = %d, Go %d", h, w, special, i, arg[1][i], arg[0][i])
+						break
+					}
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkMaxPool2x2 times 2×2 max pooling by the Go loop and by the
+// AVX-512 kernel side by side, on CONV-4's and VGG-19's pooled planes at
+// batch 128.
+func BenchmarkMaxPool2x2(b *testing.B) {
+	if !useAVX512 {
+		b.Skip("no AVX-512 path here")
+	}
+	defer func(v bool) { useAVX512 = v }(useAVX512)
+	for _, p := range []Pool2D{{128, 64, 28, 28, 2, 2}, {128, 128, 10, 10, 2, 2}, {128, 64, 32, 32, 2, 2}, {128, 512, 4, 4, 2, 2}} {
+		x := to32(randVec(1, p.InSize(), 1))
+		y, arg := make([]float32, p.OutSize()), make([]int32, p.OutSize())
+		for _, z := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%dx%dx%d/avx512=%v", p.C, p.H, p.W, z), func(b *testing.B) {
+				useAVX512 = z
+				for i := 0; i < b.N; i++ {
+					MaxPoolForward(p, x, y, arg)
+				}
+			})
+		}
+	}
+}
