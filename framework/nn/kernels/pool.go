@@ -115,6 +115,15 @@ func (t *poolTask) Range(_, lo, hi int) {
 		case maxForward:
 			maxPlane(p, in, out, t.argmax[pl*ohw:(pl+1)*ohw])
 		case maxBackward:
+			if arg := t.argmax[pl*ohw : (pl+1)*ohw]; useAVX512 && p.Size == 2 && p.Stride == 2 && ow >= 14 && oh > 0 {
+				// Measured faster from 14 windows a row (1.1–1.3×; 0.7–0.8× on 2 to 5).
+				if p.H != 2*oh || p.W != 2*ow {
+					clear(in) // the row and column no window reads
+				}
+				_ = in[(2*oh-1)*p.W+2*ow-1]
+				maxUnpool2x2AVX512(&out[0], &arg[0], &in[0], p.W, oh, ow)
+				continue
+			}
 			clear(in)
 			for i, a := range t.argmax[pl*ohw : (pl+1)*ohw] {
 				in[a] += out[i]

@@ -2,45 +2,6 @@
 
 #include "textflag.h"
 
-// Lane indices for the 2×2 max pool: 0, 2, …, 30 (the even elements of two
-// registers, and each window's first input relative to the first's), and
-// 1, 3, …, 31 (the odd elements).
-DATA peven<>+0(SB)/4, $0
-DATA peven<>+4(SB)/4, $2
-DATA peven<>+8(SB)/4, $4
-DATA peven<>+12(SB)/4, $6
-DATA peven<>+16(SB)/4, $8
-DATA peven<>+20(SB)/4, $10
-DATA peven<>+24(SB)/4, $12
-DATA peven<>+28(SB)/4, $14
-DATA peven<>+32(SB)/4, $16
-DATA peven<>+36(SB)/4, $18
-DATA peven<>+40(SB)/4, $20
-DATA peven<>+44(SB)/4, $22
-DATA peven<>+48(SB)/4, $24
-DATA peven<>+52(SB)/4, $26
-DATA peven<>+56(SB)/4, $28
-DATA peven<>+60(SB)/4, $30
-GLOBL peven<>(SB), RODATA|NOPTR, $64
-
-DATA podd<>+0(SB)/4, $1
-DATA podd<>+4(SB)/4, $3
-DATA podd<>+8(SB)/4, $5
-DATA podd<>+12(SB)/4, $7
-DATA podd<>+16(SB)/4, $9
-DATA podd<>+20(SB)/4, $11
-DATA podd<>+24(SB)/4, $13
-DATA podd<>+28(SB)/4, $15
-DATA podd<>+32(SB)/4, $17
-DATA podd<>+36(SB)/4, $19
-DATA podd<>+40(SB)/4, $21
-DATA podd<>+44(SB)/4, $23
-DATA podd<>+48(SB)/4, $25
-DATA podd<>+52(SB)/4, $27
-DATA podd<>+56(SB)/4, $29
-DATA podd<>+60(SB)/4, $31
-GLOBL podd<>(SB), RODATA|NOPTR, $64
-
 // func maxPool2x2AVX512(x *float32, w int, y *float32, arg *int32, oh, ow int) uint32
 // maxPlane2x2 on one plane, sixteen windows at a time, a row's last
 // ow mod 16 in one masked step: window (i, j) reads v0 = x[2i][2j],
@@ -57,8 +18,8 @@ TEXT ·maxPool2x2AVX512(SB), NOSPLIT, $0-52
 	MOVQ arg+24(FP), R15
 	MOVQ oh+32(FP), DX
 	MOVQ ow+40(FP), R12
-	VMOVDQU32    peven<>(SB), Z20
-	VMOVDQU32    podd<>(SB), Z21
+	VMOVDQU32    ·zeven(SB), Z20 // 0, 2, …, 30: the even elements, and b's lanes
+	VMOVDQU32    ·zodd(SB), Z21
 	MOVL         $1, AX
 	VPBROADCASTD AX, Z23         // 1
 	VPBROADCASTD BX, Z24         // w
@@ -153,5 +114,109 @@ pstep:
 	VCMPPS $0, Z31, Z30, K1      // Σ v−v == 0 (ordered: NaN fails)
 	KMOVW  K1, AX
 	MOVL   AX, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func maxUnpool2x2AVX512(dy *float32, arg *int32, dx *float32, w, oh, ow int)
+// MaxPoolBackward's plane for 2×2 windows with stride 2, sixteen windows a
+// step, a row's last ow mod 16 in one masked step: window (i, j), b =
+// 2i·w + 2j, writes dx[b+o] = 0 + dy[i·ow + j] where arg[i·ow + j] = b+o
+// and +0 elsewhere, o = 0, 1, w, w+1: rows 0..2·oh−1, columns 0..2·ow−1
+// of dx, densely; the caller clears the rest. This is the Go loop's
+// result (dx cleared, then dx[a] += dy), −0 made +0 included. oh, ow > 0,
+// 2·ow ≤ w.
+TEXT ·maxUnpool2x2AVX512(SB), NOSPLIT, $0-48
+	MOVQ dy+0(FP), SI
+	MOVQ arg+8(FP), R9
+	MOVQ dx+16(FP), R13
+	MOVQ w+24(FP), BX
+	MOVQ oh+32(FP), DX
+	MOVQ ow+40(FP), R12
+	VMOVDQU32    ·zeven(SB), Z20
+	VMOVDQU32    ·zlo(SB), Z26
+	VMOVDQU32    ·zhi(SB), Z27
+	MOVL         $1, AX
+	VPBROADCASTD AX, Z23         // 1
+	VPBROADCASTD BX, Z24         // w
+	LEAQ         1(BX), AX
+	VPBROADCASTD AX, Z25         // w+1
+	MOVL         $32, AX
+	VPBROADCASTD AX, Z22         // 32: b sixteen windows on
+	VPXORD       Z31, Z31, Z31
+	XORQ         R10, R10        // 2i·w
+	SHLQ         $2, BX          // a row in bytes
+
+urow:
+	MOVQ R13, DI
+	MOVQ R12, CX
+	MOVQ R10, AX
+	VPBROADCASTD AX, Z9
+	VPADDD Z20, Z9, Z9           // b of the first sixteen windows
+
+ustep:
+	// m = min(CX, 16) windows: K3 their lanes, K1, K2 their 2m outputs
+	// of a row.
+	MOVQ    $16, R11
+	CMPQ    CX, R11
+	CMOVQLT CX, R11
+	MOVQ    $1, AX
+	SHLXQ   R11, AX, AX
+	DECQ    AX
+	KMOVW   AX, K3
+	ADDQ    R11, R11
+	MOVQ    $1, AX
+	SHLXQ   R11, AX, AX
+	DECQ    AX
+	KMOVW   AX, K1
+	SHRQ    $16, AX
+	KMOVW   AX, K2
+	VMOVUPS.Z   (SI), K3, Z0
+	VADDPS      Z0, Z31, Z0      // 0 + dy
+	VMOVDQU32.Z (R9), K3, Z1     // a
+	VPCMPEQD    Z9, Z1, K4
+	VMOVAPS.Z   Z0, K4, Z4       // row 2i, even columns
+	VPADDD      Z23, Z9, Z10
+	VPCMPEQD    Z10, Z1, K4
+	VMOVAPS.Z   Z0, K4, Z5       // row 2i, odd columns
+	VPADDD      Z24, Z9, Z10
+	VPCMPEQD    Z10, Z1, K4
+	VMOVAPS.Z   Z0, K4, Z6       // row 2i+1, even columns
+	VPADDD      Z25, Z9, Z10
+	VPCMPEQD    Z10, Z1, K4
+	VMOVAPS.Z   Z0, K4, Z7       // row 2i+1, odd columns
+	VMOVAPS     Z4, Z8
+	VPERMT2PS   Z5, Z26, Z8
+	VMOVAPS     Z4, Z12
+	VPERMT2PS   Z5, Z27, Z12
+	VMOVAPS     Z6, Z13
+	VPERMT2PS   Z7, Z26, Z13
+	VMOVAPS     Z6, Z14
+	VPERMT2PS   Z7, Z27, Z14
+	VMOVUPS     Z8, K1, (DI)
+	VMOVUPS     Z12, K2, 64(DI)
+	VMOVUPS     Z13, K1, (DI)(BX*1)
+	VMOVUPS     Z14, K2, 64(DI)(BX*1)
+	ADDQ        $64, SI
+	ADDQ        $64, R9
+	ADDQ        $128, DI
+	VPADDD      Z22, Z9, Z9
+	SUBQ        $16, CX
+	JGT         ustep
+
+	// dy and arg went on by whole steps: back to the next row's start.
+	MOVQ R12, AX
+	ADDQ $15, AX
+	SHRQ $4, AX
+	SHLQ $6, AX                  // bytes of the steps taken
+	SUBQ AX, SI
+	SUBQ AX, R9
+	LEAQ (SI)(R12*4), SI
+	LEAQ (R9)(R12*4), R9
+	LEAQ (R13)(BX*2), R13        // two output rows on
+	MOVQ BX, AX
+	SHRQ $1, AX                  // 2w
+	ADDQ AX, R10
+	DECQ DX
+	JNZ  urow
 	VZEROUPPER
 	RET

@@ -222,3 +222,10 @@ func wino4GradAVX512(a *float32, as int, v *float32, vs, n int)
 //
 //go:noescape
 func maxPool2x2AVX512(x *float32, w int, y *float32, arg *int32, oh, ow int) uint32
+
+// maxUnpool2x2AVX512 is MaxPoolBackward on one plane for 2×2 windows with
+// stride 2 (pool_avx512_amd64.s): it writes rows 0..2·oh−1, columns
+// 0..2·ow−1 of dx densely; the caller clears the rest and checks bounds.
+//
+//go:noescape
+func maxUnpool2x2AVX512(dy *float32, arg *int32, dx *float32, w, oh, ow int)

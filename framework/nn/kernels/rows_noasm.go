@@ -135,3 +135,7 @@ func wino4GradAVX512(a *float32, as int, v *float32, vs, n int) {
 func maxPool2x2AVX512(x *float32, w int, y *float32, arg *int32, oh, ow int) uint32 {
 	panic("kernels: no assembly in this build")
 }
+
+func maxUnpool2x2AVX512(dy *float32, arg *int32, dx *float32, w, oh, ow int) {
+	panic("kernels: no assembly in this build")
+}

@@ -39,80 +39,81 @@ DATA z4two<>+24(SB)/4, $0x40000000
 DATA z4two<>+28(SB)/4, $0x40000000
 GLOBL z4two<>(SB), RODATA|NOPTR, $32
 
-// Permutation indices over two registers of sixteen floats: the even
-// elements 0, 2, …, 30; the odd ones; the first halves interleaved (0, 16,
-// 1, 17, …, 7, 23); the second halves interleaved (8, 24, …, 15, 31).
-DATA zeven<>+0(SB)/4, $0
-DATA zeven<>+4(SB)/4, $2
-DATA zeven<>+8(SB)/4, $4
-DATA zeven<>+12(SB)/4, $6
-DATA zeven<>+16(SB)/4, $8
-DATA zeven<>+20(SB)/4, $10
-DATA zeven<>+24(SB)/4, $12
-DATA zeven<>+28(SB)/4, $14
-DATA zeven<>+32(SB)/4, $16
-DATA zeven<>+36(SB)/4, $18
-DATA zeven<>+40(SB)/4, $20
-DATA zeven<>+44(SB)/4, $22
-DATA zeven<>+48(SB)/4, $24
-DATA zeven<>+52(SB)/4, $26
-DATA zeven<>+56(SB)/4, $28
-DATA zeven<>+60(SB)/4, $30
-GLOBL zeven<>(SB), RODATA|NOPTR, $64
+// Permutation indices over two registers of sixteen floats (shared with
+// pool_avx512_amd64.s): the even elements 0, 2, …, 30; the odd ones; the
+// first halves interleaved (0, 16, 1, 17, …, 7, 23); the second halves
+// interleaved (8, 24, …, 15, 31).
+DATA ·zeven+0(SB)/4, $0
+DATA ·zeven+4(SB)/4, $2
+DATA ·zeven+8(SB)/4, $4
+DATA ·zeven+12(SB)/4, $6
+DATA ·zeven+16(SB)/4, $8
+DATA ·zeven+20(SB)/4, $10
+DATA ·zeven+24(SB)/4, $12
+DATA ·zeven+28(SB)/4, $14
+DATA ·zeven+32(SB)/4, $16
+DATA ·zeven+36(SB)/4, $18
+DATA ·zeven+40(SB)/4, $20
+DATA ·zeven+44(SB)/4, $22
+DATA ·zeven+48(SB)/4, $24
+DATA ·zeven+52(SB)/4, $26
+DATA ·zeven+56(SB)/4, $28
+DATA ·zeven+60(SB)/4, $30
+GLOBL ·zeven(SB), RODATA|NOPTR, $64
 
-DATA zodd<>+0(SB)/4, $1
-DATA zodd<>+4(SB)/4, $3
-DATA zodd<>+8(SB)/4, $5
-DATA zodd<>+12(SB)/4, $7
-DATA zodd<>+16(SB)/4, $9
-DATA zodd<>+20(SB)/4, $11
-DATA zodd<>+24(SB)/4, $13
-DATA zodd<>+28(SB)/4, $15
-DATA zodd<>+32(SB)/4, $17
-DATA zodd<>+36(SB)/4, $19
-DATA zodd<>+40(SB)/4, $21
-DATA zodd<>+44(SB)/4, $23
-DATA zodd<>+48(SB)/4, $25
-DATA zodd<>+52(SB)/4, $27
-DATA zodd<>+56(SB)/4, $29
-DATA zodd<>+60(SB)/4, $31
-GLOBL zodd<>(SB), RODATA|NOPTR, $64
+DATA ·zodd+0(SB)/4, $1
+DATA ·zodd+4(SB)/4, $3
+DATA ·zodd+8(SB)/4, $5
+DATA ·zodd+12(SB)/4, $7
+DATA ·zodd+16(SB)/4, $9
+DATA ·zodd+20(SB)/4, $11
+DATA ·zodd+24(SB)/4, $13
+DATA ·zodd+28(SB)/4, $15
+DATA ·zodd+32(SB)/4, $17
+DATA ·zodd+36(SB)/4, $19
+DATA ·zodd+40(SB)/4, $21
+DATA ·zodd+44(SB)/4, $23
+DATA ·zodd+48(SB)/4, $25
+DATA ·zodd+52(SB)/4, $27
+DATA ·zodd+56(SB)/4, $29
+DATA ·zodd+60(SB)/4, $31
+GLOBL ·zodd(SB), RODATA|NOPTR, $64
 
-DATA zlo<>+0(SB)/4, $0
-DATA zlo<>+4(SB)/4, $16
-DATA zlo<>+8(SB)/4, $1
-DATA zlo<>+12(SB)/4, $17
-DATA zlo<>+16(SB)/4, $2
-DATA zlo<>+20(SB)/4, $18
-DATA zlo<>+24(SB)/4, $3
-DATA zlo<>+28(SB)/4, $19
-DATA zlo<>+32(SB)/4, $4
-DATA zlo<>+36(SB)/4, $20
-DATA zlo<>+40(SB)/4, $5
-DATA zlo<>+44(SB)/4, $21
-DATA zlo<>+48(SB)/4, $6
-DATA zlo<>+52(SB)/4, $22
-DATA zlo<>+56(SB)/4, $7
-DATA zlo<>+60(SB)/4, $23
-GLOBL zlo<>(SB), RODATA|NOPTR, $64
+DATA ·zlo+0(SB)/4, $0
+DATA ·zlo+4(SB)/4, $16
+DATA ·zlo+8(SB)/4, $1
+DATA ·zlo+12(SB)/4, $17
+DATA ·zlo+16(SB)/4, $2
+DATA ·zlo+20(SB)/4, $18
+DATA ·zlo+24(SB)/4, $3
+DATA ·zlo+28(SB)/4, $19
+DATA ·zlo+32(SB)/4, $4
+DATA ·zlo+36(SB)/4, $20
+DATA ·zlo+40(SB)/4, $5
+DATA ·zlo+44(SB)/4, $21
+DATA ·zlo+48(SB)/4, $6
+DATA ·zlo+52(SB)/4, $22
+DATA ·zlo+56(SB)/4, $7
+DATA ·zlo+60(SB)/4, $23
+GLOBL ·zlo(SB), RODATA|NOPTR, $64
 
-DATA zhi<>+0(SB)/4, $8
-DATA zhi<>+4(SB)/4, $24
-DATA zhi<>+8(SB)/4, $9
-DATA zhi<>+12(SB)/4, $25
-DATA zhi<>+16(SB)/4, $10
-DATA zhi<>+20(SB)/4, $26
-DATA zhi<>+24(SB)/4, $11
-DATA zhi<>+28(SB)/4, $27
-DATA zhi<>+32(SB)/4, $12
-DATA zhi<>+36(SB)/4, $28
-DATA zhi<>+40(SB)/4, $13
-DATA zhi<>+44(SB)/4, $29
-DATA zhi<>+48(SB)/4, $14
-DATA zhi<>+52(SB)/4, $30
-DATA zhi<>+56(SB)/4, $15
-DATA zhi<>+60(SB)/4, $31
-GLOBL zhi<>(SB), RODATA|NOPTR, $64
+DATA ·zhi+0(SB)/4, $8
+DATA ·zhi+4(SB)/4, $24
+DATA ·zhi+8(SB)/4, $9
+DATA ·zhi+12(SB)/4, $25
+DATA ·zhi+16(SB)/4, $10
+DATA ·zhi+20(SB)/4, $26
+DATA ·zhi+24(SB)/4, $11
+DATA ·zhi+28(SB)/4, $27
+DATA ·zhi+32(SB)/4, $12
+DATA ·zhi+36(SB)/4, $28
+DATA ·zhi+40(SB)/4, $13
+DATA ·zhi+44(SB)/4, $29
+DATA ·zhi+48(SB)/4, $14
+DATA ·zhi+52(SB)/4, $30
+DATA ·zhi+56(SB)/4, $15
+DATA ·zhi+60(SB)/4, $31
+GLOBL ·zhi(SB), RODATA|NOPTR, $64
 
 // IN6Z is wino4_amd64.s's IN6 (winoB6, the same operations in the same
 // order) with its stores under mask MK: K5 for the tail's lanes, K6 (all
@@ -410,8 +411,8 @@ TEXT ·winoPlaneIn4AVX512(SB), NOSPLIT, $24-48
 	KMOVW AX, K2
 	SHRQ $16, R14
 	KMOVW R14, K4
-	VMOVUPS zeven<>(SB), Z20
-	VMOVUPS zodd<>(SB), Z21
+	VMOVUPS ·zeven(SB), Z20
+	VMOVUPS ·zodd(SB), Z21
 
 	MOVQ x+0(FP), BX
 	MOVQ ld+8(FP), CX
@@ -526,8 +527,8 @@ TEXT ·winoPairsAVX512(SB), NOSPLIT, $0-48
 	KMOVW AX, K2
 	SHRQ $16, AX
 	KMOVW AX, K3
-	VMOVUPS zlo<>(SB), Z20
-	VMOVUPS zhi<>(SB), Z21
+	VMOVUPS ·zlo(SB), Z20
+	VMOVUPS ·zhi(SB), Z21
 
 	MOVQ s0+0(FP), SI
 	MOVQ s1+8(FP), DX

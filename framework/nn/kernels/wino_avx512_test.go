@@ -193,11 +193,13 @@ func BenchmarkWino4Elementwise(b *testing.B) {
 }
 
 // TestMaxPool2x2AVX512MatchesGo runs 2×2 max pooling with stride 2 by the
-// AVX-512 kernel and by the Go loop on planes 2 to 70 wide (odd widths
-// too: the last column is dropped), with ties, signed zeros, and planes
-// holding a NaN or an infinity (which the kernel hands back to the Go
-// loop): the same maxima, bit for bit, and the same argmax. The input ends
-// at an unreadable page.
+// AVX-512 kernels and by the Go loops on planes 2 to 70 wide (odd widths
+// and heights too: the last column or row is dropped), with ties, signed
+// zeros, and planes holding a NaN or an infinity (which the forward kernel
+// hands back to the Go loop): the same maxima, bit for bit, the same
+// argmax, and the same input gradient (from ∂y with signed zeros and
+// specials, into a dx full of garbage). Inputs and dx end at an unreadable
+// page.
 func TestMaxPool2x2AVX512MatchesGo(t *testing.T) {
 	if !useAVX512 {
 		t.Skip("no AVX-512 path here")
@@ -237,6 +239,18 @@ func TestMaxPool2x2AVX512MatchesGo(t *testing.T) {
 						break
 					}
 				}
+				dy := guarded(t, p.OutSize())
+				copy(dy, specials(to32(randVec(uint64(w), len(dy), 1))))
+				var dx [2][]float32
+				for k, z := range []bool{false, true} {
+					useAVX512 = z
+					dx[k] = guarded(t, p.InSize())
+					copy(dx[k], filled(len(dx[k])))
+					MaxPoolBackward(p, dy, arg[0], dx[k])
+				}
+				if !sameBits(dx[0], dx[1]) {
+					t.Errorf("%d×%d, special %v: the AVX-512 input gradient differs from Go's", h, w, special)
+				}
 			}
 		}
 	}
@@ -258,6 +272,12 @@ func BenchmarkMaxPool2x2(b *testing.B) {
 				useAVX512 = z
 				for i := 0; i < b.N; i++ {
 					MaxPoolForward(p, x, y, arg)
+				}
+			})
+			b.Run(fmt.Sprintf("%dx%dx%d/backward/avx512=%v", p.C, p.H, p.W, z), func(b *testing.B) {
+				useAVX512 = z
+				for i := 0; i < b.N; i++ {
+					MaxPoolBackward(p, y, arg, x)
 				}
 			})
 		}
