@@ -177,11 +177,12 @@ func wino4GradFiltersAVX2(du *float32, plane, slab, slabs int, dw *float32, bloc
 //go:noescape
 func winoPlaneIn6AVX512(x *float32, ld, rows, n int, e *float32, t int)
 
-// winoQuadsAVX512 is winoQuadsAVX2 with each row's last n mod 8 tiles in
-// one masked step (wino_avx512_amd64.s); the caller checks bounds.
+// winoQuadsAVX512 is winoQuadsAVX2 writing w outputs of each row, 4n−3 ≤
+// w ≤ 4n (the last tile may be partial), with each row's last 1 to 8 tiles
+// in one masked step (wino_avx512_amd64.s); the caller checks bounds.
 //
 //go:noescape
-func winoQuadsAVX512(s *float32, st int, y *float32, ys, rows, n, sn int)
+func winoQuadsAVX512(s *float32, st int, y *float32, ys, rows, n, sn, w int)
 
 // winoPlaneIn4AVX512 is winoPlaneIn4AVX2 sixteen tiles at a time, each
 // row's last n mod 16 in one masked step (wino_avx512_amd64.s); the caller

@@ -108,7 +108,7 @@ func winoPlaneIn6AVX512(x *float32, ld, rows, n int, e *float32, t int) {
 	panic("kernels: no assembly in this build")
 }
 
-func winoQuadsAVX512(s *float32, st int, y *float32, ys, rows, n, sn int) {
+func winoQuadsAVX512(s *float32, st int, y *float32, ys, rows, n, sn, w int) {
 	panic("kernels: no assembly in this build")
 }
 

@@ -290,22 +290,30 @@ z6next:
 	VPERM2F128 $0x31, Y9, Y8, Y2;  \
 	VPERM2F128 $0x31, Y11, Y10, Y3
 
-// func winoQuadsAVX512(s *float32, st int, y *float32, ys, rows, n, sn int)
-// winoQuadsAVX2 with each row's last n mod 8 tiles in one masked step.
-// rows, n > 0.
-TEXT ·winoQuadsAVX512(SB), NOSPLIT, $0-56
-	// r = n mod 8 tiles in the tail: K1 their lanes, K2..K5 the 4r floats
-	// they write, by eights.
+// func winoQuadsAVX512(s *float32, st int, y *float32, ys, rows, n, sn, w int)
+// winoQuadsAVX2 writing w ≤ 4n outputs of each row (4n−3 ≤ w: the last
+// tile may be partial), with each row's last 1 to 8 tiles in one masked
+// step. rows, n > 0.
+TEXT ·winoQuadsAVX512(SB), NOSPLIT, $0-64
+	// f = ⌊(n−1)/8⌋ whole steps, r = n − 8f tiles in the tail: K1 their
+	// lanes, K2..K5 the w − 32f floats they write, by eights.
 	MOVQ n+40(FP), R14
-	MOVQ R14, CX
-	ANDQ $7, CX
+	LEAQ -1(R14), R14
+	SHRQ $3, R14          // f
+	MOVQ n+40(FP), CX
+	MOVQ R14, AX
+	SHLQ $3, AX
+	SUBQ AX, CX           // r
 	MOVQ CX, R9
 	SHLQ $2, R9           // the tail's bytes in a column
 	MOVQ $1, AX
 	SHLQ CX, AX
 	DECQ AX
 	KMOVW AX, K1
-	SHLQ $2, CX
+	MOVQ w+56(FP), CX
+	MOVQ R14, AX
+	SHLQ $5, AX
+	SUBQ AX, CX           // w − 32f
 	MOVQ $1, AX
 	SHLQ CX, AX
 	DECQ AX
@@ -325,7 +333,7 @@ TEXT ·winoQuadsAVX512(SB), NOSPLIT, $0-56
 	SHLQ $2, R13
 	MOVQ rows+32(FP), BX
 	MOVQ sn+48(FP), R15
-	SUBQ R14, R15
+	SUBQ n+40(FP), R15
 	SHLQ $2, R15          // bytes from a row's last tile read to the next row's first
 	LEAQ (SI)(R8*1), DX   // column 1
 	LEAQ (SI)(R8*2), R10  // column 2
@@ -336,8 +344,8 @@ zqrow:
 	MOVQ R14, CX
 
 zq8:
-	CMPQ    CX, $8
-	JLT     zqtail
+	TESTQ   CX, CX
+	JZ      zqtail
 	VMOVUPS (SI), Y0
 	VMOVUPS (DX), Y1
 	VMOVUPS (R10), Y2
@@ -352,12 +360,10 @@ zq8:
 	ADDQ    $32, R10
 	ADDQ    $32, R11
 	ADDQ    $128, DI
-	SUBQ    $8, CX
+	DECQ    CX
 	JMP     zq8
 
 zqtail:
-	TESTQ     CX, CX
-	JZ        zqnext
 	VMOVUPS.Z (SI), K1, Y0
 	VMOVUPS.Z (DX), K1, Y1
 	VMOVUPS.Z (R10), K1, Y2
@@ -371,15 +377,13 @@ zqtail:
 	ADDQ      R9, DX
 	ADDQ      R9, R10
 	ADDQ      R9, R11
-
-zqnext:
-	ADDQ R15, SI
-	ADDQ R15, DX
-	ADDQ R15, R10
-	ADDQ R15, R11
-	ADDQ R13, R12
-	DECQ BX
-	JNZ  zqrow
+	ADDQ      R15, SI
+	ADDQ      R15, DX
+	ADDQ      R15, R10
+	ADDQ      R15, R11
+	ADDQ      R13, R12
+	DECQ      BX
+	JNZ       zqrow
 	VZEROUPPER
 	RET
 

@@ -56,16 +56,29 @@ func TestWinoAVX512MatchesAVX2(t *testing.T) {
 				t.Errorf("%s: winoPlaneIn4AVX512 differs from winoPlaneIn4AVX2", name)
 			}
 
-			// F(4×4) output scatter: four columns of rows·sn tiles, sn > n.
+			// F(4×4) output scatter: four columns of rows·sn tiles, sn > n,
+			// into rows of w = 4n−3 … 4n outputs (the last tile partial).
 			sn, st := n+2, rows*(n+2)+5
 			s := guarded(t, 3*st+rows*sn)
 			copy(s, specials(to32(randVec(seed+2, len(s), 1))))
 			ys := 4*n + 3
-			y2, y5 := filled(rows*ys), filled(rows*ys)
+			y2 := filled(rows * ys)
 			winoQuadsAVX2(&s[0], st, &y2[0], ys, rows, n, sn)
-			winoQuadsAVX512(&s[0], st, &y5[0], ys, rows, n, sn)
-			if !sameBits(y2, y5) {
-				t.Errorf("%s: winoQuadsAVX512 differs from winoQuadsAVX2", name)
+			for w := 4*n - 3; w <= 4*n; w++ {
+				want := filled(rows * ys)
+				for r := 0; r < rows; r++ {
+					for c := 0; c < w; c++ {
+						want[r*ys+c] = s[(c%4)*st+r*sn+c/4]
+					}
+				}
+				if w == 4*n && !sameBits(y2, want) {
+					t.Errorf("%s: winoQuadsAVX2 differs from the reference", name)
+				}
+				y5 := filled(rows * ys)
+				winoQuadsAVX512(&s[0], st, &y5[0], ys, rows, n, sn, w)
+				if !sameBits(y5, want) {
+					t.Errorf("%s, w=%d: winoQuadsAVX512 differs from the reference", name, w)
+				}
 			}
 
 			// F(2×2) output scatter: two columns of rows·n tiles.
@@ -73,7 +86,7 @@ func TestWinoAVX512MatchesAVX2(t *testing.T) {
 			copy(s0, specials(to32(randVec(seed+3, len(s0), 1))))
 			s1 := to32(randVec(seed+4, rows*n, 1))
 			ys = 2*n + 1
-			y2, y5 = filled(rows*ys), filled(rows*ys)
+			y2, y5 := filled(rows*ys), filled(rows*ys)
 			winoPairsAVX2(&s0[0], &s1[0], &y2[0], ys, rows, n)
 			winoPairsAVX512(&s0[0], &s1[0], &y5[0], ys, rows, n)
 			if !sameBits(y2, y5) {
@@ -142,7 +155,7 @@ func BenchmarkWinoGathers(b *testing.B) {
 					case c.name == "in6":
 						winoPlaneIn6AVX2(&x[0], 4*n+2, rows, n, &e[0], rows*n)
 					case c.name == "quads" && z:
-						winoQuadsAVX512(&e[0], rows*n, &y[0], 4*n, rows, n, n)
+						winoQuadsAVX512(&e[0], rows*n, &y[0], 4*n, rows, n, n, 4*n)
 					case c.name == "quads":
 						winoQuadsAVX2(&e[0], rows*n, &y[0], 4*n, rows, n, n)
 					case c.name == "in4" && z:

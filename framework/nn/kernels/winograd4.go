@@ -211,13 +211,17 @@ func wino4Out(m []float32, ms int, s []float32, ss, n int) {
 }
 
 // scatter4 writes the outputs res[4a+b][off + r·tw + q] of one plane to
-// y[4r+a][4q+b], dropping those outside the oh×ow plane. With assembly the
+// y[4r+a][4q+b], dropping those outside the oh×ow plane. With AVX2 the
 // whole tiles of each row go through winoQuadsAVX2 and a partial last one
-// (ow not a multiple of 4) through the Go loop.
+// (ow not a multiple of 4) through the Go loop; with AVX-512 all of them
+// go through winoQuadsAVX512.
 func (d *winoDir) scatter4(res []float32, t, off int, y []float32) {
 	tw := d.tw
 	q0 := 0 // the first tile of each row left to the Go loop
-	if wino4Asm {
+	switch {
+	case wino4Asm && useAVX512:
+		q0 = tw // partial tiles too, by masked stores
+	case wino4Asm:
 		q0 = d.ow / 4
 	}
 	for a := 0; a < 4; a++ {
@@ -228,9 +232,9 @@ func (d *winoDir) scatter4(res []float32, t, off int, y []float32) {
 		r0 := res[4*a*t+off:]
 		if q0 > 0 {
 			_ = r0[3*t+(rows-1)*tw+q0-1]
-			_ = y[(4*(rows-1)+a)*d.ow+4*q0-1]
-			if useAVX512 {
-				winoQuadsAVX512(&r0[0], t, &y[a*d.ow], 4*d.ow, rows, q0, tw)
+			_ = y[(4*(rows-1)+a)*d.ow+min(4*q0, d.ow)-1]
+			if q0 == tw && useAVX512 {
+				winoQuadsAVX512(&r0[0], t, &y[a*d.ow], 4*d.ow, rows, tw, tw, d.ow)
 			} else {
 				winoQuadsAVX2(&r0[0], t, &y[a*d.ow], 4*d.ow, rows, q0, tw)
 			}
