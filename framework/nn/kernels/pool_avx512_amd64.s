@@ -2,6 +2,25 @@
 
 #include "textflag.h"
 
+// MASKS sets the masks of a step over m = min(CX, 16) windows: K3 their
+// lanes (one per window), K1 and K2 the 2m floats of a row they span, by
+// sixteens. It uses AX and R11.
+#define MASKS \
+	MOVQ    $16, R11;         \
+	CMPQ    CX, R11;          \
+	CMOVQLT CX, R11;          \
+	MOVQ    $1, AX;           \
+	SHLXQ   R11, AX, AX;      \
+	DECQ    AX;               \
+	KMOVW   AX, K3;           \
+	ADDQ    R11, R11;         \
+	MOVQ    $1, AX;           \
+	SHLXQ   R11, AX, AX;      \
+	DECQ    AX;               \
+	KMOVW   AX, K1;           \
+	SHRQ    $16, AX;          \
+	KMOVW   AX, K2
+
 // func maxPool2x2AVX512(x *float32, w int, y *float32, arg *int32, oh, ow int) uint32
 // maxPlane2x2 on one plane, sixteen windows at a time, a row's last
 // ow mod 16 in one masked step: window (i, j) reads v0 = x[2i][2j],
@@ -41,22 +60,7 @@ prow:
 	VPADDD Z20, Z9, Z9           // b of the first sixteen windows
 
 pstep:
-	// m = min(CX, 16) windows: K1, K2 their 2m inputs of a row, K3 their
-	// outputs.
-	MOVQ   $16, R11
-	CMPQ   CX, R11
-	CMOVQLT CX, R11
-	MOVQ   $1, AX
-	SHLXQ  R11, AX, AX
-	DECQ   AX
-	KMOVW  AX, K3
-	ADDQ   R11, R11
-	MOVQ   $1, AX
-	SHLXQ  R11, AX, AX
-	DECQ   AX
-	KMOVW  AX, K1
-	SHRQ   $16, AX
-	KMOVW  AX, K2
+	MASKS
 	VMOVUPS.Z (SI), K1, Z0
 	VMOVUPS.Z 64(SI), K2, Z1
 	VMOVUPS.Z (DI), K1, Z2
@@ -154,22 +158,7 @@ urow:
 	VPADDD Z20, Z9, Z9           // b of the first sixteen windows
 
 ustep:
-	// m = min(CX, 16) windows: K3 their lanes, K1, K2 their 2m outputs
-	// of a row.
-	MOVQ    $16, R11
-	CMPQ    CX, R11
-	CMOVQLT CX, R11
-	MOVQ    $1, AX
-	SHLXQ   R11, AX, AX
-	DECQ    AX
-	KMOVW   AX, K3
-	ADDQ    R11, R11
-	MOVQ    $1, AX
-	SHLXQ   R11, AX, AX
-	DECQ    AX
-	KMOVW   AX, K1
-	SHRQ    $16, AX
-	KMOVW   AX, K2
+	MASKS
 	VMOVUPS.Z   (SI), K3, Z0
 	VADDPS      Z0, Z31, Z0      // 0 + dy
 	VMOVDQU32.Z (R9), K3, Z1     // a

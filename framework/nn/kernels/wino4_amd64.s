@@ -416,30 +416,11 @@ p6in8:
 	VMOVUPS    112(SI), X7     // x28..x31
 	VMOVSD     128(SI), X13    // x32, x33 (not past the last tile's input)
 	VINSERTF128 $1, X13, Y7, Y7 // x28..x33, 0, 0
-	VPERM2F128 $0x20, Y6, Y4, Y8  // x4..x7 | x20..x23
-	VPERM2F128 $0x31, Y6, Y4, Y9  // x8..x11 | x24..x27
-	VPERM2F128 $0x20, Y7, Y5, Y10 // x12..x15 | x28..x31
-	VPERM2F128 $0x31, Y7, Y5, Y11 // x16..x19 | x32..x35
-	VUNPCKLPS  Y9, Y8, Y12        // x4 x8 x5 x9 | …
-	VUNPCKLPS  Y11, Y10, Y13      // x12 x16 x13 x17 | …
-	VUNPCKLPD  Y13, Y12, Y14      // a4 = x[4q+4], q < 8
-	VUNPCKHPD  Y13, Y12, Y15      // a5
-	VMOVUPS    (SI), Y0           // x0..x7
-	VMOVUPS    32(SI), Y1         // x8..x15
-	VMOVUPS    64(SI), Y2         // x16..x23
-	VMOVUPS    96(SI), Y3         // x24..x31
-	VPERM2F128 $0x20, Y2, Y0, Y8  // x0..x3 | x16..x19
-	VPERM2F128 $0x31, Y2, Y0, Y9  // x4..x7 | x20..x23
-	VPERM2F128 $0x20, Y3, Y1, Y10 // x8..x11 | x24..x27
-	VPERM2F128 $0x31, Y3, Y1, Y11 // x12..x15 | x28..x31
-	VUNPCKLPS  Y9, Y8, Y4         // x0 x4 x1 x5 | …
-	VUNPCKHPS  Y9, Y8, Y5         // x2 x6 x3 x7 | …
-	VUNPCKLPS  Y11, Y10, Y6       // x8 x12 x9 x13 | …
-	VUNPCKHPS  Y11, Y10, Y7       // x10 x14 x11 x15 | …
-	VUNPCKLPD  Y6, Y4, Y0         // a0
-	VUNPCKHPD  Y6, Y4, Y1         // a1
-	VUNPCKLPD  Y7, Y5, Y2         // a2
-	VUNPCKHPD  Y7, Y5, Y3         // a3
+	VMOVUPS    (SI), Y0        // x0..x7
+	VMOVUPS    32(SI), Y1      // x8..x15
+	VMOVUPS    64(SI), Y2      // x16..x23
+	VMOVUPS    96(SI), Y3      // x24..x31
+	T6
 	IN6(Y0, Y1, Y2, Y3, Y14, Y15, Y4, Y5, Y6, Y7, VMOVUPS)
 	ADDQ       $128, SI
 	ADDQ       $32, R8

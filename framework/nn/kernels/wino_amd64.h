@@ -1,4 +1,4 @@
-// Shared by wino_amd64.s and wino4_amd64.s.
+// Shared by wino_amd64.s, wino4_amd64.s and wino_avx512_amd64.s.
 
 // GATHER9 loads the nine weights of eight filters, one filter per lane:
 // Yk lane l = w[SI + idx[l]·4 + k·R8] (bytes), k < 9, idx at (R9). It
@@ -32,3 +32,28 @@
 	ADDQ       R8, DX; \
 	VPCMPEQD   Y15, Y15, Y15; \
 	VGATHERDPS Y15, (DX)(Y14*4), Y8
+
+// T6 transposes x0..x35 (Y0..Y3 = x0..x31, Y4..Y7 = x4..x35) into
+// a0..a3 in Y0..Y3 and a4, a5 in Y14, Y15: a_l lane q = x[4q+l] (the
+// 8-wide steps of winoPlaneIn6AVX2 and winoPlaneIn6AVX512). It uses Y8..Y13.
+#define T6 \
+	VPERM2F128 $0x20, Y6, Y4, Y8;  \
+	VPERM2F128 $0x31, Y6, Y4, Y9;  \
+	VPERM2F128 $0x20, Y7, Y5, Y10; \
+	VPERM2F128 $0x31, Y7, Y5, Y11; \
+	VUNPCKLPS  Y9, Y8, Y12;        \
+	VUNPCKLPS  Y11, Y10, Y13;      \
+	VUNPCKLPD  Y13, Y12, Y14;      \
+	VUNPCKHPD  Y13, Y12, Y15;      \
+	VPERM2F128 $0x20, Y2, Y0, Y8;  \
+	VPERM2F128 $0x31, Y2, Y0, Y9;  \
+	VPERM2F128 $0x20, Y3, Y1, Y10; \
+	VPERM2F128 $0x31, Y3, Y1, Y11; \
+	VUNPCKLPS  Y9, Y8, Y4;         \
+	VUNPCKHPS  Y9, Y8, Y5;         \
+	VUNPCKLPS  Y11, Y10, Y6;       \
+	VUNPCKHPS  Y11, Y10, Y7;       \
+	VUNPCKLPD  Y6, Y4, Y0;         \
+	VUNPCKHPD  Y6, Y4, Y1;         \
+	VUNPCKLPD  Y7, Y5, Y2;         \
+	VUNPCKHPD  Y7, Y5, Y3

@@ -1,6 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "wino_amd64.h"
 
 // AVX-512 forms of the per-plane Winograd gathers and scatters of
 // wino_amd64.s and wino4_amd64.s: the same operations in each lane (so the
@@ -146,31 +147,6 @@ GLOBL ·zhi(SB), RODATA|NOPTR, $64
 	VSUBPS  t1, t0, t0;           \
 	VADDPS  d5, t0, t0;           \
 	VMOVUPS t0, MK, (R9)(DX*2)
-
-// T6 transposes x0..x35 (Y0..Y3 = x0..x31, Y4..Y7 = x4..x35) into
-// a0..a3 in Y0..Y3 and a4, a5 in Y14, Y15: a_l lane q = x[4q+l], as
-// winoPlaneIn6AVX2's 8-wide step.
-#define T6 \
-	VPERM2F128 $0x20, Y6, Y4, Y8;  \
-	VPERM2F128 $0x31, Y6, Y4, Y9;  \
-	VPERM2F128 $0x20, Y7, Y5, Y10; \
-	VPERM2F128 $0x31, Y7, Y5, Y11; \
-	VUNPCKLPS  Y9, Y8, Y12;        \
-	VUNPCKLPS  Y11, Y10, Y13;      \
-	VUNPCKLPD  Y13, Y12, Y14;      \
-	VUNPCKHPD  Y13, Y12, Y15;      \
-	VPERM2F128 $0x20, Y2, Y0, Y8;  \
-	VPERM2F128 $0x31, Y2, Y0, Y9;  \
-	VPERM2F128 $0x20, Y3, Y1, Y10; \
-	VPERM2F128 $0x31, Y3, Y1, Y11; \
-	VUNPCKLPS  Y9, Y8, Y4;         \
-	VUNPCKHPS  Y9, Y8, Y5;         \
-	VUNPCKLPS  Y11, Y10, Y6;       \
-	VUNPCKHPS  Y11, Y10, Y7;       \
-	VUNPCKLPD  Y6, Y4, Y0;         \
-	VUNPCKHPD  Y6, Y4, Y1;         \
-	VUNPCKLPD  Y7, Y5, Y2;         \
-	VUNPCKHPD  Y7, Y5, Y3
 
 // func winoPlaneIn6AVX512(x *float32, ld, rows, n int, e *float32, t int)
 // winoPlaneIn6AVX2 with each row's last n mod 8 tiles in one masked step:
