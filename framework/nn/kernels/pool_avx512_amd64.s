@@ -1,6 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "wino_amd64.h"
 
 // MASKS sets the masks of a step over m = min(CX, 16) windows: K3 their
 // lanes (one per window), K1 and K2 the 2m floats of a row they span, by
@@ -9,15 +10,9 @@
 	MOVQ    $16, R11;         \
 	CMPQ    CX, R11;          \
 	CMOVQLT CX, R11;          \
-	MOVQ    $1, AX;           \
-	SHLXQ   R11, AX, AX;      \
-	DECQ    AX;               \
-	KMOVW   AX, K3;           \
+	LOWMASK(R11, AX, K3); \
 	ADDQ    R11, R11;         \
-	MOVQ    $1, AX;           \
-	SHLXQ   R11, AX, AX;      \
-	DECQ    AX;               \
-	KMOVW   AX, K1;           \
+	LOWMASK(R11, AX, K1); \
 	SHRQ    $16, AX;          \
 	KMOVW   AX, K2
 

@@ -33,9 +33,19 @@
 	VPCMPEQD   Y15, Y15, Y15; \
 	VGATHERDPS Y15, (DX)(Y14*4), Y8
 
+// LOWMASK sets mask register k to the low n bits, n < 64 in a register:
+// r = (1<<n) − 1, kept for further shifts (SHLX: BMI2, which the AVX-512
+// path requires).
+#define LOWMASK(n, r, k) \
+	MOVQ  $1, r;    \
+	SHLXQ n, r, r;  \
+	DECQ  r;        \
+	KMOVW r, k
+
 // T6 transposes x0..x35 (Y0..Y3 = x0..x31, Y4..Y7 = x4..x35) into
 // a0..a3 in Y0..Y3 and a4, a5 in Y14, Y15: a_l lane q = x[4q+l] (the
-// 8-wide steps of winoPlaneIn6AVX2 and winoPlaneIn6AVX512). It uses Y8..Y13.
+// 8-wide steps of winoPlaneIn6AVX2 and winoPlaneIn6AVX512); Y4..Y13 are
+// scratch.
 #define T6 \
 	VPERM2F128 $0x20, Y6, Y4, Y8;  \
 	VPERM2F128 $0x31, Y6, Y4, Y9;  \

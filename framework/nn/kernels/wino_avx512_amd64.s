@@ -161,15 +161,9 @@ TEXT ·winoPlaneIn6AVX512(SB), NOSPLIT, $24-48
 	MOVQ n+24(FP), R12
 	MOVQ R12, CX
 	ANDQ $7, CX
-	MOVQ $1, AX
-	SHLQ CX, AX
-	DECQ AX
-	KMOVW AX, K5
+	LOWMASK(CX, AX, K5)
 	LEAQ 2(CX*4), CX
-	MOVQ $1, AX
-	SHLQ CX, AX
-	DECQ AX
-	KMOVW AX, K1
+	LOWMASK(CX, AX, K1)
 	SHRQ $8, AX
 	KMOVW AX, K2
 	SHRQ $8, AX
@@ -282,18 +276,12 @@ TEXT ·winoQuadsAVX512(SB), NOSPLIT, $0-64
 	SUBQ AX, CX           // r
 	MOVQ CX, R9
 	SHLQ $2, R9           // the tail's bytes in a column
-	MOVQ $1, AX
-	SHLQ CX, AX
-	DECQ AX
-	KMOVW AX, K1
+	LOWMASK(CX, AX, K1)
 	MOVQ w+56(FP), CX
 	MOVQ R14, AX
 	SHLQ $5, AX
 	SUBQ AX, CX           // w − 32f
-	MOVQ $1, AX
-	SHLQ CX, AX
-	DECQ AX
-	KMOVW AX, K2
+	LOWMASK(CX, AX, K2)
 	SHRQ $8, AX
 	KMOVW AX, K3
 	SHRQ $8, AX
@@ -375,15 +363,9 @@ TEXT ·winoPlaneIn4AVX512(SB), NOSPLIT, $24-48
 	MOVQ n+24(FP), R12
 	MOVQ R12, CX
 	ANDQ $15, CX
-	MOVQ $1, AX
-	SHLQ CX, AX
-	DECQ AX
-	KMOVW AX, K5
+	LOWMASK(CX, AX, K5)
 	LEAQ 2(CX*2), CX
-	MOVQ $1, AX
-	SHLQ CX, AX
-	DECQ AX
-	KMOVW AX, K1
+	LOWMASK(CX, AX, K1)
 	MOVQ AX, R14
 	SHRQ $2, R14
 	KMOVW R14, K3
@@ -496,15 +478,9 @@ TEXT ·winoPairsAVX512(SB), NOSPLIT, $0-48
 	MOVQ n+40(FP), R9
 	MOVQ R9, CX
 	ANDQ $15, CX
-	MOVQ $1, AX
-	SHLQ CX, AX
-	DECQ AX
-	KMOVW AX, K1
+	LOWMASK(CX, AX, K1)
 	SHLQ $1, CX
-	MOVQ $1, AX
-	SHLQ CX, AX
-	DECQ AX
-	KMOVW AX, K2
+	LOWMASK(CX, AX, K2)
 	SHRQ $16, AX
 	KMOVW AX, K3
 	VMOVUPS ·zlo(SB), Z20
@@ -576,10 +552,7 @@ GLOBL z4c<>(SB), RODATA|NOPTR, $16
 	KMOVW        AX, K6;            \
 	MOVQ         CX, BX;            \
 	ANDQ         $15, BX;           \
-	MOVQ         $1, AX;            \
-	SHLXQ        BX, AX, AX;        \
-	DECQ         AX;                \
-	KMOVW        AX, K5
+	LOWMASK(BX, AX, K5)
 
 // IN6R is IN6 (winoB6) on sixteen lanes with the constants in Z24 (4),
 // Z25 (5), Z26 (2) and its stores under mask MK.
