@@ -45,3 +45,11 @@ func packA6N(dst, src *float32, ld, kb int)
 //
 //go:noescape
 func packB16NRows(dst, src *float32, ld, kb, np int)
+
+// packB16NTail packs the last, partial panel of cols columns (0 < cols <
+// 16) by masked loads, which read nothing past a row's cols values:
+// dst[16p+j] = src[p*ld+j] for j < cols, 0 for cols ≤ j < 16, p < kb
+// (kb ≥ 1).
+//
+//go:noescape
+func packB16NTail(dst, src *float32, ld, kb, cols int)

@@ -27,6 +27,9 @@ func packA6N(dst, src *float32, ld, kb int)  { panic("gemm: no assembly in this 
 func packB16NRows(dst, src *float32, ld, kb, np int) {
 	panic("gemm: no assembly in this build")
 }
+func packB16NTail(dst, src *float32, ld, kb, cols int) {
+	panic("gemm: no assembly in this build")
+}
 
 // The AVX-512F micro-kernels of kernel_avx512_amd64.s are never called in
 // this build.

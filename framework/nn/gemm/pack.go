@@ -49,38 +49,13 @@ func packA(dst, a []float32, lda int, trans bool, i0, mb, p0, kb, mr int) {
 // packB packs rows [p0,p0+kb) and columns [j0,j0+nb) of op(B) into dst as
 // consecutive micro-panels of nr columns: panel t holds, for each p in
 // turn, the nr values op(B)[p0+p][j0+t·nr+j], j = 0..nr-1. Columns past nb
-// are zero.
-func packB(dst, b []float32, ldb int, trans bool, p0, kb, j0, nb, nr int) {
-	jr := 0
-	if nr == 16 && hasAVX2 && nb >= 16 {
-		full := nb / 16
-		if !trans {
-			// All full panels at once, reading B a row at a time:
-			// sequential reads suit the prefetchers best when B streams
-			// from memory.
-			_, _ = dst[full*16*kb-1], b[(p0+kb-1)*ldb+j0+full*16-1]
-			packB16NRows(&dst[0], &b[p0*ldb+j0], ldb, kb, full)
-			jr = full * 16
-		} else {
-			// op(B)[p][j] = b[j*ldb+p]: transpose 8×8 blocks.
-			k8 := kb &^ 7
-			for ; jr+16 <= nb; jr += 16 {
-				d := dst[jr*kb : (jr+16)*kb]
-				base := (j0+jr)*ldb + p0
-				_ = b[base+15*ldb+kb-1]
-				if k8 > 0 {
-					packB16T(&d[0], &b[base], ldb, k8)
-				}
-				for j := range 16 {
-					s := b[base+j*ldb : base+j*ldb+kb]
-					for p := k8; p < kb; p++ {
-						d[16*p+j] = s[p]
-					}
-				}
-			}
-		}
+// are zero. With assembly (nr = 16), a transposed B's last, partial panel
+// goes through scratch, which is grown to 16·kb floats and returned.
+func packB(dst, b []float32, ldb int, trans bool, p0, kb, j0, nb, nr int, scratch []float32) []float32 {
+	if nr == 16 && hasAVX2 {
+		return packB16(dst, b, ldb, trans, p0, kb, j0, nb, scratch)
 	}
-	for ; jr < nb; jr += nr {
+	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
 		d := dst[jr*kb : (jr+nr)*kb]
 		if !trans {
@@ -110,4 +85,57 @@ func packB(dst, b []float32, ldb int, trans bool, p0, kb, j0, nb, nr int) {
 			}
 		}
 	}
+	return scratch
+}
+
+// packB16 is packB for 16-column panels with the assembly routines of
+// pack_amd64.s, including the last, partial panel: a non-transposed B's
+// by masked loads (packB16NTail), a transposed B's by copying its rows into
+// scratch, zero rows below them, and transposing that as a whole panel.
+// Before these, the partial panel was a Go loop that cost as much as the
+// full panels (the first conv's filter gradient has 27 columns).
+func packB16(dst, b []float32, ldb int, trans bool, p0, kb, j0, nb int, scratch []float32) []float32 {
+	full := nb / 16
+	jr := full * 16
+	cols := nb - jr
+	if !trans {
+		// All full panels at once, reading B a row at a time: sequential
+		// reads suit the prefetchers best when B streams from memory.
+		_, _ = dst[roundUp(nb, 16)*kb-1], b[(p0+kb-1)*ldb+j0+nb-1]
+		if full > 0 {
+			packB16NRows(&dst[0], &b[p0*ldb+j0], ldb, kb, full)
+		}
+		if cols > 0 {
+			packB16NTail(&dst[jr*kb], &b[p0*ldb+j0+jr], ldb, kb, cols)
+		}
+		return scratch
+	}
+	// op(B)[p][j] = b[j*ldb+p]: transpose 8×8 blocks, the last kb%8 rows
+	// of each panel in Go.
+	k8 := kb &^ 7
+	panel := func(d, src []float32, ld int) {
+		if k8 > 0 {
+			packB16T(&d[0], &src[0], ld, k8)
+		}
+		for j := range 16 {
+			s := src[j*ld : j*ld+kb]
+			for p := k8; p < kb; p++ {
+				d[16*p+j] = s[p]
+			}
+		}
+	}
+	for t := range full {
+		base := (j0+16*t)*ldb + p0
+		panel(dst[16*t*kb:16*(t+1)*kb], b[base:base+15*ldb+kb], ldb)
+	}
+	if cols > 0 {
+		scratch = grow(scratch, 16*kb)
+		base := (j0+jr)*ldb + p0
+		for j := range cols {
+			copy(scratch[j*kb:(j+1)*kb], b[base+j*ldb:base+j*ldb+kb])
+		}
+		clear(scratch[cols*kb:])
+		panel(dst[jr*kb:(jr+16)*kb], scratch, kb)
+	}
+	return scratch
 }

@@ -241,3 +241,51 @@ packB16NRowsT:
 	JNZ packB16NRowsP
 	VZEROUPPER
 	RET
+
+// func packB16NTail(dst, src *float32, ld, kb, cols int)
+// dst[16p+j] = src[p*ld+j] for j < cols, 0 for cols ≤ j < 16, p < kb:
+// a partial panel by masked loads (VMASKMOVPS reads nothing, and faults on
+// nothing, in the lanes its mask leaves out). 0 < cols < 16, kb ≥ 1.
+TEXT ·packB16NTail(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R8
+	SHLQ $2, R8
+	MOVQ kb+24(FP), CX
+	MOVQ cols+32(FP), DX
+	// The mask of lanes j < cols is tailMask's 16 words from 16 - cols.
+	LEAQ tailMask<>+64(SB), AX
+	SHLQ $2, DX
+	SUBQ DX, AX
+	VMOVDQU (AX), Y2
+	VMOVDQU 32(AX), Y3
+packB16NTailP:
+	VMASKMOVPS (SI), Y2, Y0
+	VMASKMOVPS 32(SI), Y3, Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ R8, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ packB16NTailP
+	VZEROUPPER
+	RET
+
+// tailMask is 16 words of all ones, then 16 of zeros.
+DATA tailMask<>+0(SB)/8, $-1
+DATA tailMask<>+8(SB)/8, $-1
+DATA tailMask<>+16(SB)/8, $-1
+DATA tailMask<>+24(SB)/8, $-1
+DATA tailMask<>+32(SB)/8, $-1
+DATA tailMask<>+40(SB)/8, $-1
+DATA tailMask<>+48(SB)/8, $-1
+DATA tailMask<>+56(SB)/8, $-1
+DATA tailMask<>+64(SB)/8, $0
+DATA tailMask<>+72(SB)/8, $0
+DATA tailMask<>+80(SB)/8, $0
+DATA tailMask<>+88(SB)/8, $0
+DATA tailMask<>+96(SB)/8, $0
+DATA tailMask<>+104(SB)/8, $0
+DATA tailMask<>+112(SB)/8, $0
+DATA tailMask<>+120(SB)/8, $0
+GLOBL tailMask<>(SB), RODATA|NOPTR, $128

@@ -241,6 +241,7 @@ func scaleC(m, n int, beta float32, c []float32, ldc int) {
 // buffers holds one goroutine's packing buffers.
 type buffers struct {
 	a, b []float32
+	t    []float32 // scratch of packB
 }
 
 // grow returns s resized to n elements, reallocating only when it is too
@@ -265,7 +266,7 @@ func (p *problem) runPart(i0, i1, j0, j1 int, buf *buffers) {
 		for pc := 0; pc < p.k; pc += p.kc {
 			kb := min(p.kc, p.k-pc)
 			buf.b = grow(buf.b, roundUp(nb, nr)*kb)
-			packB(buf.b, p.b, p.ldb, p.transB, pc, kb, jc, nb, pnr)
+			buf.t = packB(buf.b, p.b, p.ldb, p.transB, pc, kb, jc, nb, pnr, buf.t)
 			beta := p.beta
 			if pc > 0 {
 				beta = 1

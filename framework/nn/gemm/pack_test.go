@@ -1,0 +1,76 @@
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// packBRef is packB written plainly: panel t holds op(B)[p0+p][j0+t·nr+j]
+// at dst[t·nr·kb + p·nr + j], and zeros past nb.
+func packBRef(b []float32, ldb int, trans bool, p0, kb, j0, nb, nr int) []float32 {
+	dst := make([]float32, roundUp(nb, nr)*kb)
+	for jr := 0; jr < nb; jr += nr {
+		for p := range kb {
+			for j := range nr {
+				var v float32
+				if jr+j < nb {
+					if trans {
+						v = b[(j0+jr+j)*ldb+p0+p]
+					} else {
+						v = b[(p0+p)*ldb+j0+jr+j]
+					}
+				}
+				dst[jr*kb+p*nr+j] = v
+			}
+		}
+	}
+	return dst
+}
+
+// TestPackB checks packB against packBRef for every width of the last,
+// partial panel (nb 1 to 40), depths with and without a kb%8 remainder,
+// offsets into B and row strides wider than a row, on the panel width of
+// the path in use (16 with assembly). B ends at its last element read
+// (a read past it panics or, in assembly, takes values that are not
+// there), dst starts as NaN (a panel lane left unwritten shows), and the
+// scratch is reused across calls with a stale NaN fill (rows of it left
+// uncleared show).
+func TestPackB(t *testing.T) {
+	nr := active.pnr
+	var scratch []float32
+	for _, trans := range []bool{false, true} {
+		for _, kb := range []int{1, 2, 7, 8, 9, 16, 23} {
+			for nb := 1; nb <= 40; nb++ {
+				for _, off := range []int{0, 3} {
+					name := fmt.Sprintf("trans=%v/kb=%d/nb=%d/off=%d", trans, kb, nb, off)
+					p0, j0 := off, 2*off
+					rows, cols := p0+kb, j0+nb // op(B)'s extent read
+					ld := cols + off
+					if trans {
+						rows, cols = j0+nb, p0+kb
+						ld = cols + off
+					}
+					b := make([]float32, (rows-1)*ld+cols)
+					for i := range b {
+						b[i] = float32(i%251) - 125.5
+					}
+					want := packBRef(b, ld, trans, p0, kb, j0, nb, nr)
+					dst := make([]float32, len(want))
+					for i := range dst {
+						dst[i] = float32(math.NaN())
+					}
+					for i := range scratch {
+						scratch[i] = float32(math.NaN())
+					}
+					scratch = packB(dst, b, ld, trans, p0, kb, j0, nb, nr, scratch)
+					for i := range want {
+						if math.Float32bits(dst[i]) != math.Float32bits(want[i]) {
+							t.Fatalf("%s: dst[%d] = %v, want %v", name, i, dst[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
