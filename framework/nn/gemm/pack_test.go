@@ -3,7 +3,6 @@ package gemm
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"testing"
 )
 
@@ -69,55 +68,6 @@ func TestPackB(t *testing.T) {
 						if math.Float32bits(dst[i]) != math.Float32bits(want[i]) {
 							t.Fatalf("%s: dst[%d] = %v, want %v", name, i, dst[i], want[i])
 						}
-					}
-				}
-			}
-		}
-	}
-}
-
-// packBLayout lays a row-major k×n B out as PackedBRow says, with NaN in
-// the padding columns of the last panel: a NaN that reached C would show.
-func packBLayout(b []float32, k, n int) []float32 {
-	bp := make([]float32, PackedBLen(k, n))
-	for i := range bp {
-		bp[i] = float32(math.NaN())
-	}
-	for r := range k {
-		off, stride := PackedBRow(k, n, r)
-		for j := range n {
-			bp[off+(j/16)*stride+j%16] = b[r*n+j]
-		}
-	}
-	return bp
-}
-
-// TestSgemmPackedB checks SgemmPackedB against Sgemm bit for bit, with B
-// laid out by PackedBRow: one and several k blocks (k > 384), partial
-// panels and tiles, n past ncMax, products split over the workers and not.
-func TestSgemmPackedB(t *testing.T) {
-	if !PackedBSupported() {
-		t.Skipf("no packed B on the %s path", active.isa)
-	}
-	rng := rand.New(rand.NewPCG(7, 9))
-	for _, m := range []int{1, 7, 12, 64, 150} {
-		for _, n := range []int{1, 15, 16, 17, 40, 56, 300, 3100} {
-			for _, k := range []int{1, 9, 64, 385, 800} {
-				if m*n*k > 40e6 {
-					continue
-				}
-				lda, ldc := k+3, n+2
-				a, b := randSlice(rng, (m-1)*lda+k), randSlice(rng, k*n)
-				want := make([]float32, (m-1)*ldc+n)
-				got := make([]float32, len(want))
-				for i := range got {
-					got[i] = float32(math.NaN()) // C is not read
-				}
-				Sgemm(false, false, m, n, k, 1, a, lda, b, n, 0, want, ldc)
-				SgemmPackedB(m, n, k, a, lda, packBLayout(b, k, n), got, ldc)
-				for i := range want {
-					if i%ldc < n && math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-						t.Fatalf("m=%d n=%d k=%d: c[%d] = %v, Sgemm gives %v", m, n, k, i, got[i], want[i])
 					}
 				}
 			}

@@ -187,7 +187,6 @@ type problem struct {
 	alpha, beta    float32
 	a, b, c        []float32
 	lda, ldb, ldc  int
-	packedB        bool // b is packed already (SgemmPackedB)
 }
 
 // sgemmGo runs the blocked algorithm with the given micro-kernel on at most
@@ -266,14 +265,8 @@ func (p *problem) runPart(i0, i1, j0, j1 int, buf *buffers) {
 		direct := !p.transA && nb <= p.shape.directMaxN
 		for pc := 0; pc < p.k; pc += p.kc {
 			kb := min(p.kc, p.k-pc)
-			var bp []float32
-			if p.packedB {
-				bp = p.b[pc*roundUp(p.n, 16)+jc*kb:]
-			} else {
-				buf.b = grow(buf.b, roundUp(nb, nr)*kb)
-				buf.t = packB(buf.b, p.b, p.ldb, p.transB, pc, kb, jc, nb, pnr, buf.t)
-				bp = buf.b
-			}
+			buf.b = grow(buf.b, roundUp(nb, nr)*kb)
+			buf.t = packB(buf.b, p.b, p.ldb, p.transB, pc, kb, jc, nb, pnr, buf.t)
 			beta := p.beta
 			if pc > 0 {
 				beta = 1
@@ -288,9 +281,9 @@ func (p *problem) runPart(i0, i1, j0, j1 int, buf *buffers) {
 				packA(buf.a[packed*kb:], p.a, p.lda, p.transA, ic+packed, mb-packed, pc, kb, pmr)
 				switch p.shape.isa {
 				case isa.AVX512:
-					p.macroAVX512(buf.a, bp, mb, nb, kb, ic, jc, pc, packed, beta)
+					p.macroAVX512(buf.a, buf.b, mb, nb, kb, ic, jc, pc, packed, beta)
 				default:
-					p.macro(buf.a, bp, mb, nb, kb, ic, jc, pc, direct, beta)
+					p.macro(buf.a, buf.b, mb, nb, kb, ic, jc, pc, direct, beta)
 				}
 			}
 		}

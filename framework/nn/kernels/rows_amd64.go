@@ -204,13 +204,6 @@ func winoPairsAVX512(s0, s1, y *float32, ys, rows, n int)
 //go:noescape
 func wino4InAVX512(a *float32, as int, v *float32, vs, n int)
 
-// wino4InPackedAVX512 is wino4InAVX512 with the outputs' successive
-// 16-lane steps cs floats apart (rows of a packed GEMM operand, see
-// gemm.PackedBRow) (wino_avx512_amd64.s); the caller checks bounds.
-//
-//go:noescape
-func wino4InPackedAVX512(a *float32, as int, v *float32, vs, n, cs int)
-
 // wino4OutAVX512 is wino4OutAVX2 sixteen lanes at a time, the last n mod
 // 16 in one masked step (wino_avx512_amd64.s); the caller checks bounds.
 //

@@ -124,10 +124,6 @@ func wino4InAVX512(a *float32, as int, v *float32, vs, n int) {
 	panic("kernels: no assembly in this build")
 }
 
-func wino4InPackedAVX512(a *float32, as int, v *float32, vs, n, cs int) {
-	panic("kernels: no assembly in this build")
-}
-
 func wino4OutAVX512(m *float32, ms int, s *float32, ss, n int) {
 	panic("kernels: no assembly in this build")
 }

@@ -682,48 +682,6 @@ zindone:
 	VZEROUPPER
 	RET
 
-// func wino4InPackedAVX512(a *float32, as int, v *float32, vs, n, cs int)
-// wino4InAVX512 with the outputs' successive 16-lane steps cs floats apart
-// rather than 16: rows of a GEMM operand packed in 16-column panels
-// (gemm.PackedBRow). n > 0.
-TEXT ·wino4InPackedAVX512(SB), NOSPLIT, $0-48
-	ELEMARGS
-	MOVQ cs+40(FP), R12
-	SHLQ $2, R12
-	ZCONST
-
-zpin16:
-	CMPQ    CX, $16
-	JLT     zpintail
-	VMOVUPS (SI), Z0
-	VMOVUPS (SI)(R10*1), Z1
-	VMOVUPS (SI)(R10*2), Z2
-	VMOVUPS (R11), Z3
-	VMOVUPS (SI)(R10*4), Z4
-	VMOVUPS (R11)(R10*2), Z5
-	IN6R(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, K6)
-	ADDQ    $64, SI
-	ADDQ    $64, R11
-	ADDQ    R12, R8
-	ADDQ    R12, R9
-	SUBQ    $16, CX
-	JMP     zpin16
-
-zpintail:
-	TESTQ     CX, CX
-	JZ        zpindone
-	VMOVUPS.Z (SI), K5, Z0
-	VMOVUPS.Z (SI)(R10*1), K5, Z1
-	VMOVUPS.Z (SI)(R10*2), K5, Z2
-	VMOVUPS.Z (R11), K5, Z3
-	VMOVUPS.Z (SI)(R10*4), K5, Z4
-	VMOVUPS.Z (R11)(R10*2), K5, Z5
-	IN6R(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, K5)
-
-zpindone:
-	VZEROUPPER
-	RET
-
 // func wino4OutAVX512(m *float32, ms int, s *float32, ss, n int)
 // wino4OutAVX2 sixteen lanes at a time, the last n mod 16 in one masked
 // step; n > 0.

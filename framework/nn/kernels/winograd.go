@@ -243,8 +243,8 @@ func (d *winoDir) setSlabs(slabs int) {
 // transform's sums and results, 12 rows), and a padded input plane.
 func (d *winoDir) wsLen() int {
 	t := d.group * d.th * d.tw
-	if d.f4 { // V (room for a packed V), M, 40 rows (winoDir.runGroup4) and a padded plane
-		return 36*(d.ci*((t+15)/16*16)+d.co*t) + 40*t + (4*d.th+2)*(4*d.tw+2)
+	if d.f4 { // V, M, 40 rows (winoDir.runGroup4) and a padded plane
+		return 36*(d.ci+d.co)*t + 40*t + (4*d.th+2)*(4*d.tw+2)
 	}
 	return 16*(d.ci+d.co)*t + 16*t + (2*d.th+2)*(2*d.tw+2)
 }
@@ -345,7 +345,7 @@ func (d *winoDir) runGroup(ws, src, dst []float32, n0, cnt int) {
 	rest := ws[16*(d.ci+d.co)*t:]
 	e, pl := rest[:16*t], rest[16*t:]
 	row := func(b []float32, k int) []float32 { return b[k*t : (k+1)*t] }
-	d.inputs(v, e, pl, src, n0, cnt, false)
+	d.inputs(v, e, pl, src, n0, cnt)
 	for pos := 0; pos < 16; pos++ {
 		gemm.Sgemm(false, false, d.co, t, d.ci, 1, d.u[pos*d.co*d.ci:], d.ci,
 			v[pos*d.ci*t:], t, 0, m[pos*d.co*t:], t)
@@ -369,10 +369,8 @@ func (d *winoDir) runGroup(ws, src, dst []float32, n0, cnt int) {
 
 // inputs writes V = Bᵀ d B of images [n0, n0+cnt) of src to v, position
 // pos of channel c at v[(pos·ci+c)·t:], t = cnt·th·tw; e is 16·t floats of
-// scratch (36·t for F(4×4)) and pl a padded plane. Where packed (F(4×4)
-// only), position pos is instead the packed operand of its GEMM
-// (gemm.PackedBRow) at v[pos·gemm.PackedBLen(ci, t):].
-func (d *winoDir) inputs(v, e, pl, src []float32, n0, cnt int, packed bool) {
+// scratch (36·t for F(4×4)) and pl a padded plane.
+func (d *winoDir) inputs(v, e, pl, src []float32, n0, cnt int) {
 	tiles := d.th * d.tw
 	t := cnt * tiles
 	in := d.ci * d.h * d.w
@@ -385,14 +383,6 @@ func (d *winoDir) inputs(v, e, pl, src []float32, n0, cnt int, packed bool) {
 			} else {
 				d.rowsIn(x, e, t, i*tiles, pl)
 			}
-		}
-		if d.f4 && packed { // as below, into the GEMMs' panels
-			pl := gemm.PackedBLen(d.ci, t)
-			off, cs := gemm.PackedBRow(d.ci, t, c)
-			for j := 0; j < 6; j++ {
-				wino4InPacked(e[j*t:], 6*t, v[j*pl+off:], 6*pl, t, cs)
-			}
-			continue
 		}
 		if d.f4 { // 6 columns of 6 rows, strided
 			for j := 0; j < 6; j++ {

@@ -95,23 +95,14 @@ func (d *winoDir) runGroup4(ws, src, dst []float32, n0, cnt int) {
 	tiles := d.th * d.tw
 	t := cnt * tiles
 	out := d.co * d.oh * d.ow
-	packed := packV()
-	vp := d.ci * t // V's floats per position
-	if packed {
-		vp = gemm.PackedBLen(d.ci, t)
-	}
-	v := ws[:36*vp]
-	m := ws[36*vp : 36*vp+36*d.co*t]
-	rest := ws[36*vp+36*d.co*t:]
+	v := ws[:36*d.ci*t]
+	m := ws[36*d.ci*t : 36*(d.ci+d.co)*t]
+	rest := ws[36*(d.ci+d.co)*t:]
 	e, pl := rest[:36*t], rest[40*t:]
-	d.inputs(v, e, pl, src, n0, cnt, packed)
+	d.inputs(v, e, pl, src, n0, cnt)
 	for pos := 0; pos < 36; pos++ {
-		if packed {
-			gemm.SgemmPackedB(d.co, t, d.ci, d.u[pos*d.co*d.ci:], d.ci, v[pos*vp:], m[pos*d.co*t:], t)
-			continue
-		}
 		gemm.Sgemm(false, false, d.co, t, d.ci, 1, d.u[pos*d.co*d.ci:], d.ci,
-			v[pos*vp:], t, 0, m[pos*d.co*t:], t)
+			v[pos*d.ci*t:], t, 0, m[pos*d.co*t:], t)
 	}
 	sums, res := rest[:24*t], rest[24*t:40*t]
 	for o := 0; o < d.co; o++ {
@@ -194,36 +185,6 @@ func wino4In(a []float32, as int, v []float32, vs, n int) {
 		r := winoB6(a[i], a[as+i], a[2*as+i], a[3*as+i], a[4*as+i], a[5*as+i])
 		for j, x := range r {
 			v[j*vs+i] = x
-		}
-	}
-}
-
-// packV reports whether F(4×4)'s forward and input-gradient passes write
-// V straight into their GEMMs' packed operands (gemm.SgemmPackedB), which
-// saves the GEMMs a copy of it: with the AVX-512 transforms and a gemm
-// path that takes packed operands. The products are the same bit for bit.
-func packV() bool { return winoPackV && wino4Asm && useAVX512 && gemm.PackedBSupported() }
-
-// winoPackV lets tests turn packV off, to compare with the unpacked V.
-var winoPackV = true
-
-// wino4InPacked is wino4In writing each row of v as a row of a packed GEMM
-// operand: element i at v[j·vs + (i/16)·cs + i%16] (gemm.PackedBRow's
-// layout, cs its stride).
-func wino4InPacked(a []float32, as int, v []float32, vs, n, cs int) {
-	if n <= 0 {
-		return
-	}
-	_ = a[5*as+n-1]
-	_ = v[5*vs+(n-1)/16*cs+(n-1)%16]
-	if wino4Asm && useAVX512 {
-		wino4InPackedAVX512(&a[0], as, &v[0], vs, n, cs)
-		return
-	}
-	for i := 0; i < n; i++ {
-		r := winoB6(a[i], a[as+i], a[2*as+i], a[3*as+i], a[4*as+i], a[5*as+i])
-		for j, x := range r {
-			v[j*vs+i/16*cs+i%16] = x
 		}
 	}
 }

@@ -39,11 +39,11 @@ func (d *winoDir) filterSlab(ws, x, dy []float32, sl, n int) {
 		m := ws[np*d.ci*t : np*(d.ci+d.co)*t]
 		rest := ws[np*(d.ci+d.co)*t:]
 		if d.f4 { // V's row transforms take 36·t of rest, ∂y's 24·t
-			d.inputs(v, rest[:36*t], rest[40*t:], x, n0, cnt, false)
+			d.inputs(v, rest[:36*t], rest[40*t:], x, n0, cnt)
 			d.outputGrads4(m, rest[:24*t], dy, n0, cnt)
 		} else {
 			e, pl := rest[:16*t], rest[16*t:]
-			d.inputs(v, e, pl, x, n0, cnt, false)
+			d.inputs(v, e, pl, x, n0, cnt)
 			d.outputGrads(m, e[:8*t], dy, n0, cnt)
 		}
 		beta := float32(1)
