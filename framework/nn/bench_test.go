@@ -2,10 +2,12 @@ package nn
 
 import (
 	"fmt"
-	"github.com/slotlab/slotlab/framework"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
+	"github.com/slotlab/slotlab/framework"
 	"github.com/slotlab/slotlab/framework/rng"
 	"github.com/slotlab/slotlab/plugins/selectors/probabilistic"
 )
@@ -114,5 +116,68 @@ func BenchmarkArchitectures(b *testing.B) {
 				b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
 			})
 		}
+	}
+}
+
+// BenchmarkReLUGradFold times a K=8 slot training step of CONV-2, CONV-4
+// and CONV-6 at batch 128 with the gradient of each conv's fused ReLU done
+// by the max pool after it (foldsReLUGrad) and without, two networks built
+// side by side and stepped alternately, and reports the median of the
+// per-pair ratios (unfolded time / folded time: above 1, folding saves).
+// SLOTLAB_CONV=auto4 runs it with F(4×4) where measured faster.
+func BenchmarkReLUGradFold(b *testing.B) {
+	for _, name := range []string{"conv2", "conv4", "conv6"} {
+		b.Run(name, func(b *testing.B) {
+			a, err := loadSpec(filepath.Join("..", "..", "architectures", name+".yaml"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			h := Hyper{LR: 0.1, Momentum: 0.9, WeightDecay: 1e-4}
+			var nets [2]*Network
+			for k, fold := range []bool{false, true} {
+				defer func(v bool) { foldReLUGrad = v }(foldReLUGrad)
+				foldReLUGrad = fold
+				o := testOptions(framework.MethodSlot, 8, 128)
+				o.Selector = fusedArgmax{}
+				o.WeightInit, o.ScoreInit = paperInit{}, paperInit{lambda: 1}
+				n, err := Build(a, o)
+				if err != nil {
+					b.Fatal(err)
+				}
+				x, y := n.TrainInput()
+				s := rng.New(1, "bench")
+				for i := range x {
+					x[i] = 2*s.Float32(uint64(i)) - 1
+				}
+				for i := range y {
+					y[i] = int32(i % 10)
+				}
+				nets[k] = n
+			}
+			step := func(n *Network) time.Duration {
+				t0 := time.Now()
+				if _, _, err := n.TrainStep(h); err != nil {
+					b.Fatal(err)
+				}
+				return time.Since(t0)
+			}
+			for range 2 {
+				step(nets[0])
+				step(nets[1])
+			}
+			var ratios []float64
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				var un, fo time.Duration
+				if i%2 == 0 {
+					un, fo = step(nets[0]), step(nets[1])
+				} else {
+					fo, un = step(nets[1]), step(nets[0])
+				}
+				ratios = append(ratios, un.Seconds()/fo.Seconds())
+			}
+			slices.Sort(ratios)
+			b.ReportMetric(ratios[len(ratios)/2], "unfolded/folded")
+		})
 	}
 }

@@ -59,6 +59,9 @@ type convOp struct {
 	conv   *kernels.Conv
 	needDX bool
 	y      buffer
+	// gradMasked: the max pool after the fused ReLU does its gradient
+	// (foldsReLUGrad), so the gradient arrives masked already.
+	gradMasked bool
 }
 
 func (op *convOp) Do(v ...G.Value) (G.Value, error) {
@@ -72,7 +75,7 @@ func (op *convOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error)
 	s := op.conv.Shape()
 	out := make(G.Nodes, 2)
 	var err error
-	if op.conv.ReLU {
+	if op.conv.ReLU && !op.gradMasked {
 		// The fused ReLU's gradient first: ∂L/∂(conv) = ∂L/∂y where y > 0.
 		grad, err = applyKernel("relu_grad", op.shape, func(v []G.Value, dx []float32) {
 			kernels.ReLUBackward(f32(v[0]), f32(v[1]), dx)
@@ -109,7 +112,7 @@ func convNode(b *builder, st Step, h *G.Node) (*G.Node, error) {
 	ys := tensor.Shape{s.N, s.F, s.OutH(), s.OutW()}
 	conv := kernels.NewConvWith(s, kernels.ConvOptions{Algo: convAlgo(b.n.Options.Winograd4)})
 	conv.ReLU = b.fuseReLU
-	op := &convOp{baseOp: newBase("conv", ys, 4, 2), conv: conv, needDX: b.needDX, y: newBuffer(ys)}
+	op := &convOp{baseOp: newBase("conv", ys, 4, 2), conv: conv, needDX: b.needDX, y: newBuffer(ys), gradMasked: b.reluToPool}
 	return apply(st, op, h, b.weight(st, s.F, s.C*s.KH*s.KW))
 }
 

@@ -53,6 +53,9 @@ func poolNode(b *builder, st Step, h *G.Node) (*G.Node, error) {
 	op := &poolOp{baseOp: newBase(string(l.Kind), out, 4), p: p, max: l.Kind == framework.MaxPool, y: newBuffer(out)}
 	if op.max {
 		op.argmax = make([]int32, out.TotalSize())
+		if b.poolMasksReLU && b.train {
+			op.masked = make([]float32, out.TotalSize())
+		}
 	}
 	return apply(st, op, h)
 }
@@ -64,6 +67,9 @@ type poolOp struct {
 	max    bool
 	argmax []int32
 	y      buffer
+	// masked, when not nil, is ∂L/∂y masked by y > 0: the gradient of the
+	// ReLU fused into the conv before this max pool (foldsReLUGrad).
+	masked []float32
 }
 
 func (op *poolOp) Do(v ...G.Value) (G.Value, error) {
@@ -77,7 +83,15 @@ func (op *poolOp) Do(v ...G.Value) (G.Value, error) {
 
 func (op *poolOp) DiffWRT(int) []bool { return []bool{true} }
 
-func (op *poolOp) SymDiff(_ G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+func (op *poolOp) SymDiff(_ G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	if op.masked != nil {
+		// The ReLU's gradient on the pooled tensor, then the routing.
+		node, err := applyKernel(op.name+"_relu_grad", tensor.Shape{op.p.N, op.p.C, op.p.H, op.p.W}, func(v []G.Value, dx []float32) {
+			kernels.ReLUBackward(f32(v[0]), f32(v[1]), op.masked)
+			kernels.MaxPoolBackward(op.p, op.masked, op.argmax, dx)
+		}, output, grad)
+		return G.Nodes{node}, err
+	}
 	// Routes ∂L/∂y back through the pooling.
 	node, err := applyKernel(op.name+"_grad", tensor.Shape{op.p.N, op.p.C, op.p.H, op.p.W}, func(v []G.Value, dx []float32) {
 		if op.max {
