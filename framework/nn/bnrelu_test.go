@@ -54,17 +54,21 @@ func TestConvReLUFusedSameBits(t *testing.T) {
 }
 
 // TestReLUGradFoldedSameBits is TestBatchNormReLUFusedSameBits for the
-// gradient of a conv's fused ReLU done by the max pool after it
-// (foldsReLUGrad): convs on im2col (3 channels), F(2×2) and, under
-// winograd: f4, F(4×4) and the transform GEMMs, each followed by its
-// ReLU and a max pool of 2×2 windows, or of 3×3 windows 2 apart (which
-// overlap, so one input can take the gradient of two windows).
+// gradient of a conv's fused ReLU done by the layer after it
+// (foldsReLUGrad): by a max pool of 2×2 windows, or of 3×3 windows 2
+// apart (which overlap, so one input can take the gradient of two
+// windows), and by the next conv's input gradient on im2col, F(2×2) and,
+// under winograd: f4, F(4×4) and the transform GEMMs.
 func TestReLUGradFoldedSameBits(t *testing.T) {
 	spec := arch([]int{3, 22, 22},
 		LayerSpec{Kind: framework.Conv, Out: 64, Kernel: 3, Stride: 1},
 		LayerSpec{Kind: framework.ReLU},
+		LayerSpec{Kind: framework.Conv, Out: 64, Kernel: 3, Stride: 1},
+		LayerSpec{Kind: framework.ReLU},
 		LayerSpec{Kind: framework.MaxPool, Size: 2, Stride: 2},
 		LayerSpec{Kind: framework.Conv, Out: 64, Kernel: 3, Stride: 1},
+		LayerSpec{Kind: framework.ReLU},
+		LayerSpec{Kind: framework.Conv, Out: 64, Kernel: 3, Stride: 1, Padding: 1},
 		LayerSpec{Kind: framework.ReLU},
 		LayerSpec{Kind: framework.MaxPool, Size: 3, Stride: 2},
 		LayerSpec{Kind: framework.Conv, Out: 64, Kernel: 3, Stride: 1, Padding: 1},

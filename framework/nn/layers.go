@@ -95,10 +95,10 @@ type builder struct {
 	// the ReLU that follows it, which the graph then leaves out
 	// (fusesReLU).
 	fuseReLU bool
-	// reluToPool tells the conv being built that its fused ReLU's gradient
-	// is done by the max pool after it (foldsReLUGrad); poolMasksReLU
-	// tells that pool, the next step built.
-	reluToPool, poolMasksReLU bool
+	// reluFolded tells the conv being built that its fused ReLU's
+	// gradient is done by the layer after it (foldsReLUGrad); nextMasks
+	// tells that layer, the next step built, to do it.
+	reluFolded, nextMasks bool
 }
 
 // fuseBNReLU and fuseConvReLU turn on the fusing of a batch norm, and of
@@ -110,19 +110,27 @@ var fuseBNReLU, fuseConvReLU = true, true
 var foldReLUGrad = true
 
 // foldsReLUGrad reports whether step i, a conv that does the ReLU of step
-// i+1, leaves that ReLU's gradient to the max pool at step i+2. The pool
-// routes each window's ∂L/∂y to the input that was the window's maximum
-// and zeros to the rest; the ReLU's gradient then keeps the inputs where
-// the ReLU's output is above 0 and zeros the rest. The maximum is that
-// output at the routed input, so the pool can mask its own ∂L/∂y by its
-// output above 0 before routing it: a pass over the pooled tensor, a
-// quarter of the conv's, in place of a pass of its own over the conv's
-// (read y and ∂L/∂y, write ∂L/∂x). The same values either way: each is ∂L/∂y
-// or +0 by the same comparison, and where windows overlap the same terms
-// are summed in the same order.
+// i+1, leaves that ReLU's gradient (a pass of its own over the conv's
+// output: read y and ∂L/∂y, write ∂L/∂x) to the layer at step i+2:
+//
+//   - a max pool routes each window's ∂L/∂y to the input that was the
+//     window's maximum and zeros to the rest. The maximum is the ReLU's
+//     output at the routed input, so the pool masks its own ∂L/∂y by its
+//     output above 0 before routing it: a pass over the pooled tensor, a
+//     quarter of the conv's;
+//   - a conv masks the ∂L/∂x it computes by its input (the ReLU's output)
+//     above 0 (kernels.Conv.BackwardDataMasked), on the Winograd paths one
+//     group of images at a time while it is in cache.
+//
+// The same values either way: each element is ∂L/∂y or +0 by the same
+// comparison, and where pool windows overlap the same terms are summed in
+// the same order.
 func foldsReLUGrad(steps []Step, i int) bool {
-	return foldReLUGrad && steps[i].Layer.Kind == framework.Conv && fusesReLU(steps, i) &&
-		i+2 < len(steps) && steps[i+2].Layer.Kind == framework.MaxPool
+	if !foldReLUGrad || steps[i].Layer.Kind != framework.Conv || !fusesReLU(steps, i) || i+2 >= len(steps) {
+		return false
+	}
+	k := steps[i+2].Layer.Kind
+	return k == framework.MaxPool || k == framework.Conv
 }
 
 // fusesReLU reports whether step i does the ReLU of step i+1: a batch norm

@@ -171,12 +171,12 @@ func (n *Network) buildGraph(batch int, train bool) (*graph, error) {
 	for i := 0; i < len(steps); i++ {
 		st := steps[i]
 		b.fuseReLU = fusesReLU(steps, i)
-		b.reluToPool = foldsReLUGrad(steps, i)
+		b.reluFolded = foldsReLUGrad(steps, i)
 		var err error
 		if h, err = layerKinds[st.Layer.Kind].node(b, st, h); err != nil {
 			return nil, err
 		}
-		b.poolMasksReLU = b.reluToPool // for the pool two steps on
+		b.nextMasks = b.reluFolded // for the layer two steps on
 		if st.Weighted {
 			b.needDX = true
 		}

@@ -59,9 +59,11 @@ type convOp struct {
 	conv   *kernels.Conv
 	needDX bool
 	y      buffer
-	// gradMasked: the max pool after the fused ReLU does its gradient
-	// (foldsReLUGrad), so the gradient arrives masked already.
-	gradMasked bool
+	// gradMasked: the layer after the fused ReLU does its gradient
+	// (foldsReLUGrad), so the gradient arrives masked already; maskDX:
+	// this conv's input is the output of such a ReLU, whose gradient
+	// BackwardData does (kernels.Conv.BackwardDataMasked).
+	gradMasked, maskDX bool
 }
 
 func (op *convOp) Do(v ...G.Value) (G.Value, error) {
@@ -86,9 +88,15 @@ func (op *convOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error)
 	}
 	if op.needDX {
 		// ∂L/∂x from the weights and ∂L/∂y.
-		out[0], err = applyKernel("conv_dx", tensor.Shape{s.N, s.C, s.H, s.W}, func(v []G.Value, dx []float32) {
-			op.conv.BackwardData(f32(v[1]), f32(v[0]), dx)
-		}, inputs[1], grad)
+		if op.maskDX {
+			out[0], err = applyKernel("conv_dx_relu", tensor.Shape{s.N, s.C, s.H, s.W}, func(v []G.Value, dx []float32) {
+				op.conv.BackwardDataMasked(f32(v[1]), f32(v[0]), f32(v[2]), dx)
+			}, inputs[1], grad, inputs[0])
+		} else {
+			out[0], err = applyKernel("conv_dx", tensor.Shape{s.N, s.C, s.H, s.W}, func(v []G.Value, dx []float32) {
+				op.conv.BackwardData(f32(v[1]), f32(v[0]), dx)
+			}, inputs[1], grad)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -112,7 +120,7 @@ func convNode(b *builder, st Step, h *G.Node) (*G.Node, error) {
 	ys := tensor.Shape{s.N, s.F, s.OutH(), s.OutW()}
 	conv := kernels.NewConvWith(s, kernels.ConvOptions{Algo: convAlgo(b.n.Options.Winograd4)})
 	conv.ReLU = b.fuseReLU
-	op := &convOp{baseOp: newBase("conv", ys, 4, 2), conv: conv, needDX: b.needDX, y: newBuffer(ys), gradMasked: b.reluToPool}
+	op := &convOp{baseOp: newBase("conv", ys, 4, 2), conv: conv, needDX: b.needDX, y: newBuffer(ys), gradMasked: b.reluFolded, maskDX: b.nextMasks}
 	return apply(st, op, h, b.weight(st, s.F, s.C*s.KH*s.KW))
 }
 

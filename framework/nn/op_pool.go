@@ -53,7 +53,7 @@ func poolNode(b *builder, st Step, h *G.Node) (*G.Node, error) {
 	op := &poolOp{baseOp: newBase(string(l.Kind), out, 4), p: p, max: l.Kind == framework.MaxPool, y: newBuffer(out)}
 	if op.max {
 		op.argmax = make([]int32, out.TotalSize())
-		if b.poolMasksReLU && b.train {
+		if b.nextMasks && b.train {
 			op.masked = make([]float32, out.TotalSize())
 		}
 	}

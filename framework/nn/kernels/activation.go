@@ -69,20 +69,24 @@ func reluSerial(x, y []float32) {
 	}
 }
 
+// reluGradSerial is ReLUBackward on the calling goroutine.
+func reluGradSerial(y, dy, dx []float32) {
+	dy, dx = dy[:len(y)], dx[:len(y)]
+	if n := len(y) &^ 7; useAsm && n > 0 {
+		reluGradAVX2(&y[0], &dy[0], &dx[0], n)
+		y, dy, dx = y[n:], dy[n:], dx[n:]
+	}
+	for i, v := range y {
+		dx[i] = reluGrad(v, dy[i])
+	}
+}
+
 func (t *eltTask) Range(_, lo, hi int) {
 	switch t.kind {
 	case reluForward:
 		reluSerial(t.a[lo:hi], t.b[lo:hi])
 	case reluBackward:
-		y, dy, dx := t.a[lo:hi], t.b[lo:hi], t.c[lo:hi]
-		dy, dx = dy[:len(y)], dx[:len(y)]
-		if n := len(y) &^ 7; useAsm && n > 0 {
-			reluGradAVX2(&y[0], &dy[0], &dx[0], n)
-			y, dy, dx = y[n:], dy[n:], dx[n:]
-		}
-		for i, v := range y {
-			dx[i] = reluGrad(v, dy[i])
-		}
+		reluGradSerial(t.a[lo:hi], t.b[lo:hi], t.c[lo:hi])
 	case dropoutForward:
 		t.dropout(lo, hi)
 	case mulElt:

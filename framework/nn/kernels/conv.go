@@ -166,8 +166,9 @@ type Conv struct {
 	// workspaces (shared by all passes).
 	winoFwd, winoData, winoFilt *winoDir
 	winoWS                      [][]float32
-	wino                        *winoDir // the pass in progress
-	winoReLU                    bool     // the pass in progress is a Forward with ReLU
+	wino                        *winoDir  // the pass in progress
+	winoReLU                    bool      // the pass in progress is a Forward with ReLU
+	winoMask                    []float32 // the pass in progress is a BackwardDataMasked by x > 0
 	// wg is the transform-GEMM Winograd of small planes
 	// (winograd_gemm.go), which then does all three passes.
 	wg               *winoGEMM
@@ -404,6 +405,26 @@ func (c *Conv) BackwardData(dy, w, dx []float32) {
 	c.dy, c.w, c.dx = nil, nil, nil
 }
 
+// BackwardDataMasked is BackwardData followed by ReLUBackward(x, dx, dx):
+// ∂L/∂x kept where x > 0, zeroed elsewhere, for a conv whose input x is
+// the output of a ReLU, which then need not run its gradient as a pass of
+// its own. The values are those of the two calls; on the Winograd paths
+// each group of images is masked as it is written, while in cache.
+func (c *Conv) BackwardDataMasked(dy, w, x, dx []float32) {
+	checkLen("conv x", len(x), c.s.InSize())
+	if c.wg == nil && c.winoData != nil {
+		checkLen("conv dy", len(dy), c.s.OutSize())
+		checkLen("conv w", len(w), c.s.WeightSize())
+		checkLen("conv dx", len(dx), c.s.InSize())
+		c.winoMask = x
+		c.runWino(c.winoData, dy, w, dx)
+		c.winoMask = nil
+		return
+	}
+	c.BackwardData(dy, w, dx)
+	ReLUBackward(x, dx, dx)
+}
+
 // BackwardFilter computes dw (F, C·KH·KW) = ∂L/∂w, summed over the batch and
 // all output positions, overwriting dw. The summation order is fixed by the
 // shape and the options alone, so dw is the same bit for bit whatever
@@ -481,6 +502,11 @@ func (c *Conv) run(worker, lo, hi int) {
 				out := d.co * d.oh * d.ow
 				y := c.winoDst[n0*out : (n0+cnt)*out]
 				reluSerial(y, y)
+			}
+			if c.winoMask != nil { // while the group's ∂x is in cache
+				out := d.co * d.oh * d.ow
+				dx := c.winoDst[n0*out : (n0+cnt)*out]
+				reluGradSerial(c.winoMask[n0*out:(n0+cnt)*out], dx, dx)
 			}
 		}
 	case phaseWinoFilterSlabs:

@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"fmt"
+	"math"
 	"testing"
 )
 
@@ -59,5 +60,42 @@ func TestConvReLUSameBits(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestBackwardDataMaskedSameBits checks Conv.BackwardDataMasked against
+// BackwardData followed by ReLUBackward, bit for bit, on every algorithm
+// of the input gradient: im2col, F(2×2), F(4×4) (masked group by group)
+// and the transform GEMMs, with an x of which about half is 0 (a ReLU's
+// output) and a dx that starts as NaN.
+func TestBackwardDataMaskedSameBits(t *testing.T) {
+	for _, tc := range []struct {
+		s ConvShape
+		a ConvAlgo
+	}{
+		{ConvShape{N: 3, C: 16, H: 9, W: 9, F: 8, KH: 3, KW: 3, Stride: 1}, ConvIm2col},
+		{ConvShape{N: 12, C: 64, H: 12, W: 12, F: 64, KH: 3, KW: 3, Stride: 1}, ConvWinograd}, // two groups
+		{ConvShape{N: 5, C: 64, H: 14, W: 14, F: 64, KH: 3, KW: 3, Stride: 1, Pad: 1}, ConvWinograd4},
+		{ConvShape{N: 4, C: 32, H: 5, W: 5, F: 32, KH: 3, KW: 3, Stride: 1, Pad: 1}, ConvWinogradGEMM},
+	} {
+		s := tc.s
+		x := to32(randVec(1, s.InSize(), 1))
+		reluSerial(x, x)
+		w := to32(randVec(2, s.WeightSize(), 0.2))
+		dy := to32(randVec(3, s.OutSize(), 1))
+		want := make([]float32, s.InSize())
+		c := NewConvWith(s, ConvOptions{Algo: tc.a})
+		c.BackwardData(dy, w, want)
+		ReLUBackward(x, want, want)
+		got := make([]float32, s.InSize())
+		for i := range got {
+			got[i] = float32(math.NaN())
+		}
+		c.BackwardDataMasked(dy, w, x, got)
+		if !sameBits(got, want) {
+			t.Errorf("%v %v: BackwardDataMasked differs from BackwardData then ReLUBackward", tc.a, s)
+		}
+		f, d, _ := ConvPasses(s, tc.a)
+		t.Logf("%v: forward %s, input gradient %s", tc.a, f, d)
 	}
 }
