@@ -1,7 +1,9 @@
 package gemm
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -205,4 +207,49 @@ func BenchmarkGonumSgemm(b *testing.B) {
 		}
 		impl.Sgemm(ta, tb, m, n, k, alpha, a, lda, bb, ldb, beta, c, ldc)
 	})
+}
+
+// BenchmarkDirectA times Sgemm on one thread with A packed and with A read
+// in place (the D kernels), alternating call by call, and reports the
+// median of the per-pair ratios (packed time / in-place time: above 1,
+// reading A in place is faster): the Winograd group GEMMs of CONV-4 and
+// CONV-6 (F×T by C, T the group's tiles), im2col's, and VGG-19's deepest.
+// It measures the path in use (SLOTLAB_ISA) and sets kernelShape.directMaxN.
+func BenchmarkDirectA(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, s := range []struct{ m, n, k int }{
+		{64, 294, 64}, {128, 275, 128}, {128, 200, 128}, {256, 150, 128}, {64, 600, 64},
+		{128, 400, 128}, {64, 784, 576}, {64, 3072, 64}, {128, 1500, 128}, {512, 256, 4608},
+		{256, 1024, 256}, {64, 900, 27},
+	} {
+		b.Run(fmt.Sprintf("%dx%dx%d", s.m, s.n, s.k), func(b *testing.B) {
+			a, bb := randSlice(rng, s.m*s.k), randSlice(rng, s.k*s.n)
+			c := make([]float32, s.m*s.n)
+			reps := max(1, int(20e6/float64(s.m*s.n*s.k)))
+			call := func(direct bool) time.Duration {
+				shape := active
+				shape.directMaxN = 0
+				if direct {
+					shape.directMaxN = s.n
+				}
+				t0 := time.Now()
+				for range reps {
+					sgemmGo(shape, 1, false, false, s.m, s.n, s.k, 1, a, s.k, bb, s.n, 0, c, s.n)
+				}
+				return time.Since(t0)
+			}
+			var r []float64
+			for i := 0; i < b.N; i++ {
+				if i%2 == 0 {
+					p, d := call(false), call(true)
+					r = append(r, p.Seconds()/d.Seconds())
+				} else {
+					d, p := call(true), call(false)
+					r = append(r, p.Seconds()/d.Seconds())
+				}
+			}
+			slices.Sort(r)
+			b.ReportMetric(r[len(r)/2], "packed/direct")
+		})
+	}
 }

@@ -67,7 +67,10 @@ const (
 // (mr and nr are multiples of them). directMaxN is the widest block of C
 // for which an assembly path reads a non-transposed A in place, in tiles
 // of pmr rows, rather than packed: with few B panels per A panel, packing
-// A costs more than it saves (0: never).
+// A costs more than it saves (0: never). BenchmarkDirectA measures it:
+// on the AVX-512 path in place was 1.03–1.04× faster up to 300 columns
+// (Winograd's group GEMMs, VGG-19's 512×256×4608) and 0.96–0.98× from 400
+// on; on AVX2, 0.95–1.01× from 150 on (docs/perf/direct-a.txt).
 type kernelShape struct {
 	isa        isa.Level
 	mr, nr     int
@@ -78,7 +81,7 @@ type kernelShape struct {
 var (
 	genericShape = kernelShape{isa: isa.Generic, mr: genericMR, nr: genericNR, pmr: genericMR, pnr: genericNR}
 	avx2Shape    = kernelShape{isa: isa.AVX2, mr: 6, nr: 16, pmr: 6, pnr: 16, directMaxN: 128}
-	avx512Shape  = kernelShape{isa: isa.AVX512, mr: 12, nr: 32, pmr: 6, pnr: 16, directMaxN: 128}
+	avx512Shape  = kernelShape{isa: isa.AVX512, mr: 12, nr: 32, pmr: 6, pnr: 16, directMaxN: 320}
 )
 
 // shapeFor returns the widest micro-kernel at or below level l that this
