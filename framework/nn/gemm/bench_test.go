@@ -253,3 +253,48 @@ func BenchmarkDirectA(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBInPlace times Sgemm on one thread on the AVX-512 path with a
+// non-transposed B packed and read in place (the B kernels), alternating
+// call by call, and reports the median of the per-pair ratios (packed
+// time / in-place time: above 1, in place is faster): Winograd's group
+// GEMMs (F×T by C: B is V, T columns), im2col's, and row strides that are
+// multiples of 4 KiB. It sets readBInPlace, and lifts bInPlaceMaxM.
+func BenchmarkBInPlace(b *testing.B) {
+	if active.isa != isa.AVX512 {
+		b.Skip("B is read in place on the AVX-512 path only")
+	}
+	defer func(v bool, m int) { readBInPlace, bInPlaceMaxM = v, m }(readBInPlace, bInPlaceMaxM)
+	bInPlaceMaxM = 1 << 30
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, s := range []struct{ m, n, k int }{
+		{64, 98, 64}, {128, 72, 128}, {64, 294, 64}, {128, 275, 128}, {256, 100, 128}, {256, 36, 256},
+		{64, 784, 576}, {512, 256, 4608}, {64, 1024, 64}, {128, 512, 256}, {64, 3072, 64}, {64, 900, 27},
+	} {
+		b.Run(fmt.Sprintf("%dx%dx%d", s.m, s.n, s.k), func(b *testing.B) {
+			a, bb := randSlice(rng, s.m*s.k), randSlice(rng, s.k*s.n)
+			c := make([]float32, s.m*s.n)
+			reps := max(1, int(20e6/float64(s.m*s.n*s.k)))
+			call := func(in bool) time.Duration {
+				readBInPlace = in
+				t0 := time.Now()
+				for range reps {
+					sgemmGo(active, 1, false, false, s.m, s.n, s.k, 1, a, s.k, bb, s.n, 0, c, s.n)
+				}
+				return time.Since(t0)
+			}
+			var r []float64
+			for i := 0; i < b.N; i++ {
+				if i%2 == 0 {
+					p, d := call(false), call(true)
+					r = append(r, p.Seconds()/d.Seconds())
+				} else {
+					d, p := call(true), call(false)
+					r = append(r, p.Seconds()/d.Seconds())
+				}
+			}
+			slices.Sort(r)
+			b.ReportMetric(r[len(r)/2], "packed/inplace")
+		})
+	}
+}

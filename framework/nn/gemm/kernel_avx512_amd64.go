@@ -15,7 +15,8 @@ var hasAVX512 = isa.Supported(isa.AVX512)
 // (starting at a) and C/16 consecutive packed k×16 micro-panels of B
 // (starting at b): C = alpha·A·B, + C when mode is modeBeta1, + beta·C
 // when mode is modeGeneral. The D variants read A in place, row r of tile
-// t at a+(Rt+r)·lda. Every element of C goes through the same operations
+// t at a+(Rt+r)·lda; the B variants read B in place, row p of the tile's
+// columns at b+p·ldb (ZDB: both). Every element of C goes through the same operations
 // in the same order as in kernel6x16, so all of these and the AVX2 kernels
 // give bit-identical results.
 
@@ -42,3 +43,27 @@ func kernel6x32ZD(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, t
 
 //go:noescape
 func kernel6x16ZD(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int)
+
+//go:noescape
+func kernel12x32ZB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, ldb int)
+
+//go:noescape
+func kernel12x16ZB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, ldb int)
+
+//go:noescape
+func kernel6x32ZB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, ldb int)
+
+//go:noescape
+func kernel6x16ZB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, ldb int)
+
+//go:noescape
+func kernel12x32ZDB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int)
+
+//go:noescape
+func kernel12x16ZDB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int)
+
+//go:noescape
+func kernel6x32ZDB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int)
+
+//go:noescape
+func kernel6x16ZDB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int)

@@ -65,3 +65,35 @@ func kernel6x32ZD(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, t
 func kernel6x16ZD(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int) {
 	panic("gemm: no assembly kernel in this build")
 }
+
+func kernel12x32ZB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, ldb int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+func kernel12x16ZB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, ldb int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+func kernel6x32ZB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, ldb int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+func kernel6x16ZB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, ldb int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+func kernel12x32ZDB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+func kernel12x16ZDB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+func kernel6x32ZDB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+func kernel6x16ZDB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int) {
+	panic("gemm: no assembly kernel in this build")
+}

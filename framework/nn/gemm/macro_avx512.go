@@ -4,16 +4,19 @@ package gemm
 // block of A by a packed kb×nb block of B into C[ic:ic+mb, jc:jc+nb].
 // Rows [0,packed) of the block are read in place from A (non-transposed,
 // in 6-row tiles), the others from ap, packed in 6-row micro-panels at
-// ap[r·kb] for row r; bp holds the B block in 16-column micro-panels.
+// ap[r·kb] for row r; bp holds the B block's columns from bOff on in
+// 16-column micro-panels. Where bIn, the whole column tiles instead read
+// B in place (p.b, rows from pc, columns from jc; the B variants of the
+// kernels), and bp holds only the last, partial tile's columns.
 //
 // Inside C it uses 12×32 tiles, at the edges the 12×16, 6×32 and 6×16
 // kernels (and their in-place variants), on a full-size scratch tile when
 // a tile sticks out of C: whichever kernel computes an element, it does so
 // with the same operations, so an element's value never depends on where
 // the tiles fall.
-func (p *problem) macroAVX512(ap, bp []float32, mb, nb, kb, ic, jc, pc, packed int, beta float32) {
+func (p *problem) macroAVX512(ap, bp []float32, mb, nb, kb, ic, jc, pc, packed int, beta float32, bIn bool, bOff int) {
 	alpha, c, ldc := p.alpha, p.c, p.ldc
-	a, lda := p.a, p.lda
+	a, lda, b, ldb := p.a, p.lda, p.b, p.ldb
 	mode := storeMode(beta)
 	if packed > 0 {
 		_ = a[(ic+packed-1)*lda+pc+kb-1] // the kernels read up to here
@@ -28,8 +31,61 @@ func (p *problem) macroAVX512(ap, bp []float32, mb, nb, kb, ic, jc, pc, packed i
 		if wide {
 			kw = 32
 		}
-		_ = bp[(jr+kw)*kb-1]
-		bpan := &bp[jr*kb]
+		// kern runs the kernel of rows (12 or 6) for this column tile on
+		// tiles row tiles from row ir of the block into c at ldc: A in
+		// place below packed, B in place where bIn and the tile is whole.
+		inPlace := bIn && cols == kw
+		var bpan *float32
+		if inPlace {
+			_ = b[(pc+kb-1)*ldb+jc+jr+kw-1] // the kernels read up to here
+			bpan = &b[pc*ldb+jc+jr]
+		} else {
+			_ = bp[(jr-bOff+kw)*kb-1]
+			bpan = &bp[(jr-bOff)*kb]
+		}
+		kern := func(rows, ir, tiles int, cp *float32, ldc int) {
+			d := ir < packed
+			var ad *float32
+			if d {
+				ad = &a[(ic+ir)*lda+pc]
+			} else {
+				ad = &ap[ir*kb]
+			}
+			switch {
+			case rows == 12 && wide && d && inPlace:
+				kernel12x32ZDB(kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles, lda, ldb)
+			case rows == 12 && wide && d:
+				kernel12x32ZD(kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles, lda)
+			case rows == 12 && wide && inPlace:
+				kernel12x32ZB(kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles, ldb)
+			case rows == 12 && wide:
+				kernel12x32Z(kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles)
+			case rows == 12 && d && inPlace:
+				kernel12x16ZDB(kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles, lda, ldb)
+			case rows == 12 && d:
+				kernel12x16ZD(kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles, lda)
+			case rows == 12 && inPlace:
+				kernel12x16ZB(kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles, ldb)
+			case rows == 12:
+				kernel12x16Z(kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles)
+			case wide && d && inPlace:
+				kernel6x32ZDB(kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles, lda, ldb)
+			case wide && d:
+				kernel6x32ZD(kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles, lda)
+			case wide && inPlace:
+				kernel6x32ZB(kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles, ldb)
+			case wide:
+				kernel6x32Z(kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles)
+			case d && inPlace:
+				kernel6x16ZDB(kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles, lda, ldb)
+			case d:
+				kernel6x16ZD(kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles, lda)
+			case inPlace:
+				kernel6x16ZB(kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles, ldb)
+			default:
+				kernel6x16Z(kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles)
+			}
+		}
 		ir := 0
 		if cols == kw {
 			// Whole tiles straight into C.
@@ -37,38 +93,22 @@ func (p *problem) macroAVX512(ap, bp []float32, mb, nb, kb, ic, jc, pc, packed i
 			if packed > 0 {
 				_ = c[off+(packed-1)*ldc+kw-1]
 				if n12 := packed / 12; n12 > 0 {
-					if wide {
-						kernel12x32ZD(kb, &a[ic*lda+pc], bpan, &c[off], ldc, alpha, beta, mode, n12, lda)
-					} else {
-						kernel12x16ZD(kb, &a[ic*lda+pc], bpan, &c[off], ldc, alpha, beta, mode, n12, lda)
-					}
+					kern(12, 0, n12, &c[off], ldc)
 					ir = 12 * n12
 				}
 				if ir < packed { // 6 rows left
-					if wide {
-						kernel6x32ZD(kb, &a[(ic+ir)*lda+pc], bpan, &c[off+ir*ldc], ldc, alpha, beta, mode, 1, lda)
-					} else {
-						kernel6x16ZD(kb, &a[(ic+ir)*lda+pc], bpan, &c[off+ir*ldc], ldc, alpha, beta, mode, 1, lda)
-					}
+					kern(6, ir, 1, &c[off+ir*ldc], ldc)
 					ir = packed
 				}
 			}
 			if n12 := (mb - ir) / 12; n12 > 0 {
 				_ = c[off+(ir+12*n12-1)*ldc+kw-1]
-				if wide {
-					kernel12x32Z(kb, &ap[ir*kb], bpan, &c[off+ir*ldc], ldc, alpha, beta, mode, n12)
-				} else {
-					kernel12x16Z(kb, &ap[ir*kb], bpan, &c[off+ir*ldc], ldc, alpha, beta, mode, n12)
-				}
+				kern(12, ir, n12, &c[off+ir*ldc], ldc)
 				ir += 12 * n12
 			}
 			if mb-ir >= 6 {
 				_ = c[off+(ir+5)*ldc+kw-1]
-				if wide {
-					kernel6x32Z(kb, &ap[ir*kb], bpan, &c[off+ir*ldc], ldc, alpha, beta, mode, 1)
-				} else {
-					kernel6x16Z(kb, &ap[ir*kb], bpan, &c[off+ir*ldc], ldc, alpha, beta, mode, 1)
-				}
+				kern(6, ir, 1, &c[off+ir*ldc], ldc)
 				ir += 6
 			}
 		}
@@ -85,23 +125,10 @@ func (p *problem) macroAVX512(ap, bp []float32, mb, nb, kb, ic, jc, pc, packed i
 					copy(tile[r*ldt:r*ldt+cols], c[off+r*ldc:off+r*ldc+cols])
 				}
 			}
-			switch {
-			case ir < packed && rows > 6 && wide:
-				kernel12x32ZD(kb, &a[(ic+ir)*lda+pc], bpan, &tile[0], ldt, alpha, beta, mode, 1, lda)
-			case ir < packed && rows > 6:
-				kernel12x16ZD(kb, &a[(ic+ir)*lda+pc], bpan, &tile[0], ldt, alpha, beta, mode, 1, lda)
-			case ir < packed && wide:
-				kernel6x32ZD(kb, &a[(ic+ir)*lda+pc], bpan, &tile[0], ldt, alpha, beta, mode, 1, lda)
-			case ir < packed:
-				kernel6x16ZD(kb, &a[(ic+ir)*lda+pc], bpan, &tile[0], ldt, alpha, beta, mode, 1, lda)
-			case rows > 6 && wide:
-				kernel12x32Z(kb, &ap[ir*kb], bpan, &tile[0], ldt, alpha, beta, mode, 1)
-			case rows > 6:
-				kernel12x16Z(kb, &ap[ir*kb], bpan, &tile[0], ldt, alpha, beta, mode, 1)
-			case wide:
-				kernel6x32Z(kb, &ap[ir*kb], bpan, &tile[0], ldt, alpha, beta, mode, 1)
-			default:
-				kernel6x16Z(kb, &ap[ir*kb], bpan, &tile[0], ldt, alpha, beta, mode, 1)
+			if rows > 6 {
+				kern(12, ir, 1, &tile[0], ldt)
+			} else {
+				kern(6, ir, 1, &tile[0], ldt)
 			}
 			for r := range rows {
 				copy(c[off+r*ldc:off+r*ldc+cols], tile[r*ldt:r*ldt+cols])

@@ -266,10 +266,23 @@ func (p *problem) runPart(i0, i1, j0, j1 int, buf *buffers) {
 	for jc := j0; jc < j1; jc += ncMax {
 		nb := min(ncMax, j1-jc)
 		direct := !p.transA && nb <= p.shape.directMaxN
+		// bIn: the whole column tiles read a non-transposed B in place
+		// (AVX-512), and only a last, partial tile's columns, from bOff,
+		// are packed.
+		bIn := readBInPlace && p.shape.isa == isa.AVX512 && !p.transB && i1-i0 <= bInPlaceMaxM
+		bOff := 0
+		if bIn {
+			bOff = nb / 32 * 32
+			if nb-bOff == 16 {
+				bOff = nb // a whole 16-column tile
+			}
+		}
 		for pc := 0; pc < p.k; pc += p.kc {
 			kb := min(p.kc, p.k-pc)
-			buf.b = grow(buf.b, roundUp(nb, nr)*kb)
-			buf.t = packB(buf.b, p.b, p.ldb, p.transB, pc, kb, jc, nb, pnr, buf.t)
+			buf.b = grow(buf.b, roundUp(nb-bOff, nr)*kb)
+			if bOff < nb {
+				buf.t = packB(buf.b, p.b, p.ldb, p.transB, pc, kb, jc+bOff, nb-bOff, pnr, buf.t)
+			}
 			beta := p.beta
 			if pc > 0 {
 				beta = 1
@@ -284,7 +297,7 @@ func (p *problem) runPart(i0, i1, j0, j1 int, buf *buffers) {
 				packA(buf.a[packed*kb:], p.a, p.lda, p.transA, ic+packed, mb-packed, pc, kb, pmr)
 				switch p.shape.isa {
 				case isa.AVX512:
-					p.macroAVX512(buf.a, buf.b, mb, nb, kb, ic, jc, pc, packed, beta)
+					p.macroAVX512(buf.a, buf.b, mb, nb, kb, ic, jc, pc, packed, beta, bIn, bOff)
 				default:
 					p.macro(buf.a, buf.b, mb, nb, kb, ic, jc, pc, direct, beta)
 				}
@@ -292,6 +305,20 @@ func (p *problem) runPart(i0, i1, j0, j1 int, buf *buffers) {
 		}
 	}
 }
+
+// readBInPlace says whether the AVX-512 kernels read a non-transposed B in
+// place rather than packed, for parts of C of at most bInPlaceMaxM rows
+// (tests turn it off to compare). Each 12-row tile reads its B
+// micro-panel again, so the fewer row tiles, the less packing pays:
+// BenchmarkBInPlace measured in place 1.04–1.23× faster with 64 rows
+// (Winograd's group GEMMs of CONV-4 and CONV-6, im2col's, row strides of
+// 4 KiB multiples), 0.95–1.11× with 128, 0.96–1.03× with 256 and
+// 0.96–0.99× with 512 (docs/perf/b-in-place.txt).
+var readBInPlace = true
+
+// bInPlaceMaxM is the most rows of C for which B is read in place
+// (BenchmarkBInPlace lifts it).
+var bInPlaceMaxM = 128
 
 // macro multiplies an mb×kb block of A, packed (or, when direct, packed
 // only in its last partial micro-panel), by a packed kb×nb block of B into

@@ -439,3 +439,40 @@ func TestSgemmAVX512MatchesAVX2(t *testing.T) {
 		}
 	}
 }
+
+// TestSgemmBInPlace checks that the AVX-512 kernels reading B in place
+// give bit-for-bit the results of packing it: every mix of whole and
+// partial column tiles (n mod 32 of 0, 16, under 16 and over 16), one and
+// several k blocks, A packed and in place, beta 0 and not, on one and two
+// goroutines (which split C at other columns).
+func TestSgemmBInPlace(t *testing.T) {
+	isatest.Path(t, isa.AVX512, hasAVX512)
+	defer func(v bool) { readBInPlace = v }(readBInPlace)
+	rng := rand.New(rand.NewPCG(17, 18))
+	for _, sh := range []struct{ m, n, k int }{
+		{7, 16, 5}, {13, 32, 9}, {29, 70, 33}, {12, 48, 3}, {64, 98, 64}, {100, 40, 900}, {6, 5, 17}, {25, 200, 400}, {128, 37, 20},
+	} {
+		o := newOperands(rng, false, false, sh.m, sh.n, sh.k, 1)
+		var res [2][]float32
+		for i, in := range []bool{false, true} {
+			readBInPlace = in
+			for _, dn := range []int{0, 1 << 30} {
+				shape := avx512Shape
+				shape.directMaxN = dn
+				for _, beta := range []float32{0, -0.3} {
+					for _, parts := range []int{1, 2} {
+						got := append([]float32(nil), o.c...)
+						sgemmGo(shape, parts, false, false, o.m, o.n, o.k, 0.5, o.a, o.lda, o.b, o.ldb, beta, got, o.ldc)
+						o.check(t, got, 0.5, beta)
+						res[i] = append(res[i], got...)
+					}
+				}
+			}
+		}
+		for i := range res[0] {
+			if math.Float32bits(res[0][i]) != math.Float32bits(res[1][i]) {
+				t.Fatalf("%dx%dx%d: element %d: packed %v, in place %v", sh.m, sh.n, sh.k, i, res[0][i], res[1][i])
+			}
+		}
+	}
+}

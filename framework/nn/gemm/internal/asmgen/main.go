@@ -28,17 +28,23 @@ import (
 
 // kernel describes one generated micro-kernel.
 type kernel struct {
-	rp, cp int  // A panels (6 rows each) and B panels (16 columns each)
-	direct bool // A read in place, row stride lda, instead of packed
+	rp, cp  int  // A panels (6 rows each) and B panels (16 columns each)
+	direct  bool // A read in place, row stride lda, instead of packed
+	bdirect bool // B read in place, row stride ldb, instead of packed
 }
 
 // kernels lists the generated micro-kernels: the 12×32 tile Sgemm uses
-// inside C, the smaller ones for the edges of C, and the in-place variants
-// for a non-transposed A.
+// inside C, the smaller ones for the edges of C, the in-place variants
+// for a non-transposed A, and all of those again reading a
+// non-transposed B in place.
 var kernels = []kernel{
 	{rp: 2, cp: 2}, {rp: 2, cp: 1}, {rp: 1, cp: 2}, {rp: 1, cp: 1},
 	{rp: 2, cp: 2, direct: true}, {rp: 2, cp: 1, direct: true},
 	{rp: 1, cp: 2, direct: true}, {rp: 1, cp: 1, direct: true},
+	{rp: 2, cp: 2, bdirect: true}, {rp: 2, cp: 1, bdirect: true},
+	{rp: 1, cp: 2, bdirect: true}, {rp: 1, cp: 1, bdirect: true},
+	{rp: 2, cp: 2, direct: true, bdirect: true}, {rp: 2, cp: 1, direct: true, bdirect: true},
+	{rp: 1, cp: 2, direct: true, bdirect: true}, {rp: 1, cp: 1, direct: true, bdirect: true},
 }
 
 func (k kernel) rows() int { return 6 * k.rp }
@@ -48,6 +54,9 @@ func (k kernel) name() string {
 	s := fmt.Sprintf("kernel%dx%dZ", k.rows(), k.cols())
 	if k.direct {
 		s += "D"
+	}
+	if k.bdirect {
+		s += "B"
 	}
 	return s
 }
@@ -68,7 +77,8 @@ func (k kernel) acc(r, j int) string {
 //	R12 the current tile's A, R13 its C, R8 ldc in bytes, R11 tiles left
 //	SI  A (panel 0, or row 0 in place), R14 24·k: offset of A panel 1
 //	R10, R14, R15 rows 3, 6 and 9 of A in place, AX lda in bytes
-//	DI  B (panel 0), R9 64·k: offset of the next B panel
+//	DI  B (panel 0), R9 64·k: offset of the next B panel; for B in
+//	    place, DI the current row and R9 ldb in bytes
 //	BX  loop counter, CX and DX prefetch pointers and C rows at the store
 type gen struct {
 	buf bytes.Buffer
@@ -104,8 +114,16 @@ func (k kernel) aAddr(r, u int) string {
 	return fmt.Sprintf("%d(SI)(R14*1)", off)
 }
 
-// bAddr returns the address of B panel j at step u relative to DI.
+// bAddr returns the address of B panel j at step u relative to DI. In
+// place, panel j is the row's 16 columns from 16j, and DI moves two rows
+// on after every second step.
 func (k kernel) bAddr(j, u int) string {
+	if k.bdirect {
+		if u%2 == 0 {
+			return fmt.Sprintf("%d(DI)", 64*j)
+		}
+		return fmt.Sprintf("%d(DI)(R9*1)", 64*j)
+	}
 	switch j {
 	case 0:
 		return fmt.Sprintf("%d(DI)", 64*u)
@@ -146,7 +164,10 @@ func (g *gen) kernel(k kernel) {
 	l := func(s string) string { return s + n } // labels are per function
 	args, frame := "k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles int", 64
 	if k.direct {
-		args, frame = args+", lda int", 72
+		args, frame = args+", lda int", frame+8
+	}
+	if k.bdirect {
+		args, frame = args+", ldb int", frame+8
 	}
 	g.p("")
 	if k.direct {
@@ -158,6 +179,9 @@ func (g *gen) kernel(k kernel) {
 		g.p("// packed A panels starting at a and %d packed B panel(s) at b. See", k.cp)
 		g.p("// kernel_avx512_amd64.go.")
 	}
+	if k.bdirect {
+		g.p("// B is read in place: row p of the tile's columns at b+4·p·ldb bytes.")
+	}
 	g.p("//")
 	g.p("// func %s(%s)", n, args)
 	g.p("TEXT ·%s(SB), NOSPLIT, $0-%d", n, frame)
@@ -167,7 +191,10 @@ func (g *gen) kernel(k kernel) {
 	g.i("SHLQ $2, R8")
 	g.i("MOVQ tiles+56(FP), R11")
 	g.i("MOVQ k+0(FP), BX")
-	if k.cp > 1 {
+	if k.bdirect {
+		g.i("MOVQ ldb+%d(FP), R9", frame-8)
+		g.i("SHLQ $2, R9 // row stride of B in bytes")
+	} else if k.cp > 1 {
 		g.i("MOVQ BX, R9")
 		g.i("SHLQ $6, R9 // 64·k: bytes of a B panel")
 	}
@@ -241,6 +268,9 @@ func (g *gen) kernel(k kernel) {
 	}
 	for u := range 4 {
 		g.step(k, u)
+		if k.bdirect && u%2 == 1 {
+			g.i("LEAQ (DI)(R9*2), DI")
+		}
 	}
 	if k.direct {
 		g.i("ADDQ $16, SI")
@@ -252,7 +282,9 @@ func (g *gen) kernel(k kernel) {
 	} else {
 		g.i("ADDQ $96, SI")
 	}
-	g.i("ADDQ $256, DI")
+	if !k.bdirect {
+		g.i("ADDQ $256, DI")
+	}
 	g.i("DECQ BX")
 	g.i("JNZ %s", l("loop4"))
 	g.p("")
@@ -273,7 +305,11 @@ func (g *gen) kernel(k kernel) {
 	} else {
 		g.i("ADDQ $24, SI")
 	}
-	g.i("ADDQ $64, DI")
+	if k.bdirect {
+		g.i("ADDQ R9, DI")
+	} else {
+		g.i("ADDQ $64, DI")
+	}
 	g.i("DECQ BX")
 	g.i("JNZ %s", l("loop1"))
 	g.p("")
