@@ -3,7 +3,11 @@ package gemm
 // packA packs rows [i0,i0+mb) and columns [p0,p0+kb) of op(A) into dst as
 // consecutive micro-panels of mr rows: panel t holds, for each p in turn,
 // the mr values op(A)[i0+t·mr+r][p0+p], r = 0..mr-1. Rows past mb are zero.
-func packA(dst, a []float32, lda int, trans bool, i0, mb, p0, kb, mr int) {
+// With assembly, a non-transposed A's last, partial panel is copied into
+// scratch (grown to 6·kb floats and returned), zero rows below it, and
+// interleaved as a whole panel: as a Go loop it took 2.7% of a CONV-6
+// step (64 and 256 filters leave 4 rows, 128 leave 2).
+func packA(dst, a []float32, lda int, trans bool, i0, mb, p0, kb, mr int, scratch []float32) []float32 {
 	for ir := 0; ir < mb; ir += mr {
 		rows := min(mr, mb-ir)
 		d := dst[ir*kb : (ir+mr)*kb]
@@ -32,6 +36,16 @@ func packA(dst, a []float32, lda int, trans bool, i0, mb, p0, kb, mr int) {
 			packA6N(&d[0], &a[base], lda, kb)
 			continue
 		}
+		if mr == 6 && hasAVX2 {
+			scratch = grow(scratch, 6*kb)
+			for r := range rows {
+				copy(scratch[r*kb:(r+1)*kb], a[base+r*lda:base+r*lda+kb])
+			}
+			clear(scratch[rows*kb:])
+			_ = d[6*kb-1]
+			packA6N(&d[0], &scratch[0], kb, kb)
+			continue
+		}
 		for r := range rows {
 			s := a[base+r*lda : base+r*lda+kb]
 			for p, v := range s {
@@ -44,6 +58,7 @@ func packA(dst, a []float32, lda int, trans bool, i0, mb, p0, kb, mr int) {
 			}
 		}
 	}
+	return scratch
 }
 
 // packB packs rows [p0,p0+kb) and columns [j0,j0+nb) of op(B) into dst as

@@ -74,3 +74,61 @@ func TestPackB(t *testing.T) {
 		}
 	}
 }
+
+// TestPackA checks packA against a plain reference for every height of
+// the last, partial panel (mb 1 to 20), depths with and without a
+// remainder of 4, offsets and row strides wider than a row, on the panel
+// height of the path in use (6 with assembly). A ends at its last element
+// read, dst starts as NaN, and the scratch is reused with a stale NaN
+// fill (rows of it left uncleared show).
+func TestPackA(t *testing.T) {
+	mr := active.pmr
+	var scratch []float32
+	for _, trans := range []bool{false, true} {
+		for _, kb := range []int{1, 3, 4, 7, 16, 23} {
+			for mb := 1; mb <= 20; mb++ {
+				for _, off := range []int{0, 3} {
+					i0, p0 := off, 2*off
+					rows, cols := i0+mb, p0+kb // op(A)'s extent read
+					if trans {
+						rows, cols = p0+kb, i0+mb
+					}
+					ld := cols + off
+					a := make([]float32, (rows-1)*ld+cols)
+					for i := range a {
+						a[i] = float32(i%241) - 120.5
+					}
+					want := make([]float32, roundUp(mb, mr)*kb)
+					for ir := 0; ir < mb; ir += mr {
+						for p := range kb {
+							for r := range mr {
+								var v float32
+								if ir+r < mb {
+									if trans {
+										v = a[(p0+p)*ld+i0+ir+r]
+									} else {
+										v = a[(i0+ir+r)*ld+p0+p]
+									}
+								}
+								want[ir*kb+p*mr+r] = v
+							}
+						}
+					}
+					dst := make([]float32, len(want))
+					for i := range dst {
+						dst[i] = float32(math.NaN())
+					}
+					for i := range scratch {
+						scratch[i] = float32(math.NaN())
+					}
+					scratch = packA(dst, a, ld, trans, i0, mb, p0, kb, mr, scratch)
+					for i := range want {
+						if math.Float32bits(dst[i]) != math.Float32bits(want[i]) {
+							t.Fatalf("trans=%v kb=%d mb=%d off=%d: dst[%d] = %v, want %v", trans, kb, mb, off, i, dst[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}

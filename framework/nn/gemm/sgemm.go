@@ -244,7 +244,7 @@ func scaleC(m, n int, beta float32, c []float32, ldc int) {
 // buffers holds one goroutine's packing buffers.
 type buffers struct {
 	a, b []float32
-	t    []float32 // scratch of packB
+	t    []float32 // scratch of packA and packB
 }
 
 // grow returns s resized to n elements, reallocating only when it is too
@@ -294,7 +294,7 @@ func (p *problem) runPart(i0, i1, j0, j1 int, buf *buffers) {
 				if direct {
 					packed = mb / pmr * pmr
 				}
-				packA(buf.a[packed*kb:], p.a, p.lda, p.transA, ic+packed, mb-packed, pc, kb, pmr)
+				buf.t = packA(buf.a[packed*kb:], p.a, p.lda, p.transA, ic+packed, mb-packed, pc, kb, pmr, buf.t)
 				switch p.shape.isa {
 				case isa.AVX512:
 					p.macroAVX512(buf.a, buf.b, mb, nb, kb, ic, jc, pc, packed, beta, bIn, bOff)
