@@ -80,26 +80,8 @@ func BenchmarkArchitectures(b *testing.B) {
 	for _, name := range []string{"lenet-300-100", "conv2", "conv4", "conv6", "vgg19"} {
 		for _, method := range []framework.Method{framework.MethodSlot, framework.MethodLearned} {
 			b.Run(name+"/"+string(method), func(b *testing.B) {
-				a, err := loadSpec(filepath.Join("..", "..", "architectures", name+".yaml"))
-				if err != nil {
-					b.Fatal(err)
-				}
 				batch := 128
-				o := testOptions(method, 8, batch)
-				o.Selector = fusedArgmax{}
-				o.WeightInit, o.ScoreInit = paperInit{}, paperInit{lambda: 1}
-				n, err := Build(a, o)
-				if err != nil {
-					b.Fatal(err)
-				}
-				x, y := n.TrainInput()
-				s := rng.New(1, "bench")
-				for i := range x {
-					x[i] = 2*s.Float32(uint64(i)) - 1
-				}
-				for i := range y {
-					y[i] = int32(i % 10)
-				}
+				n := benchNetwork(b, name, method, batch)
 				h := Hyper{LR: 0.1, Momentum: 0.9, WeightDecay: 1e-4}
 				for i := 0; i < 2; i++ {
 					if _, _, err := n.TrainStep(h); err != nil {
@@ -128,31 +110,12 @@ func BenchmarkArchitectures(b *testing.B) {
 func BenchmarkReLUGradFold(b *testing.B) {
 	for _, name := range []string{"conv2", "conv4", "conv6"} {
 		b.Run(name, func(b *testing.B) {
-			a, err := loadSpec(filepath.Join("..", "..", "architectures", name+".yaml"))
-			if err != nil {
-				b.Fatal(err)
-			}
 			h := Hyper{LR: 0.1, Momentum: 0.9, WeightDecay: 1e-4}
 			var nets [2]*Network
 			for k, fold := range []bool{false, true} {
 				defer func(v bool) { foldReLUGrad = v }(foldReLUGrad)
 				foldReLUGrad = fold
-				o := testOptions(framework.MethodSlot, 8, 128)
-				o.Selector = fusedArgmax{}
-				o.WeightInit, o.ScoreInit = paperInit{}, paperInit{lambda: 1}
-				n, err := Build(a, o)
-				if err != nil {
-					b.Fatal(err)
-				}
-				x, y := n.TrainInput()
-				s := rng.New(1, "bench")
-				for i := range x {
-					x[i] = 2*s.Float32(uint64(i)) - 1
-				}
-				for i := range y {
-					y[i] = int32(i % 10)
-				}
-				nets[k] = n
+				nets[k] = benchNetwork(b, name, framework.MethodSlot, 128)
 			}
 			step := func(n *Network) time.Duration {
 				t0 := time.Now()
@@ -180,4 +143,31 @@ func BenchmarkReLUGradFold(b *testing.B) {
 			b.ReportMetric(ratios[len(ratios)/2], "unfolded/folded")
 		})
 	}
+}
+
+// benchNetwork builds the network of architectures/NAME.yaml for the
+// benchmarks (K=8 where a slot machine, paper initialization, the fused
+// argmax selector) at batch, with a batch of inputs uniform in [-1, 1).
+func benchNetwork(b *testing.B, name string, method framework.Method, batch int) *Network {
+	b.Helper()
+	a, err := loadSpec(filepath.Join("..", "..", "architectures", name+".yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	o := testOptions(method, 8, batch)
+	o.Selector = fusedArgmax{}
+	o.WeightInit, o.ScoreInit = paperInit{}, paperInit{lambda: 1}
+	n, err := Build(a, o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, y := n.TrainInput()
+	s := rng.New(1, "bench")
+	for i := range x {
+		x[i] = 2*s.Float32(uint64(i)) - 1
+	}
+	for i := range y {
+		y[i] = int32(i % 10)
+	}
+	return n
 }

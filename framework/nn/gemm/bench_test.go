@@ -238,18 +238,7 @@ func BenchmarkDirectA(b *testing.B) {
 				}
 				return time.Since(t0)
 			}
-			var r []float64
-			for i := 0; i < b.N; i++ {
-				if i%2 == 0 {
-					p, d := call(false), call(true)
-					r = append(r, p.Seconds()/d.Seconds())
-				} else {
-					d, p := call(true), call(false)
-					r = append(r, p.Seconds()/d.Seconds())
-				}
-			}
-			slices.Sort(r)
-			b.ReportMetric(r[len(r)/2], "packed/direct")
+			b.ReportMetric(pairedRatio(b.N, call), "packed/direct")
 		})
 	}
 }
@@ -283,18 +272,26 @@ func BenchmarkBInPlace(b *testing.B) {
 				}
 				return time.Since(t0)
 			}
-			var r []float64
-			for i := 0; i < b.N; i++ {
-				if i%2 == 0 {
-					p, d := call(false), call(true)
-					r = append(r, p.Seconds()/d.Seconds())
-				} else {
-					d, p := call(true), call(false)
-					r = append(r, p.Seconds()/d.Seconds())
-				}
-			}
-			slices.Sort(r)
-			b.ReportMetric(r[len(r)/2], "packed/inplace")
+			b.ReportMetric(pairedRatio(b.N, call), "packed/inplace")
 		})
 	}
+}
+
+// pairedRatio runs call(false) and call(true) n times each, alternating
+// which goes first, and returns the median of the ratios of their times
+// (false over true): both sides see the same machine, which here drifts
+// by tens of percent within minutes.
+func pairedRatio(n int, call func(bool) time.Duration) float64 {
+	r := make([]float64, 0, n)
+	for i := range n {
+		var f, t time.Duration
+		if i%2 == 0 {
+			f, t = call(false), call(true)
+		} else {
+			t, f = call(true), call(false)
+		}
+		r = append(r, f.Seconds()/t.Seconds())
+	}
+	slices.Sort(r)
+	return r[len(r)/2]
 }

@@ -56,13 +56,8 @@ func TestPackB(t *testing.T) {
 						b[i] = float32(i%251) - 125.5
 					}
 					want := packBRef(b, ld, trans, p0, kb, j0, nb, nr)
-					dst := make([]float32, len(want))
-					for i := range dst {
-						dst[i] = float32(math.NaN())
-					}
-					for i := range scratch {
-						scratch[i] = float32(math.NaN())
-					}
+					dst := nans(len(want))
+					fillNaN(scratch)
 					scratch = packB(dst, b, ld, trans, p0, kb, j0, nb, nr, scratch)
 					for i := range want {
 						if math.Float32bits(dst[i]) != math.Float32bits(want[i]) {
@@ -114,13 +109,8 @@ func TestPackA(t *testing.T) {
 							}
 						}
 					}
-					dst := make([]float32, len(want))
-					for i := range dst {
-						dst[i] = float32(math.NaN())
-					}
-					for i := range scratch {
-						scratch[i] = float32(math.NaN())
-					}
+					dst := nans(len(want))
+					fillNaN(scratch)
 					scratch = packA(dst, a, ld, trans, i0, mb, p0, kb, mr, scratch)
 					for i := range want {
 						if math.Float32bits(dst[i]) != math.Float32bits(want[i]) {
@@ -131,4 +121,18 @@ func TestPackA(t *testing.T) {
 			}
 		}
 	}
+}
+
+// fillNaN sets every element of s to NaN.
+func fillNaN(s []float32) {
+	for i := range s {
+		s[i] = float32(math.NaN())
+	}
+}
+
+// nans returns n NaNs.
+func nans(n int) []float32 {
+	s := make([]float32, n)
+	fillNaN(s)
+	return s
 }
