@@ -406,8 +406,6 @@ p6k:
 	// rows of n from positions 6(k+4) of the tile row before.
 	CMPQ AX, $5
 	JLT  p6calc       // k ≥ 2
-	TESTQ $7, R12
-	JNZ  p6calc       // n not a multiple of 8: scalar copies cost more
 	MOVQ 16(SP), R11
 	CMPQ R11, rows+16(FP)
 	JEQ  p6calc       // the first tile row
@@ -425,13 +423,22 @@ p6cj:
 	MOVQ R12, R13
 
 p6c8:
-	TESTQ   R13, R13
-	JZ      p6cnext
+	CMPQ    R13, $8
+	JLT     p6c1
 	VMOVUPS (SI)(R11*1), Y0
 	VMOVUPS Y0, (R8)(R11*1)
 	ADDQ    $32, R11
 	SUBQ    $8, R13
 	JMP     p6c8
+
+p6c1:
+	TESTQ R13, R13
+	JZ    p6cnext
+	VMOVSS (SI)(R11*1), X0
+	VMOVSS X0, (R8)(R11*1)
+	ADDQ  $4, R11
+	DECQ  R13
+	JMP   p6c1
 
 p6cnext:
 	ADDQ DX, SI

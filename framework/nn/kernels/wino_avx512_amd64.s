@@ -218,10 +218,13 @@ z6c8:
 	JMP     z6c8
 
 z6c1:
-	TESTQ     R13, R13
-	JZ        z6cnext
-	VMOVUPS.Z (SI)(R11*1), K5, Y0 // the last n mod 8 tiles
-	VMOVUPS   Y0, K5, (R8)(R11*1)
+	TESTQ R13, R13
+	JZ    z6cnext
+	VMOVSS (SI)(R11*1), X0
+	VMOVSS X0, (R8)(R11*1)
+	ADDQ  $4, R11
+	DECQ  R13
+	JMP   z6c1
 
 z6cnext:
 	ADDQ DX, SI
