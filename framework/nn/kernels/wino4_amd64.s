@@ -401,53 +401,6 @@ p6row:
 	MOVQ $6, AX
 
 p6k:
-	// Rows 0 and 1 of a tile row after the first are rows 4 and 5 of the
-	// one before, whose row transforms are in e already: copy those, six
-	// rows of n from positions 6(k+4) of the tile row before.
-	CMPQ AX, $5
-	JLT  p6calc       // k ≥ 2
-	MOVQ 16(SP), R11
-	CMPQ R11, rows+16(FP)
-	JEQ  p6calc       // the first tile row
-	MOVQ R10, R8
-	LEAQ (DX)(DX*2), SI
-	SHLQ $3, SI          // 24·t bytes: four rows of six positions
-	ADDQ R10, SI
-	MOVQ R12, R13
-	SHLQ $2, R13
-	SUBQ R13, SI         // one tile row back
-	MOVQ $6, R9
-
-p6cj:
-	XORQ R11, R11
-	MOVQ R12, R13
-
-p6c8:
-	CMPQ    R13, $8
-	JLT     p6c1
-	VMOVUPS (SI)(R11*1), Y0
-	VMOVUPS Y0, (R8)(R11*1)
-	ADDQ    $32, R11
-	SUBQ    $8, R13
-	JMP     p6c8
-
-p6c1:
-	TESTQ R13, R13
-	JZ    p6cnext
-	VMOVSS (SI)(R11*1), X0
-	VMOVSS X0, (R8)(R11*1)
-	ADDQ  $4, R11
-	DECQ  R13
-	JMP   p6c1
-
-p6cnext:
-	ADDQ DX, SI
-	ADDQ DX, R8
-	DECQ R9
-	JNZ  p6cj
-	JMP  p6next
-
-p6calc:
 	MOVQ BX, SI
 	MOVQ R10, R8
 	LEAQ (R10)(DX*2), R9
