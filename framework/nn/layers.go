@@ -106,7 +106,8 @@ type builder struct {
 var fuseBNReLU, fuseConvReLU = true, true
 
 // foldReLUGrad turns on the folding of a fused conv ReLU's gradient into
-// the max pool after it (foldsReLUGrad); tests turn it off to compare.
+// the layer after it, a max pool or a conv (foldsReLUGrad); tests turn it
+// off to compare.
 var foldReLUGrad = true
 
 // foldsReLUGrad reports whether step i, a conv that does the ReLU of step
