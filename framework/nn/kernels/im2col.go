@@ -7,6 +7,43 @@ type colPlan struct {
 	// KH·KW×OH·OW block of columns to its input position within the channel,
 	// or −1 for padding. Nil for larger outputs, which use block copies.
 	tab []int32
+	// perm, for planes and outputs of at most 32 values where the AVX-512
+	// path runs, is the table as im2colPermAVX512 and col2imPermAVX512 take
+	// it (see permTables); nil otherwise.
+	perm *permTables
+}
+
+// permTables holds, for each of the KH·KW rows k of a channel's block of
+// columns, the table of colPlan as 32-lane register permutations: fwd[32k+p]
+// is the input position of output p (0 in the padding) and fwdMask[k] has
+// bit p set where it is not padding; inv[32k+o] is the output p whose input
+// is o, and invMask[k] has bit o set where there is one.
+type permTables struct {
+	fwd, inv         []int32
+	fwdMask, invMask []uint32
+}
+
+// permMax is the most values of a plane, and of an output, that the
+// register permutations take (two AVX-512 registers).
+const permMax = 32
+
+// newPermTables returns the permutations of tab, a table of kk rows of
+// ohw ≤ permMax entries into planes of at most permMax values.
+func newPermTables(tab []int32, kk, ohw int) *permTables {
+	t := &permTables{fwd: make([]int32, permMax*kk), inv: make([]int32, permMax*kk),
+		fwdMask: make([]uint32, kk), invMask: make([]uint32, kk)}
+	for k := 0; k < kk; k++ {
+		for p, o := range tab[k*ohw : (k+1)*ohw] {
+			if o < 0 {
+				continue
+			}
+			t.fwd[permMax*k+p] = o
+			t.fwdMask[k] |= 1 << p
+			t.inv[permMax*k+int(o)] = int32(p)
+			t.invMask[k] |= 1 << o
+		}
+	}
+	return t
 }
 
 // tableMaxOW is the widest output that uses the table: narrower rows make
@@ -33,6 +70,9 @@ func newColPlan(s ConvShape) colPlan {
 				}
 			}
 		}
+	}
+	if useAVX512 && s.H*s.W <= permMax && oh*ow <= permMax {
+		p.perm = newPermTables(p.tab, s.KH*s.KW, oh*ow)
 	}
 	return p
 }
@@ -128,8 +168,32 @@ func (pl *colPlan) col2im(cols []float32, ld int, dx []float32, c0, c1 int) {
 	}
 }
 
-// im2colTable is im2col for small outputs, by table lookup.
+// im2colTable is im2col for small outputs, by table lookup: the whole
+// channels among rows [r0, r1) by register permutations where the AVX-512
+// path has them, the rest (or all) by im2colTableRows.
 func (pl *colPlan) im2colTable(x, cols []float32, ld, r0, r1 int) {
+	if kk := pl.s.KH * pl.s.KW; pl.perm != nil && useAVX512 {
+		if c0, c1 := (r0+kk-1)/kk, r1/kk; c1 > c0 {
+			pl.im2colTableRows(x, cols, ld, r0, c0*kk)
+			pl.im2colPerm(x, cols, ld, c0, c1)
+			r0 = c1 * kk
+		}
+	}
+	pl.im2colTableRows(x, cols, ld, r0, r1)
+}
+
+// im2colPerm is im2colTable on the whole channels [c0, c1), by
+// im2colPermAVX512.
+func (pl *colPlan) im2colPerm(x, cols []float32, ld, c0, c1 int) {
+	s := &pl.s
+	kk, ohw, hw := s.KH*s.KW, s.OutH()*s.OutW(), s.H*s.W
+	_ = x[c1*hw-1]                 // the last channel's last input
+	_ = cols[((c1*kk)-1)*ld+ohw-1] // its last row's last column
+	im2colPermAVX512(&x[c0*hw], hw, &cols[c0*kk*ld], ld, &pl.perm.fwd[0], &pl.perm.fwdMask[0], kk, ohw, c1-c0)
+}
+
+// im2colTableRows is im2colTable on rows [r0, r1) in Go.
+func (pl *colPlan) im2colTableRows(x, cols []float32, ld, r0, r1 int) {
 	s := &pl.s
 	kk, ohw, hw := s.KH*s.KW, s.OutH()*s.OutW(), s.H*s.W
 	c, k := r0/kk, r0%kk
@@ -155,6 +219,12 @@ func (pl *colPlan) im2colTable(x, cols []float32, ld, r0, r1 int) {
 func (pl *colPlan) col2imTable(cols []float32, ld int, dx []float32, c0, c1 int) {
 	s := &pl.s
 	kk, ohw, hw := s.KH*s.KW, s.OutH()*s.OutW(), s.H*s.W
+	if pl.perm != nil && useAVX512 && c1 > c0 {
+		_ = dx[c1*hw-1]
+		_ = cols[(c1*kk-1)*ld+ohw-1]
+		col2imPermAVX512(&cols[c0*kk*ld], ld, &dx[c0*hw], hw, &pl.perm.inv[0], &pl.perm.invMask[0], kk, ohw, c1-c0)
+		return
+	}
 	for c := c0; c < c1; c++ {
 		dc := dx[c*hw : (c+1)*hw]
 		for k := 0; k < kk; k++ {

@@ -230,3 +230,18 @@ func maxPool2x2AVX512(x *float32, w int, y *float32, arg *int32, oh, ow int) uin
 //
 //go:noescape
 func maxUnpool2x2AVX512(dy *float32, arg *int32, dx *float32, w, oh, ow int)
+
+// im2colPermAVX512 is im2colTable on nc whole channels of hw ≤ 32 inputs
+// and ohw ≤ 32 outputs, by the register permutations perm (permTables.fwd)
+// and masks (fwdMask) (im2col_avx512_amd64.s); the caller checks bounds.
+//
+//go:noescape
+func im2colPermAVX512(x *float32, hw int, cols *float32, ld int, perm *int32, masks *uint32, kk, ohw, nc int)
+
+// col2imPermAVX512 is col2imTable on nc whole channels of hw ≤ 32 inputs
+// and ohw ≤ 32 outputs, by the register permutations inv (permTables.inv)
+// and masks (invMask), with col2imTable's additions in its order
+// (im2col_avx512_amd64.s); the caller checks bounds.
+//
+//go:noescape
+func col2imPermAVX512(cols *float32, ld int, dx *float32, hw int, inv *int32, masks *uint32, kk, ohw, nc int)

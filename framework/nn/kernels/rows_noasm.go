@@ -139,3 +139,11 @@ func maxPool2x2AVX512(x *float32, w int, y *float32, arg *int32, oh, ow int) uin
 func maxUnpool2x2AVX512(dy *float32, arg *int32, dx *float32, w, oh, ow int) {
 	panic("kernels: no assembly in this build")
 }
+
+func im2colPermAVX512(x *float32, hw int, cols *float32, ld int, perm *int32, masks *uint32, kk, ohw, nc int) {
+	panic("kernels: no assembly in this build")
+}
+
+func col2imPermAVX512(cols *float32, ld int, dx *float32, hw int, inv *int32, masks *uint32, kk, ohw, nc int) {
+	panic("kernels: no assembly in this build")
+}
