@@ -130,6 +130,92 @@ func TestWino4ElementwiseAVX512MatchesAVX2(t *testing.T) {
 	}
 }
 
+// TestWino2ElementwiseAVX512MatchesAVX2 runs the AVX-512 forms of F(2×2)'s
+// elementwise transforms (winoIn4, winoOut2, winoGrad4) against the AVX2
+// forms on n = 1 to 70 (every mix of whole and masked steps): the same
+// bits, nothing written past n (outputs in a NaN pattern no kernel
+// writes), nothing read past n (inputs end at an unreadable page).
+func TestWino2ElementwiseAVX512MatchesAVX2(t *testing.T) {
+	if !useAVX512 {
+		t.Skip("no AVX-512 path here")
+	}
+	for n := 1; n <= 70; n++ {
+		var in [4][]float32
+		for i := range in {
+			in[i] = guarded(t, n)
+			copy(in[i], specials(to32(randVec(uint64(10*n+i), n, 1))))
+		}
+		outs := func() [4][]float32 {
+			var o [4][]float32
+			for i := range o {
+				o[i] = filled(n + 20)
+			}
+			return o
+		}
+		for _, c := range []struct {
+			name         string
+			avx2, avx512 func(a, v [4][]float32)
+		}{
+			{"winoIn4",
+				func(a, v [4][]float32) {
+					winoIn4AVX2(&a[0][0], &a[1][0], &a[2][0], &a[3][0], &v[0][0], &v[1][0], &v[2][0], &v[3][0], n)
+				},
+				func(a, v [4][]float32) {
+					winoIn4AVX512(&a[0][0], &a[1][0], &a[2][0], &a[3][0], &v[0][0], &v[1][0], &v[2][0], &v[3][0], n)
+				}},
+			{"winoOut2",
+				func(a, v [4][]float32) {
+					winoOut2AVX2(&a[0][0], &a[1][0], &a[2][0], &a[3][0], &v[0][0], &v[1][0], n)
+				},
+				func(a, v [4][]float32) {
+					winoOut2AVX512(&a[0][0], &a[1][0], &a[2][0], &a[3][0], &v[0][0], &v[1][0], n)
+				}},
+			{"winoGrad4",
+				func(a, v [4][]float32) {
+					winoGrad4AVX2(&a[0][0], &a[1][0], &v[0][0], &v[1][0], &v[2][0], &v[3][0], n)
+				},
+				func(a, v [4][]float32) {
+					winoGrad4AVX512(&a[0][0], &a[1][0], &v[0][0], &v[1][0], &v[2][0], &v[3][0], n)
+				}},
+		} {
+			v2, v5 := outs(), outs()
+			c.avx2(in, v2)
+			c.avx512(in, v5)
+			for i := range v2 {
+				if !sameBits(v2[i], v5[i]) {
+					t.Errorf("n=%d: %sAVX512 output %d differs from %sAVX2", n, c.name, i, c.name)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkWino2Elementwise times the AVX2 and AVX-512 forms of F(2×2)'s
+// elementwise input transform side by side on a group's rows (n values).
+func BenchmarkWino2Elementwise(b *testing.B) {
+	if !useAVX512 {
+		b.Skip("no AVX-512 path here")
+	}
+	for _, n := range []int{256, 300, 1600} {
+		var a, v [4][]float32
+		for i := range a {
+			a[i] = to32(randVec(uint64(i), n, 1))
+			v[i] = make([]float32, n)
+		}
+		for _, z := range []bool{false, true} {
+			b.Run(fmt.Sprintf("in4/n=%d/avx512=%v", n, z), func(b *testing.B) {
+				for b.Loop() {
+					if z {
+						winoIn4AVX512(&a[0][0], &a[1][0], &a[2][0], &a[3][0], &v[0][0], &v[1][0], &v[2][0], &v[3][0], n)
+					} else {
+						winoIn4AVX2(&a[0][0], &a[1][0], &a[2][0], &a[3][0], &v[0][0], &v[1][0], &v[2][0], &v[3][0], n)
+					}
+				}
+			})
+		}
+	}
+}
+
 // BenchmarkWinoGathers times the AVX2 and AVX-512 forms of the per-plane
 // gathers and scatters side by side, on a batch's worth of the row widths
 // CIFAR-10's convs give (tiles per row: F(4×4) 3 and 7 of 10×10 to 28×28
