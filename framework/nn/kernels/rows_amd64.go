@@ -245,20 +245,3 @@ func im2colPermAVX512(x *float32, hw int, cols *float32, ld int, perm *int32, ma
 //
 //go:noescape
 func col2imPermAVX512(cols *float32, ld int, dx *float32, hw int, inv *int32, masks *uint32, kk, ohw, nc int)
-
-// winoIn4AVX512 is winoIn4AVX2 sixteen lanes at a time, the last n mod 16
-// in one masked step, with its bits (wino2_avx512_amd64.s); the caller
-// checks bounds.
-//
-//go:noescape
-func winoIn4AVX512(a0, a1, a2, a3, v0, v1, v2, v3 *float32, n int)
-
-// winoOut2AVX512 is winoOut2AVX2 as winoIn4AVX512 is winoIn4AVX2.
-//
-//go:noescape
-func winoOut2AVX512(m0, m1, m2, m3, s0, s1 *float32, n int)
-
-// winoGrad4AVX512 is winoGrad4AVX2 as winoIn4AVX512 is winoIn4AVX2.
-//
-//go:noescape
-func winoGrad4AVX512(a0, a1, v0, v1, v2, v3 *float32, n int)

@@ -147,15 +147,3 @@ func im2colPermAVX512(x *float32, hw int, cols *float32, ld int, perm *int32, ma
 func col2imPermAVX512(cols *float32, ld int, dx *float32, hw int, inv *int32, masks *uint32, kk, ohw, nc int) {
 	panic("kernels: no assembly in this build")
 }
-
-func winoIn4AVX512(a0, a1, a2, a3, v0, v1, v2, v3 *float32, n int) {
-	panic("kernels: no assembly in this build")
-}
-
-func winoOut2AVX512(m0, m1, m2, m3, s0, s1 *float32, n int) {
-	panic("kernels: no assembly in this build")
-}
-
-func winoGrad4AVX512(a0, a1, v0, v1, v2, v3 *float32, n int) {
-	panic("kernels: no assembly in this build")
-}

@@ -470,11 +470,7 @@ func winoIn4(a0, a1, a2, a3, v0, v1, v2, v3 []float32) {
 	a1, a2, a3 = a1[:n], a2[:n], a3[:n]
 	v0, v1, v2, v3 = v0[:n], v1[:n], v2[:n], v3[:n]
 	if useAsm && n > 0 {
-		if useAVX512 {
-			winoIn4AVX512(&a0[0], &a1[0], &a2[0], &a3[0], &v0[0], &v1[0], &v2[0], &v3[0], n)
-		} else {
-			winoIn4AVX2(&a0[0], &a1[0], &a2[0], &a3[0], &v0[0], &v1[0], &v2[0], &v3[0], n)
-		}
+		winoIn4AVX2(&a0[0], &a1[0], &a2[0], &a3[0], &v0[0], &v1[0], &v2[0], &v3[0], n)
 		return
 	}
 	for i := range a0 {
@@ -508,11 +504,7 @@ func winoOut2(m0, m1, m2, m3, s0, s1 []float32) {
 	m1, m2, m3 = m1[:n], m2[:n], m3[:n]
 	s0, s1 = s0[:n], s1[:n]
 	if useAsm && n > 0 {
-		if useAVX512 {
-			winoOut2AVX512(&m0[0], &m1[0], &m2[0], &m3[0], &s0[0], &s1[0], n)
-		} else {
-			winoOut2AVX2(&m0[0], &m1[0], &m2[0], &m3[0], &s0[0], &s1[0], n)
-		}
+		winoOut2AVX2(&m0[0], &m1[0], &m2[0], &m3[0], &s0[0], &s1[0], n)
 		return
 	}
 	for i := range m0 {

@@ -178,11 +178,7 @@ func winoGrad4(a0, a1, v0, v1, v2, v3 []float32) {
 	a1 = a1[:n]
 	v0, v1, v2, v3 = v0[:n], v1[:n], v2[:n], v3[:n]
 	if useAsm && n > 0 {
-		if useAVX512 {
-			winoGrad4AVX512(&a0[0], &a1[0], &v0[0], &v1[0], &v2[0], &v3[0], n)
-		} else {
-			winoGrad4AVX2(&a0[0], &a1[0], &v0[0], &v1[0], &v2[0], &v3[0], n)
-		}
+		winoGrad4AVX2(&a0[0], &a1[0], &v0[0], &v1[0], &v2[0], &v3[0], n)
 		return
 	}
 	for i := range a0 {
