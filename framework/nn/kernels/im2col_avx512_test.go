@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"testing"
+	"time"
 )
 
 // permShapes are conv shapes whose planes and outputs have at most 32
@@ -134,6 +135,60 @@ func BenchmarkIm2colPerm(b *testing.B) {
 					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(rows*ohw), "ns/value")
 				})
 			}
+		}
+	}
+}
+
+// BenchmarkIm2colPermPasses times whole im2col passes (Forward,
+// BackwardData, BackwardFilter at batch 128) of CONV-6's padded 5×5 convs
+// with the table im2col by register permutations and by the Go loops,
+// alternating call by call in one process, and reports each side's time
+// per pass and their ratio.
+func BenchmarkIm2colPermPasses(b *testing.B) {
+	if !useAVX512 {
+		b.Skip("no AVX-512 path here")
+	}
+	for _, s := range []ConvShape{
+		{N: 128, C: 128, H: 5, W: 5, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1},
+		{N: 128, C: 256, H: 5, W: 5, F: 256, KH: 3, KW: 3, Stride: 1, Pad: 1},
+	} {
+		x := to32(randVec(1, s.InSize(), 1))
+		w := to32(randVec(2, s.WeightSize(), 0.1))
+		y := make([]float32, s.OutSize())
+		dx := make([]float32, s.InSize())
+		dw := make([]float32, s.WeightSize())
+		c := NewConvWith(s, ConvOptions{Algo: ConvIm2col})
+		perm := c.plan.perm
+		for _, pass := range []string{"Forward", "BackwardData", "BackwardFilter"} {
+			f := func() { c.Forward(x, w, y) }
+			switch pass {
+			case "BackwardData":
+				f = func() { c.BackwardData(y, w, dx) }
+			case "BackwardFilter":
+				f = func() { c.BackwardFilter(x, y, dw) }
+			}
+			b.Run(fmt.Sprintf("%dto%d/%s", s.C, s.F, pass), func(b *testing.B) {
+				var t [2]time.Duration
+				f()
+				for i := 0; b.Loop(); i++ {
+					z := i%2 == 0
+					c.plan.perm = nil
+					if z {
+						c.plan.perm = perm
+					}
+					t0 := time.Now()
+					f()
+					if z {
+						t[1] += time.Since(t0)
+					} else {
+						t[0] += time.Since(t0)
+					}
+				}
+				c.plan.perm = perm
+				b.ReportMetric(float64(t[0].Microseconds())/float64((b.N+1)/2), "µs-go")
+				b.ReportMetric(float64(t[1].Microseconds())/float64((b.N+1)/2), "µs-perm")
+				b.ReportMetric(float64(t[0])/float64(t[1]), "go/perm")
+			})
 		}
 	}
 }
