@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -315,8 +316,9 @@ type Progress struct {
 	// Epoch is the number of epochs done; Epochs the configured number
 	// (0 when the config does not say).
 	Epoch, Epochs int
-	// EpochSeconds is the mean wall time of the last epochs (up to five)
-	// of a run in progress.
+	// EpochSeconds is the median wall time of the last epochs (up to five)
+	// of a run in progress: one epoch that ran long (the process stopped
+	// for a while, the cores shared) does not move it.
 	EpochSeconds float64
 	// ETA is the time left at that pace for a run in progress, from now;
 	// 0 when unknown or not running.
@@ -327,6 +329,21 @@ type Progress struct {
 	// three of its epochs and at least ten minutes: its process may be
 	// gone without a word (killed, its node lost).
 	Stalled bool
+}
+
+// epochPace returns the median of the epochs' wall times (the mean of the
+// middle two for an even count).
+func epochPace(es []Epoch) float64 {
+	t := make([]float64, len(es))
+	for i, e := range es {
+		t[i] = e.Seconds
+	}
+	slices.Sort(t)
+	n := len(t)
+	if n%2 == 1 {
+		return t[n/2]
+	}
+	return (t[n/2-1] + t[n/2]) / 2
 }
 
 // Progress says how far the run has come at time now.
@@ -343,11 +360,7 @@ func (r *Run) Progress(now time.Time) (Progress, error) {
 		return p, err
 	}
 	if len(m) > 0 {
-		last := m[max(0, len(m)-5):]
-		for _, e := range last {
-			p.EpochSeconds += e.Seconds
-		}
-		p.EpochSeconds /= float64(len(last))
+		p.EpochSeconds = epochPace(m[max(0, len(m)-5):])
 	}
 	since := now.Sub(r.Updated)
 	if p.EpochSeconds > 0 && p.Epochs > p.Epoch {

@@ -176,3 +176,30 @@ func TestDecodeMetricsPartialLine(t *testing.T) {
 		}
 	}
 }
+
+// TestEpochPace checks the pace ETA is taken from: the median of the last
+// epochs' wall times, so that one epoch that ran long (the process stopped
+// while something was timed, the cores shared) does not stretch the ETA.
+func TestEpochPace(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		seconds []float64
+		want    float64
+	}{
+		{"one epoch", []float64{5}, 5},
+		{"steady", []float64{2, 2, 2, 2, 2}, 2},
+		{"one paused epoch", []float64{100, 102, 394, 101, 99}, 101},
+		{"even count", []float64{4, 1, 3, 2}, 2.5},
+		{"speeding up", []float64{10, 9, 8, 7, 6}, 8},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			es := make([]Epoch, len(tc.seconds))
+			for i, s := range tc.seconds {
+				es[i] = Epoch{Epoch: i + 1, Seconds: s}
+			}
+			if got := epochPace(es); got != tc.want {
+				t.Errorf("epochPace(%v) = %g, want %g", tc.seconds, got, tc.want)
+			}
+		})
+	}
+}
