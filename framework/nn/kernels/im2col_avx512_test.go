@@ -160,13 +160,7 @@ func BenchmarkIm2colPermPasses(b *testing.B) {
 		c := NewConvWith(s, ConvOptions{Algo: ConvIm2col})
 		perm := c.plan.perm
 		for _, pass := range []string{"Forward", "BackwardData", "BackwardFilter"} {
-			f := func() { c.Forward(x, w, y) }
-			switch pass {
-			case "BackwardData":
-				f = func() { c.BackwardData(y, w, dx) }
-			case "BackwardFilter":
-				f = func() { c.BackwardFilter(x, y, dw) }
-			}
+			f := convPass(c, pass, x, w, y, dx, dw)
 			b.Run(fmt.Sprintf("%dto%d/%s", s.C, s.F, pass), func(b *testing.B) {
 				var t [2]time.Duration
 				f()

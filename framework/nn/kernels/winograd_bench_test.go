@@ -44,13 +44,7 @@ func BenchmarkWinograd(b *testing.B) {
 		for _, pass := range []string{"Forward", "BackwardData", "BackwardFilter"} {
 			for _, algo := range []ConvAlgo{ConvIm2col, ConvWinograd, ConvWinograd4, ConvWinogradGEMM} {
 				c := NewConvWith(s, ConvOptions{Algo: algo})
-				f := func() { c.Forward(x, w, y) }
-				switch pass {
-				case "BackwardData":
-					f = func() { c.BackwardData(y, w, dx) }
-				case "BackwardFilter":
-					f = func() { c.BackwardFilter(x, y, dw) }
-				}
+				f := convPass(c, pass, x, w, y, dx, dw)
 				b.Run(fmt.Sprintf("%s/%s/%v", bs.name, pass, algo), func(b *testing.B) {
 					f()
 					t := startTimer(b)
@@ -62,4 +56,17 @@ func BenchmarkWinograd(b *testing.B) {
 			}
 		}
 	}
+}
+
+// convPass returns a call of c's pass ("Forward", "BackwardData" or
+// "BackwardFilter") on the input x, weights w, output (or its gradient) y
+// and gradients dx, dw, for the benchmarks that time passes.
+func convPass(c *Conv, pass string, x, w, y, dx, dw []float32) func() {
+	switch pass {
+	case "BackwardData":
+		return func() { c.BackwardData(y, w, dx) }
+	case "BackwardFilter":
+		return func() { c.BackwardFilter(x, y, dw) }
+	}
+	return func() { c.Forward(x, w, y) }
 }
