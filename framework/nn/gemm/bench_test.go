@@ -295,3 +295,41 @@ func pairedRatio(n int, call func(bool) time.Duration) float64 {
 	slices.Sort(r)
 	return r[len(r)/2]
 }
+
+// BenchmarkDirectAT times Sgemm on one thread on the AVX-512 path with a
+// transposed A packed and read in place (the T kernels), alternating call
+// by call, and reports the median of the per-pair ratios (packed time / in
+// place time: above 1, in place is faster), on the products that take a
+// transposed A: the transform-GEMM Winograd's filter gradients (F×C by
+// T·N tiles) and output transforms (N·F rows, OH·OW columns), im2col's
+// input gradient (Wᵀ·∂y), and wider ones. It lifts directTMaxN.
+func BenchmarkDirectAT(b *testing.B) {
+	if active.isa != isa.AVX512 {
+		b.Skip("the T kernels are on the AVX-512 path only")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, s := range []struct{ m, n, k int }{
+		{512, 512, 128}, {512, 512, 512}, {256, 256, 512}, {128, 128, 512},
+		{32768, 25, 100}, {65536, 4, 16}, {65536, 16, 64},
+		{576, 784, 64}, {1152, 144, 128}, {64, 300, 64}, {128, 200, 256},
+	} {
+		b.Run(fmt.Sprintf("%dx%dx%d", s.m, s.n, s.k), func(b *testing.B) {
+			a, bb := randSlice(rng, s.m*s.k), randSlice(rng, s.k*s.n)
+			c := make([]float32, s.m*s.n)
+			reps := max(1, int(20e6/float64(s.m*s.n*s.k)))
+			call := func(inPlace bool) time.Duration {
+				shape := active
+				shape.directTMaxN = 0
+				if inPlace {
+					shape.directTMaxN = s.n
+				}
+				t0 := time.Now()
+				for range reps {
+					sgemmGo(shape, 1, true, false, s.m, s.n, s.k, 1, a, s.m, bb, s.n, 0, c, s.n)
+				}
+				return time.Since(t0)
+			}
+			b.ReportMetric(pairedRatio(b.N, call), "packed/inplace")
+		})
+	}
+}

@@ -16,7 +16,9 @@ var hasAVX512 = isa.Supported(isa.AVX512)
 // (starting at b): C = alpha·A·B, + C when mode is modeBeta1, + beta·C
 // when mode is modeGeneral. The D variants read A in place, row r of tile
 // t at a+(Rt+r)·lda; the B variants read B in place, row p of the tile's
-// columns at b+p·ldb (ZDB: both). Every element of C goes through the same operations
+// columns at b+p·ldb (ZDB: both). The T variants read A in place
+// transposed (op(A) = Aᵀ of an A stored k×m): row r, step p of tile t at
+// a+(Rt+r)+p·lda (ZTB: and B in place). Every element of C goes through the same operations
 // in the same order as in kernel6x16, so all of these and the AVX2 kernels
 // give bit-identical results.
 
@@ -67,3 +69,27 @@ func kernel6x32ZDB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, 
 
 //go:noescape
 func kernel6x16ZDB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int)
+
+//go:noescape
+func kernel12x32ZT(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int)
+
+//go:noescape
+func kernel12x32ZTB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int)
+
+//go:noescape
+func kernel12x16ZT(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int)
+
+//go:noescape
+func kernel12x16ZTB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int)
+
+//go:noescape
+func kernel6x32ZT(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int)
+
+//go:noescape
+func kernel6x32ZTB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int)
+
+//go:noescape
+func kernel6x16ZT(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int)
+
+//go:noescape
+func kernel6x16ZTB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int)

@@ -97,3 +97,35 @@ func kernel6x32ZDB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, 
 func kernel6x16ZDB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int) {
 	panic("gemm: no assembly kernel in this build")
 }
+
+func kernel12x32ZT(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+func kernel12x32ZTB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+func kernel12x16ZT(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+func kernel12x16ZTB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+func kernel6x32ZT(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+func kernel6x32ZTB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+func kernel6x16ZT(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda int) {
+	panic("gemm: no assembly kernel in this build")
+}
+
+func kernel6x16ZTB(k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int) {
+	panic("gemm: no assembly kernel in this build")
+}

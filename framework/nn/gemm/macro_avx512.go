@@ -3,7 +3,7 @@ package gemm
 // macroAVX512 is macro for the AVX-512F kernels. It multiplies an mb×kb
 // block of A by a packed kb×nb block of B into C[ic:ic+mb, jc:jc+nb].
 // Rows [0,packed) of the block are read in place from A (non-transposed,
-// in 6-row tiles), the others from ap, packed in 6-row micro-panels at
+// in 6-row tiles; transposed where aT, by the T kernels), the others from ap, packed in 6-row micro-panels at
 // ap[r·kb] for row r; bp holds the B block's columns from bOff on in
 // 16-column micro-panels. Where bIn, the whole column tiles instead read
 // B in place (p.b, rows from pc, columns from jc; the B variants of the
@@ -14,12 +14,15 @@ package gemm
 // a tile sticks out of C: whichever kernel computes an element, it does so
 // with the same operations, so an element's value never depends on where
 // the tiles fall.
-func (p *problem) macroAVX512(ap, bp []float32, mb, nb, kb, ic, jc, pc, packed int, beta float32, bIn bool, bOff int) {
+func (p *problem) macroAVX512(ap, bp []float32, mb, nb, kb, ic, jc, pc, packed int, aT bool, beta float32, bIn bool, bOff int) {
 	alpha, c, ldc := p.alpha, p.c, p.ldc
 	a, lda, b, ldb := p.a, p.lda, p.b, p.ldb
 	mode := storeMode(beta)
-	if packed > 0 {
-		_ = a[(ic+packed-1)*lda+pc+kb-1] // the kernels read up to here
+	switch {
+	case packed > 0 && aT:
+		_ = a[(pc+kb-1)*lda+ic+packed-1] // the kernels read up to here
+	case packed > 0:
+		_ = a[(ic+packed-1)*lda+pc+kb-1]
 	}
 	_ = ap[roundUp(mb, 6)*kb-1]
 	const ldt = 32 // row stride of the scratch tile
@@ -46,10 +49,17 @@ func (p *problem) macroAVX512(ap, bp []float32, mb, nb, kb, ic, jc, pc, packed i
 		kern := func(rows, ir, tiles int, cp *float32, ldc int) {
 			d := ir < packed
 			var ad *float32
-			if d {
+			switch {
+			case d && aT:
+				ad = &a[pc*lda+ic+ir]
+			case d:
 				ad = &a[(ic+ir)*lda+pc]
-			} else {
+			default:
 				ad = &ap[ir*kb]
+			}
+			if d && aT {
+				kernT(rows, wide, inPlace, kb, ad, bpan, cp, ldc, alpha, beta, mode, tiles, lda, ldb)
+				return
 			}
 			switch {
 			case rows == 12 && wide && d && inPlace:
@@ -135,5 +145,28 @@ func (p *problem) macroAVX512(ap, bp []float32, mb, nb, kb, ic, jc, pc, packed i
 			}
 			ir += rows
 		}
+	}
+}
+
+// kernT runs the T kernel (A in place transposed) of rows (12 or 6) and
+// 32 (wide) or 16 columns, reading B in place where bIn.
+func kernT(rows int, wide, bIn bool, kb int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles, lda, ldb int) {
+	switch {
+	case rows == 12 && wide && bIn:
+		kernel12x32ZTB(kb, a, b, c, ldc, alpha, beta, mode, tiles, lda, ldb)
+	case rows == 12 && wide:
+		kernel12x32ZT(kb, a, b, c, ldc, alpha, beta, mode, tiles, lda)
+	case rows == 12 && bIn:
+		kernel12x16ZTB(kb, a, b, c, ldc, alpha, beta, mode, tiles, lda, ldb)
+	case rows == 12:
+		kernel12x16ZT(kb, a, b, c, ldc, alpha, beta, mode, tiles, lda)
+	case wide && bIn:
+		kernel6x32ZTB(kb, a, b, c, ldc, alpha, beta, mode, tiles, lda, ldb)
+	case wide:
+		kernel6x32ZT(kb, a, b, c, ldc, alpha, beta, mode, tiles, lda)
+	case bIn:
+		kernel6x16ZTB(kb, a, b, c, ldc, alpha, beta, mode, tiles, lda, ldb)
+	default:
+		kernel6x16ZT(kb, a, b, c, ldc, alpha, beta, mode, tiles, lda)
 	}
 }

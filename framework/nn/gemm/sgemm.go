@@ -71,17 +71,26 @@ const (
 // on the AVX-512 path in place was 1.03–1.04× faster up to 300 columns
 // (Winograd's group GEMMs, VGG-19's 512×256×4608) and 0.96–0.98× from 400
 // on; on AVX2, 0.95–1.01× from 150 on (docs/perf/direct-a.txt).
+//
+// directTMaxN is the same for a transposed A, which the AVX-512 path's T
+// kernels read in place (each step's values of a row tile are consecutive
+// there): see readATInPlace. BenchmarkDirectAT measured in place 1.07–1.20×
+// faster on 128 and 256 columns, 1.19–1.57× on the transform-GEMM
+// Winograd's output transforms (tens of thousands of rows, 4 to 25
+// columns), 0.99–1.03× on 512 and 784 columns: used up to 512
+// (docs/perf/direct-at.txt).
 type kernelShape struct {
-	isa        isa.Level
-	mr, nr     int
-	pmr, pnr   int
-	directMaxN int
+	isa         isa.Level
+	mr, nr      int
+	pmr, pnr    int
+	directMaxN  int
+	directTMaxN int
 }
 
 var (
 	genericShape = kernelShape{isa: isa.Generic, mr: genericMR, nr: genericNR, pmr: genericMR, pnr: genericNR}
 	avx2Shape    = kernelShape{isa: isa.AVX2, mr: 6, nr: 16, pmr: 6, pnr: 16, directMaxN: 128}
-	avx512Shape  = kernelShape{isa: isa.AVX512, mr: 12, nr: 32, pmr: 6, pnr: 16, directMaxN: 320}
+	avx512Shape  = kernelShape{isa: isa.AVX512, mr: 12, nr: 32, pmr: 6, pnr: 16, directMaxN: 320, directTMaxN: 512}
 )
 
 // shapeFor returns the widest micro-kernel at or below level l that this
@@ -266,6 +275,8 @@ func (p *problem) runPart(i0, i1, j0, j1 int, buf *buffers) {
 	for jc := j0; jc < j1; jc += ncMax {
 		nb := min(ncMax, j1-jc)
 		direct := !p.transA && nb <= p.shape.directMaxN
+		// directT: a transposed A read in place too (AVX-512).
+		directT := p.transA && readATInPlace && nb <= p.shape.directTMaxN
 		// bIn: the whole column tiles read a non-transposed B in place
 		// (AVX-512), and only a last, partial tile's columns, from bOff,
 		// are packed.
@@ -291,13 +302,13 @@ func (p *problem) runPart(i0, i1, j0, j1 int, buf *buffers) {
 				mb := min(mcMax, i1-ic)
 				buf.a = grow(buf.a, roundUp(mb, mr)*kb)
 				packed := 0 // rows of the block read in place
-				if direct {
+				if direct || directT {
 					packed = mb / pmr * pmr
 				}
 				buf.t = packA(buf.a[packed*kb:], p.a, p.lda, p.transA, ic+packed, mb-packed, pc, kb, pmr, buf.t)
 				switch p.shape.isa {
 				case isa.AVX512:
-					p.macroAVX512(buf.a, buf.b, mb, nb, kb, ic, jc, pc, packed, beta, bIn, bOff)
+					p.macroAVX512(buf.a, buf.b, mb, nb, kb, ic, jc, pc, packed, directT, beta, bIn, bOff)
 				default:
 					p.macro(buf.a, buf.b, mb, nb, kb, ic, jc, pc, direct, beta)
 				}
@@ -315,6 +326,11 @@ func (p *problem) runPart(i0, i1, j0, j1 int, buf *buffers) {
 // 4 KiB multiples), 0.95–1.11× with 128, 0.96–1.03× with 256 and
 // 0.96–0.99× with 512 (docs/perf/b-in-place.txt).
 var readBInPlace = true
+
+// readATInPlace says whether the AVX-512 kernels read a transposed A in
+// place (the T kernels) rather than packed, for blocks of C of at most
+// kernelShape.directTMaxN columns (tests turn it off to compare).
+var readATInPlace = true
 
 // bInPlaceMaxM is the most rows of C for which B is read in place
 // (BenchmarkBInPlace lifts it).

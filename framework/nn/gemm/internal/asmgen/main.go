@@ -30,13 +30,14 @@ import (
 type kernel struct {
 	rp, cp  int  // A panels (6 rows each) and B panels (16 columns each)
 	direct  bool // A read in place, row stride lda, instead of packed
+	trans   bool // A read in place transposed: step p's rows at p·lda
 	bdirect bool // B read in place, row stride ldb, instead of packed
 }
 
 // kernels lists the generated micro-kernels: the 12×32 tile Sgemm uses
 // inside C, the smaller ones for the edges of C, the in-place variants
-// for a non-transposed A, and all of those again reading a
-// non-transposed B in place.
+// for a non-transposed A (D) and for a transposed one (T), and all of
+// those again reading a non-transposed B in place.
 var kernels = []kernel{
 	{rp: 2, cp: 2}, {rp: 2, cp: 1}, {rp: 1, cp: 2}, {rp: 1, cp: 1},
 	{rp: 2, cp: 2, direct: true}, {rp: 2, cp: 1, direct: true},
@@ -45,6 +46,10 @@ var kernels = []kernel{
 	{rp: 1, cp: 2, bdirect: true}, {rp: 1, cp: 1, bdirect: true},
 	{rp: 2, cp: 2, direct: true, bdirect: true}, {rp: 2, cp: 1, direct: true, bdirect: true},
 	{rp: 1, cp: 2, direct: true, bdirect: true}, {rp: 1, cp: 1, direct: true, bdirect: true},
+	{rp: 2, cp: 2, trans: true}, {rp: 2, cp: 1, trans: true},
+	{rp: 1, cp: 2, trans: true}, {rp: 1, cp: 1, trans: true},
+	{rp: 2, cp: 2, trans: true, bdirect: true}, {rp: 2, cp: 1, trans: true, bdirect: true},
+	{rp: 1, cp: 2, trans: true, bdirect: true}, {rp: 1, cp: 1, trans: true, bdirect: true},
 }
 
 func (k kernel) rows() int { return 6 * k.rp }
@@ -54,6 +59,9 @@ func (k kernel) name() string {
 	s := fmt.Sprintf("kernel%dx%dZ", k.rows(), k.cols())
 	if k.direct {
 		s += "D"
+	}
+	if k.trans {
+		s += "T"
 	}
 	if k.bdirect {
 		s += "B"
@@ -76,7 +84,10 @@ func (k kernel) acc(r, j int) string {
 //
 //	R12 the current tile's A, R13 its C, R8 ldc in bytes, R11 tiles left
 //	SI  A (panel 0, or row 0 in place), R14 24·k: offset of A panel 1
-//	R10, R14, R15 rows 3, 6 and 9 of A in place, AX lda in bytes
+//	R10, R14, R15 rows 3, 6 and 9 of A in place, AX lda in bytes; for A
+//	    in place transposed, SI the current step's row of A (the tile's
+//	    rows are its consecutive values), moved two steps on after every
+//	    second step
 //	DI  B (panel 0), R9 64·k: offset of the next B panel; for B in
 //	    place, DI the current row and R9 ldb in bytes
 //	BX  loop counter, CX and DX prefetch pointers and C rows at the store
@@ -96,6 +107,12 @@ func (g *gen) i(format string, args ...any) {
 
 // aAddr returns the address of A[r][step u] relative to SI.
 func (k kernel) aAddr(r, u int) string {
+	if k.trans {
+		if u%2 == 0 {
+			return fmt.Sprintf("%d(SI)", 4*r)
+		}
+		return fmt.Sprintf("%d(SI)(AX*1)", 4*r)
+	}
 	if k.direct {
 		base := []string{"SI", "R10", "R14", "R15"}[r/3]
 		switch r % 3 {
@@ -163,18 +180,23 @@ func (g *gen) kernel(k kernel) {
 	n := k.name()
 	l := func(s string) string { return s + n } // labels are per function
 	args, frame := "k int, a, b, c *float32, ldc int, alpha, beta float32, mode, tiles int", 64
-	if k.direct {
+	if k.direct || k.trans {
 		args, frame = args+", lda int", frame+8
 	}
 	if k.bdirect {
 		args, frame = args+", ldb int", frame+8
 	}
 	g.p("")
-	if k.direct {
+	switch {
+	case k.direct:
 		g.p("// %s computes a column of 'tiles' %d×%d tiles of C, reading", n, k.rows(), k.cols())
 		g.p("// A in place: row r of tile t starts at a+4·(%dt+r)·lda bytes. See", k.rows())
 		g.p("// kernel_avx512_amd64.go.")
-	} else {
+	case k.trans:
+		g.p("// %s computes a column of 'tiles' %d×%d tiles of C, reading", n, k.rows(), k.cols())
+		g.p("// A in place transposed: row r, step p of tile t at a+4·(%dt+r+p·lda)", k.rows())
+		g.p("// bytes. See kernel_avx512_amd64.go.")
+	default:
 		g.p("// %s computes a column of 'tiles' %d×%d tiles of C from", n, k.rows(), k.cols())
 		g.p("// packed A panels starting at a and %d packed B panel(s) at b. See", k.cp)
 		g.p("// kernel_avx512_amd64.go.")
@@ -198,11 +220,11 @@ func (g *gen) kernel(k kernel) {
 		g.i("MOVQ BX, R9")
 		g.i("SHLQ $6, R9 // 64·k: bytes of a B panel")
 	}
-	if k.rp > 1 {
+	if k.rp > 1 && !k.trans {
 		g.i("LEAQ (BX)(BX*2), R14")
 		g.i("SHLQ $3, R14 // 24·k: bytes of an A panel")
 	}
-	if k.direct {
+	if k.direct || k.trans {
 		g.i("MOVQ lda+64(FP), AX")
 		g.i("SHLQ $2, AX // row stride of A in bytes")
 	}
@@ -260,6 +282,11 @@ func (g *gen) kernel(k kernel) {
 		g.i("PREFETCHT0 (DX)(AX*2)")
 		g.i("ADDQ $16, CX")
 		g.i("ADDQ $16, DX")
+	} else if k.trans {
+		g.i("PREFETCHT0 (SI)(AX*8)")
+		if k.rp > 1 {
+			g.i("PREFETCHT0 44(SI)(AX*8)")
+		}
 	} else if !k.direct {
 		g.i("PREFETCHT0 384(SI)")
 		if k.rp > 1 {
@@ -271,15 +298,19 @@ func (g *gen) kernel(k kernel) {
 		if k.bdirect && u%2 == 1 {
 			g.i("LEAQ (DI)(R9*2), DI")
 		}
+		if k.trans && u%2 == 1 {
+			g.i("LEAQ (SI)(AX*2), SI")
+		}
 	}
-	if k.direct {
+	switch { // transposed, SI moved on with the steps
+	case k.direct:
 		g.i("ADDQ $16, SI")
 		g.i("ADDQ $16, R10")
 		if k.rp > 1 {
 			g.i("ADDQ $16, R14")
 			g.i("ADDQ $16, R15")
 		}
-	} else {
+	case !k.trans:
 		g.i("ADDQ $96, SI")
 	}
 	if !k.bdirect {
@@ -295,7 +326,9 @@ func (g *gen) kernel(k kernel) {
 	g.p("")
 	g.p("%s:", l("loop1"))
 	g.step(k, 0)
-	if k.direct {
+	if k.trans {
+		g.i("ADDQ AX, SI")
+	} else if k.direct {
 		g.i("ADDQ $4, SI")
 		g.i("ADDQ $4, R10")
 		if k.rp > 1 {
@@ -315,6 +348,8 @@ func (g *gen) kernel(k kernel) {
 	g.p("")
 	g.p("%s:", l("store"))
 	switch {
+	case k.trans:
+		g.i("ADDQ $%d, R12 // the next tile's A starts %d values on", 4*k.rows(), k.rows())
 	case k.direct && k.rp > 1:
 		g.i("LEAQ (R12)(AX*8), R12")
 		g.i("LEAQ (R12)(AX*4), R12 // the next tile's A starts 12 rows down")
