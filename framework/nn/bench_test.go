@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/slotlab/slotlab/framework"
+	"github.com/slotlab/slotlab/framework/nn/gemm"
 	"github.com/slotlab/slotlab/framework/rng"
 	"github.com/slotlab/slotlab/plugins/selectors/probabilistic"
 )
@@ -170,4 +171,44 @@ func benchNetwork(b *testing.B, name string, method framework.Method, batch int)
 		y[i] = int32(i % 10)
 	}
 	return n
+}
+
+// BenchmarkTransposedAInPlace steps one network with a transposed A read
+// in place by the AVX-512 kernels and packed (gemm.SetReadInPlace),
+// alternating step by step, and reports the median of the per-pair ratios
+// (packed time / in place time: above 1, in place is faster). Run it with
+// SLOTLAB_CONV=auto4 for the f4 path.
+func BenchmarkTransposedAInPlace(b *testing.B) {
+	if gemm.ISA() != "avx512" {
+		b.Skip("the in-place transposed A is on the AVX-512 path only")
+	}
+	for _, name := range []string{"conv4", "conv6", "vgg19"} {
+		b.Run(name, func(b *testing.B) {
+			h := Hyper{LR: 0.1, Momentum: 0.9, WeightDecay: 1e-4}
+			n := benchNetwork(b, name, framework.MethodSlot, 128)
+			step := func(inPlace bool) time.Duration {
+				defer gemm.SetReadInPlace(inPlace, true)()
+				t0 := time.Now()
+				if _, _, err := n.TrainStep(h); err != nil {
+					b.Fatal(err)
+				}
+				return time.Since(t0)
+			}
+			step(false)
+			step(true)
+			var ratios []float64
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				var p, t time.Duration
+				if i%2 == 0 {
+					p, t = step(false), step(true)
+				} else {
+					t, p = step(true), step(false)
+				}
+				ratios = append(ratios, p.Seconds()/t.Seconds())
+			}
+			slices.Sort(ratios)
+			b.ReportMetric(ratios[len(ratios)/2], "packed/inplace")
+		})
+	}
 }

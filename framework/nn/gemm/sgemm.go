@@ -332,6 +332,18 @@ var readBInPlace = true
 // kernelShape.directTMaxN columns (tests turn it off to compare).
 var readATInPlace = true
 
+// SetReadInPlace sets whether the AVX-512 kernels read a transposed A (aT)
+// and a non-transposed B (b) in place rather than packed, where they
+// would, and returns a function that restores the settings before. Both
+// are on by default, and the results are the same bits either way; the
+// benchmarks that time the two side by side in one process turn them off.
+// It must not be called while an Sgemm runs.
+func SetReadInPlace(aT, b bool) (restore func()) {
+	oldAT, oldB := readATInPlace, readBInPlace
+	readATInPlace, readBInPlace = aT, b
+	return func() { readATInPlace, readBInPlace = oldAT, oldB }
+}
+
 // bInPlaceMaxM is the most rows of C for which B is read in place
 // (BenchmarkBInPlace lifts it).
 var bInPlaceMaxM = 128
