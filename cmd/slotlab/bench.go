@@ -25,10 +25,11 @@ func benchCmd(args []string) error {
 	asJSON := fs.Bool("json", false, "print the measurement as one JSON line")
 	compare := fs.String("compare", "", "also run the PyTorch reference (torch) on the same network, each measurement in its own process")
 	suite := fs.Bool("paper", false, "with --compare torch: the paper's five networks (Lenet-300-100, CONV-2/4/6, VGG-19), each as a K=8 slot machine and with learned weights")
+	nets := fs.String("nets", "", "with --paper: only these of its networks, comma-separated (lenet, conv2, conv4, conv6, vgg19)")
 	threads := fs.Int("threads", runtime.NumCPU(), "with --compare: the threads of each side (slotlab's GOMAXPROCS, torch.set_num_threads)")
 	reps := fs.Int("reps", 3, "with --compare: measurements per case and side, interleaved")
 	torchISA := fs.String("torch-isa", "match", "with --compare: match caps PyTorch's kernels (oneDNN, OpenBLAS, ATen) at slotlab's instruction-set path, as on a CPU that has only that path (SLOTLAB_ISA=avx2 stands for an AVX2 machine); native lets PyTorch use the widest the CPU has")
-	pos, err := parseArgs(fs, "usage: slotlab bench FILE.yaml [key=value ...] [--steps N] [--warmup N] [--min-seconds S] [--json]\n       slotlab bench [FILE.yaml | --paper] [key=value ...] --compare torch [--threads N] [--reps N] [--min-seconds S] [--torch-isa match|native]", args, "")
+	pos, err := parseArgs(fs, "usage: slotlab bench FILE.yaml [key=value ...] [--steps N] [--warmup N] [--min-seconds S] [--json]\n       slotlab bench [FILE.yaml | --paper [--nets a,b]] [key=value ...] --compare torch [--threads N] [--reps N] [--min-seconds S] [--torch-isa match|native]", args, "")
 	if err != nil {
 		return err
 	}
@@ -54,7 +55,13 @@ func benchCmd(args []string) error {
 		if *suite {
 			// key=value arguments apply to slotlab's side of every case
 			// (winograd=f4); PyTorch runs its own code.
-			cases = bench.PaperCases()
+			var names []string
+			if *nets != "" {
+				names = strings.Split(*nets, ",")
+			}
+			if cases, err = bench.PaperCasesOf(names); err != nil {
+				return err
+			}
 			for i := range cases {
 				c := &cases[i]
 				c.Overrides = append(c.Overrides, pos...)
@@ -63,6 +70,9 @@ func benchCmd(args []string) error {
 				}
 			}
 		} else {
+			if *nets != "" {
+				return fmt.Errorf("--nets chooses among --paper's networks: give --paper too")
+			}
 			if len(pos) == 0 {
 				return fmt.Errorf("missing experiment file (or --paper)")
 			}

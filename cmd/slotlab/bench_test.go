@@ -46,6 +46,8 @@ func TestBenchJSON(t *testing.T) {
 	}{
 		{[]string{"--compare", "torch", "--paper", "winograd=f3"}, "winograd must be f2 (F(2×2, 3×3)) or f4"},
 		{[]string{"--compare", "torch", "--paper", "winogard=f4"}, `did you mean "winograd"?`},
+		{[]string{"--compare", "torch", "--paper", "--nets", "vgg19,vgg16"}, `no network "vgg16" in the paper's suite (use some of lenet, conv2, conv4, conv6, vgg19)`},
+		{[]string{"--compare", "torch", "--nets", "vgg19", repoFile("experiments", "vgg19.yaml")}, "--nets chooses among --paper's networks: give --paper too"},
 	} {
 		if _, err := capture(t, func() error { return benchCmd(tc.args) }); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v, want %q", tc.args, err, tc.want)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -191,6 +192,48 @@ func TestPaperCases(t *testing.T) {
 			if !seen[n+"/"+m] {
 				t.Errorf("no case for %s %s", n, m)
 			}
+		}
+	}
+}
+
+// TestPaperCasesOf checks the --nets choice among the suite's networks:
+// the cases of the networks named, in the suite's order, both methods
+// each; all of them for none; an error naming the five for another name.
+func TestPaperCasesOf(t *testing.T) {
+	for _, tc := range []struct {
+		nets []string
+		want []string // network/method of the cases, in order
+		err  string
+	}{
+		{nil, nil, ""},
+		{[]string{"vgg19"}, []string{"vgg19/slot", "vgg19/learned"}, ""},
+		{[]string{"vgg19", "conv4"}, []string{"conv4/slot", "conv4/learned", "vgg19/slot", "vgg19/learned"}, ""},
+		{[]string{"conv4", "conv4"}, []string{"conv4/slot", "conv4/learned"}, ""},
+		{[]string{"vgg16"}, nil, `no network "vgg16" in the paper's suite (use some of lenet, conv2, conv4, conv6, vgg19)`},
+		{[]string{""}, nil, `no network ""`},
+	} {
+		cs, err := PaperCasesOf(tc.nets)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%q: error %v, want %q", tc.nets, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", tc.nets, err)
+		}
+		if tc.want == nil {
+			if len(cs) != len(PaperCases()) {
+				t.Errorf("%q: %d cases, want all %d", tc.nets, len(cs), len(PaperCases()))
+			}
+			continue
+		}
+		var got []string
+		for _, c := range cs {
+			got = append(got, c.Net+"/"+string(c.Method))
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%q: cases %v, want %v", tc.nets, got, tc.want)
 		}
 	}
 }

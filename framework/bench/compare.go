@@ -47,6 +47,37 @@ func PaperCases() []Case {
 	return cs
 }
 
+// PaperCasesOf returns PaperCases restricted to the networks named in
+// nets (lenet, conv2, conv4, conv6, vgg19), in the suite's order; all of
+// them when nets is empty. A name that is not one of the five is an error
+// that lists them.
+func PaperCasesOf(nets []string) ([]Case, error) {
+	cs := PaperCases()
+	if len(nets) == 0 {
+		return cs, nil
+	}
+	var names []string
+	known := map[string]bool{}
+	for _, n := range PaperNetworks {
+		names = append(names, n.Net)
+		known[n.Net] = true
+	}
+	want := map[string]bool{}
+	for _, n := range nets {
+		if !known[n] {
+			return nil, fmt.Errorf("--nets: no network %q in the paper's suite (use some of %s)", n, strings.Join(names, ", "))
+		}
+		want[n] = true
+	}
+	var out []Case
+	for _, c := range cs {
+		if want[c.Net] {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // Row is a comparison of slotlab and PyTorch on one case: every repetition
 // of each side.
 type Row struct {
