@@ -216,29 +216,44 @@ func BenchmarkGonumSgemm(b *testing.B) {
 // CONV-6 (F×T by C, T the group's tiles), im2col's, and VGG-19's deepest.
 // It measures the path in use (SLOTLAB_ISA) and sets kernelShape.directMaxN.
 func BenchmarkDirectA(b *testing.B) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	for _, s := range []struct{ m, n, k int }{
+	benchAInPlace(b, false, "packed/direct", []struct{ m, n, k int }{
 		{64, 294, 64}, {128, 275, 128}, {128, 200, 128}, {256, 150, 128}, {64, 600, 64},
 		{128, 400, 128}, {64, 784, 576}, {64, 3072, 64}, {128, 1500, 128}, {512, 256, 4608},
 		{256, 1024, 256}, {64, 900, 27},
-	} {
+	})
+}
+
+// benchAInPlace times Sgemm on one thread with A packed and read in place
+// (non-transposed, or transposed where trans), alternating call by call,
+// on each m×n×k shape, and reports the median of the per-pair ratios as
+// metric. It lifts directMaxN (directTMaxN where trans) to n for the
+// in-place calls and sets it to 0 for the packed ones.
+func benchAInPlace(b *testing.B, trans bool, metric string, shapes []struct{ m, n, k int }) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, s := range shapes {
 		b.Run(fmt.Sprintf("%dx%dx%d", s.m, s.n, s.k), func(b *testing.B) {
 			a, bb := randSlice(rng, s.m*s.k), randSlice(rng, s.k*s.n)
 			c := make([]float32, s.m*s.n)
+			lda := s.k
+			if trans {
+				lda = s.m
+			}
 			reps := max(1, int(20e6/float64(s.m*s.n*s.k)))
-			call := func(direct bool) time.Duration {
+			call := func(inPlace bool) time.Duration {
 				shape := active
-				shape.directMaxN = 0
-				if direct {
+				shape.directMaxN, shape.directTMaxN = 0, 0
+				if inPlace && trans {
+					shape.directTMaxN = s.n
+				} else if inPlace {
 					shape.directMaxN = s.n
 				}
 				t0 := time.Now()
 				for range reps {
-					sgemmGo(shape, 1, false, false, s.m, s.n, s.k, 1, a, s.k, bb, s.n, 0, c, s.n)
+					sgemmGo(shape, 1, trans, false, s.m, s.n, s.k, 1, a, lda, bb, s.n, 0, c, s.n)
 				}
 				return time.Since(t0)
 			}
-			b.ReportMetric(pairedRatio(b.N, call), "packed/direct")
+			b.ReportMetric(pairedRatio(b.N, call), metric)
 		})
 	}
 }
@@ -307,29 +322,9 @@ func BenchmarkDirectAT(b *testing.B) {
 	if active.isa != isa.AVX512 {
 		b.Skip("the T kernels are on the AVX-512 path only")
 	}
-	rng := rand.New(rand.NewPCG(3, 4))
-	for _, s := range []struct{ m, n, k int }{
+	benchAInPlace(b, true, "packed/inplace", []struct{ m, n, k int }{
 		{512, 512, 128}, {512, 512, 512}, {256, 256, 512}, {128, 128, 512},
 		{32768, 25, 100}, {65536, 4, 16}, {65536, 16, 64},
 		{576, 784, 64}, {1152, 144, 128}, {64, 300, 64}, {128, 200, 256},
-	} {
-		b.Run(fmt.Sprintf("%dx%dx%d", s.m, s.n, s.k), func(b *testing.B) {
-			a, bb := randSlice(rng, s.m*s.k), randSlice(rng, s.k*s.n)
-			c := make([]float32, s.m*s.n)
-			reps := max(1, int(20e6/float64(s.m*s.n*s.k)))
-			call := func(inPlace bool) time.Duration {
-				shape := active
-				shape.directTMaxN = 0
-				if inPlace {
-					shape.directTMaxN = s.n
-				}
-				t0 := time.Now()
-				for range reps {
-					sgemmGo(shape, 1, true, false, s.m, s.n, s.k, 1, a, s.m, bb, s.n, 0, c, s.n)
-				}
-				return time.Since(t0)
-			}
-			b.ReportMetric(pairedRatio(b.N, call), "packed/inplace")
-		})
-	}
+	})
 }
