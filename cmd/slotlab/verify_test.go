@@ -9,6 +9,7 @@ import (
 	"github.com/slotlab/slotlab/framework/codeversion"
 	"github.com/slotlab/slotlab/framework/config"
 	"github.com/slotlab/slotlab/framework/results"
+	"gopkg.in/yaml.v3"
 )
 
 // TestVerify trains a short Lenet run whose learning rate follows a cosine
@@ -133,12 +134,14 @@ func TestCommittedRunsKeepTheirHash(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
+	plugins := ""
 	for _, r := range runs {
 		rel, _ := filepath.Rel(repoFile("docs", "reproduction", "runs"), r.Dir)
 		if r.Result.ConfigHash == "" {
 			continue
 		}
-		e, err := config.Load(filepath.Join(r.Dir, results.ConfigFile), []string{"data.dir=" + t.TempDir()})
+		cfg := filepath.Join(r.Dir, results.ConfigFile)
+		e, err := config.Load(cfg, append([]string{"data.dir=" + t.TempDir()}, committedPlugins(t, cfg, &plugins)...))
 		if err != nil {
 			t.Errorf("%s: %v", rel, err)
 			continue
@@ -152,4 +155,60 @@ func TestCommittedRunsKeepTheirHash(t *testing.T) {
 		t.Errorf("only %d committed runs with a config hash; the scan lost some", n)
 	}
 	t.Logf("%d committed runs keep their hash", n)
+}
+
+// committedPlugins returns the overrides that point a committed run's
+// plugins, absolute paths on the machine that trained it, at the same
+// plugins built from examples/plugins for this test (into *dir, built on
+// first use): a fresh clone has no binary at those paths, and a run's hash
+// keeps only a plugin's file name, so it must hash as it did.
+func committedPlugins(t *testing.T, cfg string, dir *string) []string {
+	t.Helper()
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		Plugins      []string
+		Selector     struct{ Plugin string }
+		Sharing      struct{ Plugin string }
+		Initializers struct{ Weights, Scores struct{ Plugin string } }
+	}
+	if err := yaml.Unmarshal(b, &c); err != nil {
+		t.Fatalf("%s: %v", cfg, err)
+	}
+	refs := map[string]string{"selector": c.Selector.Plugin, "sharing": c.Sharing.Plugin,
+		"initializers.weights": c.Initializers.Weights.Plugin, "initializers.scores": c.Initializers.Scores.Plugin}
+	if len(c.Plugins) == 0 && refs["selector"]+refs["sharing"]+refs["initializers.weights"]+refs["initializers.scores"] == "" {
+		return nil
+	}
+	if *dir == "" {
+		pkgs := map[string]string{}
+		examples, err := os.ReadDir(repoFile("examples", "plugins"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range examples {
+			pkgs["slotlab-"+x.Name()] = "./examples/plugins/" + x.Name()
+		}
+		*dir = buildPlugins(t, pkgs)
+	}
+	built := func(p string) string {
+		q := filepath.Join(*dir, filepath.Base(p))
+		if _, err := os.Stat(q); err != nil {
+			t.Fatalf("%s names plugin %s, which no package under examples/plugins builds", cfg, p)
+		}
+		return q
+	}
+	var list []string
+	for _, p := range c.Plugins {
+		list = append(list, built(p))
+	}
+	over := []string{"plugins=[" + strings.Join(list, ",") + "]"}
+	for key, p := range refs {
+		if p != "" {
+			over = append(over, key+".plugin="+built(p))
+		}
+	}
+	return over
 }
